@@ -1,0 +1,26 @@
+using EasySpace.Core.Activity;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Core.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<SpaceProfile> SpaceProfiles => Set<SpaceProfile>();
+    public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // SQLite cannot order or compare DateTimeOffset; UTC ticks sort and compare correctly.
+        conventions.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        conventions.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}

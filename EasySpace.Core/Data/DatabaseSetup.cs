@@ -1,0 +1,38 @@
+using EasySpace.Core.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EasySpace.Core.Data;
+
+public static class DatabaseSetup
+{
+    public static string ConnectionString(EasySpaceOptions options) => new SqliteConnectionStringBuilder
+    {
+        DataSource = options.DatabasePath,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        // Microsoft.Data.Sqlite retries a busy database for this long before giving up.
+        DefaultTimeout = 30,
+    }.ToString();
+
+    /// <summary>Creates the data folder, switches the file to WAL, applies migrations, makes sure the roles exist.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
+        Directory.CreateDirectory(options.DataDirectoryFullPath);
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync(ct);
+        // WAL lets the pages read while the delivery engine writes; the mode is stored in the file.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+    }
+}

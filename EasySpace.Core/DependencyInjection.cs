@@ -1,0 +1,50 @@
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Scheduling;
+using EasySpace.Core.Space;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EasySpace.Core;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddEasySpaceCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(EasySpaceOptions.Section);
+        services.Configure<EasySpaceOptions>(section);
+        var options = section.Get<EasySpaceOptions>() ?? new EasySpaceOptions();
+
+        services.AddSingleton(TimeProvider.System);
+
+        // The factory serves the pages and jobs (one context per operation); Identity's stores take the scoped context.
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(DatabaseSetup.ConnectionString(options)));
+
+        services.AddDataProtection()
+            .SetApplicationName("EasySpace")
+            .PersistKeysToFileSystem(new DirectoryInfo(options.KeysDirectory));
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<SetupService>();
+        services.AddSingleton<Activity.ActivityLogReader>();
+
+        services.AddEasySpaceScheduling();
+        return builder;
+    }
+}

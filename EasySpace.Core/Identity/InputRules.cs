@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net.Mail;
+
+namespace EasySpace.Core.Identity;
+
+/// <summary>The checks that several forms and verbs share, each with the message a user reads.</summary>
+public static class InputRules
+{
+    public static string? EmailProblem(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email)) return "Enter an e-mail address.";
+        email = email.Trim();
+        if (email.Length > 256) return "An e-mail address has at most 256 characters.";
+        if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !parsed.Host.Contains('.'))
+            return "Enter an e-mail address like name@example.com.";
+        return null;
+    }
+
+    public static string? RequiredText(string? value, string what, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return $"Enter {what}.";
+        if (value.Trim().Length > maxLength) return $"{Capitalise(what)} has at most {maxLength} characters.";
+        if (value.Any(char.IsControl)) return $"{Capitalise(what)} cannot contain control characters.";
+        return null;
+    }
+
+    public static string? CountryProblem(string? country)
+    {
+        if (string.IsNullOrWhiteSpace(country)) return "Choose a country.";
+        return Countries.Contains(country.Trim().ToUpperInvariant()) ? null : "Use a two-letter ISO country code, e.g. DE or US.";
+    }
+
+    public static string? CurrencyProblem(string? currency)
+    {
+        if (string.IsNullOrWhiteSpace(currency)) return "Choose a currency.";
+        return Currencies.Contains(currency.Trim().ToUpperInvariant()) ? null : "Use a three-letter ISO currency code, e.g. EUR or USD.";
+    }
+
+    public static string? TimeZoneProblem(string? timeZone)
+    {
+        if (string.IsNullOrWhiteSpace(timeZone)) return "Choose a time zone.";
+        return TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out _) ? null : "Use a time zone such as Europe/Berlin.";
+    }
+
+    public static string? BaseUrlProblem(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return "Enter the address people use to reach this EasySpace.";
+        url = url.Trim();
+        if (url.Length > 2048) return "The address has at most 2,048 characters.";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+            return "Enter a full http:// or https:// address, e.g. https://space.example.com.";
+        if (!string.IsNullOrEmpty(uri.UserInfo)) return "The address cannot contain a user name or password.";
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment)) return "The address cannot have a query (?) or fragment (#).";
+        return null;
+    }
+
+    /// <summary>Country codes the platform knows (ISO 3166-1 alpha-2).</summary>
+    public static IReadOnlySet<string> Countries { get; } = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name).TwoLetterISORegionName; } catch (ArgumentException) { return null; } })
+        .Where(r => r is { Length: 2 } && r.All(char.IsAsciiLetterUpper))
+        .Select(r => r!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Currency codes the platform knows (ISO 4217).</summary>
+    public static IReadOnlySet<string> Currencies { get; } = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return new RegionInfo(c.Name).ISOCurrencySymbol; } catch (ArgumentException) { return null; } })
+        .Where(r => r is { Length: 3 } && r.All(char.IsAsciiLetterUpper))
+        .Select(r => r!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using EasySpace.Core.Activity;
+using EasySpace.Core.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Core.Identity;
+
+public sealed record NewAccount(string Email, string Password, string? DisplayName = null);
+
+/// <summary>Adds and removes the people who log in. Each call is one operation with its own DbContext.</summary>
+public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    /// <summary>Checks an e-mail and password the way account creation will, without creating anything.</summary>
+    public async Task<ValidationErrors> ValidateAsync(NewAccount account)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await ValidateAsync(scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>(), account);
+    }
+
+    public async Task<Result<AppUser>> AddAdminAsync(NewAccount account, bool manageIntegrations, string actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var errors = await ValidateAsync(users, account);
+        if (!errors.IsEmpty) return errors;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = await CreateInRoleAsync(users, account, Roles.Admin);
+        if (manageIntegrations)
+            Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.added", user.Email!, clock.GetUtcNow(),
+            manageIntegrations ? "with ManageIntegrations" : null));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return user;
+    }
+
+    internal async Task<AppUser> CreateInRoleAsync(UserManager<AppUser> users, NewAccount account, string role)
+    {
+        var email = account.Email.Trim();
+        var user = new AppUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = string.IsNullOrWhiteSpace(account.DisplayName) ? email : account.DisplayName.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        Check(await users.CreateAsync(user, account.Password));
+        Check(await users.AddToRoleAsync(user, role));
+        return user;
+    }
+
+    internal static async Task<ValidationErrors> ValidateAsync(UserManager<AppUser> users, NewAccount account)
+    {
+        var errors = new ValidationErrors();
+        if (InputRules.EmailProblem(account.Email) is { } emailProblem) errors.Add("Email", emailProblem);
+        else if (await users.FindByEmailAsync(account.Email.Trim()) is not null) errors.Add("Email", "An account with this e-mail address already exists.");
+
+        if (string.IsNullOrEmpty(account.Password)) errors.Add("Password", "Enter a password.");
+        else
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, null!, account.Password);
+                foreach (var e in result.Errors) errors.Add("Password", e.Description);
+            }
+        if (account.DisplayName is { Length: > 200 }) errors.Add("DisplayName", "A name has at most 200 characters.");
+        return errors;
+    }
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+}

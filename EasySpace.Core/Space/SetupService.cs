@@ -1,0 +1,83 @@
+using EasySpace.Core.Activity;
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Core.Space;
+
+public sealed class SetupRequest
+{
+    public string Email { get; set; } = "";
+    public string Password { get; set; } = "";
+    public string SpaceName { get; set; } = "";
+    public string Country { get; set; } = "DE";
+    public string Currency { get; set; } = "EUR";
+    public string TimeZone { get; set; } = "Europe/Berlin";
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+}
+
+/// <summary>First run: until an owner exists every page leads to setup.</summary>
+public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration users, TimeProvider clock)
+{
+    // Once true it stays true: an installation is never "un-set-up". Until then every request asks the database.
+    private volatile bool done;
+
+    public async Task<bool> IsCompleteAsync(CancellationToken ct = default)
+    {
+        if (done) return true;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        done = await db.SpaceProfiles.AnyAsync(ct);
+        return done;
+    }
+
+    public async Task<SpaceProfile?> GetProfileAsync(CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.SpaceProfiles.AsNoTracking().FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<ValidationErrors> ValidateAsync(SetupRequest request)
+    {
+        var errors = await users.ValidateAsync(new NewAccount(request.Email, request.Password));
+        AddIf(errors, nameof(request.SpaceName), InputRules.RequiredText(request.SpaceName, "the space's name", 100));
+        AddIf(errors, nameof(request.Country), InputRules.CountryProblem(request.Country));
+        AddIf(errors, nameof(request.Currency), InputRules.CurrencyProblem(request.Currency));
+        AddIf(errors, nameof(request.TimeZone), InputRules.TimeZoneProblem(request.TimeZone));
+        AddIf(errors, nameof(request.PublicBaseUrl), InputRules.BaseUrlProblem(request.PublicBaseUrl));
+        return errors;
+    }
+
+    /// <summary>Creates the owner and the space in one transaction; refused once setup is complete.</summary>
+    public async Task<Result<SpaceProfile>> CompleteAsync(SetupRequest request, string actor, CancellationToken ct = default)
+    {
+        if (await IsCompleteAsync(ct)) return new ValidationErrors().Add("", "This EasySpace is already set up.");
+        var errors = await ValidateAsync(request);
+        if (!errors.IsEmpty) return errors;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Checked again inside the transaction: two browsers may submit setup at once.
+        if (await db.SpaceProfiles.AnyAsync(ct)) return new ValidationErrors().Add("", "This EasySpace is already set up.");
+
+        var now = clock.GetUtcNow();
+        var owner = await users.CreateInRoleAsync(userManager, new NewAccount(request.Email, request.Password), Roles.Owner);
+        var profile = SpaceProfile.Create(request.SpaceName, request.Country, request.Currency, request.TimeZone, request.PublicBaseUrl, now);
+        db.SpaceProfiles.Add(profile);
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "setup.completed", profile.Name, now, $"owner {owner.Email}"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        done = true;
+        return profile;
+    }
+
+    private static void AddIf(ValidationErrors errors, string field, string? problem)
+    {
+        if (problem is not null) errors.Add(field, problem);
+    }
+}

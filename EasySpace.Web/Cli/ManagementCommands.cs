@@ -1,0 +1,134 @@
+using EasySpace.Core;
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using Microsoft.Extensions.Options;
+
+namespace EasySpace.Web.Cli;
+
+/// <summary>
+/// Verbs for scripts and headless installs, run by the same executable:
+/// <c>dotnet run --project EasySpace.Web -- VERB [--option value ...]</c>. Exit 0 on success, 2 with one line on stderr when refused.
+/// </summary>
+public static class ManagementCommands
+{
+    private const int Ok = 0, Refused = 2;
+
+    private static readonly Dictionary<string, Verb> Verbs = new(StringComparer.Ordinal)
+    {
+        ["setup"] = new("--email E --password P --space-name N [--country DE] [--currency EUR] [--time-zone Europe/Berlin] [--base-url URL]",
+            ["email", "password", "space-name"], ["country", "currency", "time-zone", "base-url"], [], SetupAsync),
+        ["add-admin"] = new("--email E --password P [--name N] [--manage-integrations]",
+            ["email", "password"], ["name"], ["manage-integrations"], AddAdminAsync),
+        ["create-token"] = new("--email E --scopes \"read_subscriptions write_subscriptions ...\" [--name N]",
+            ["email", "scopes"], ["name"], [], (_, _, _) => NotYet("create-token", "the REST API")),
+        ["demo-data"] = new("", [], [], [], (_, _, _) => NotYet("demo-data", "the space's members, plans and bookings")),
+        ["migrate"] = new("", [], [], [], MigrateAsync),
+    };
+
+    /// <summary>When a verb runs, the host gets no command-line settings of its own and logs only warnings, to stderr, so stdout stays the verb's.</summary>
+    public static string[] HostArgs(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0])
+        ? ["--Logging:LogLevel:Default=Warning", "--Logging:Console:LogToStandardErrorThreshold=Trace", "--Logging:Console:FormatterName=simple"]
+        : args;
+
+    public static async Task<int?> TryRunAsync(WebApplication app, string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-')) return null; // no verb: serve
+        if (!Verbs.TryGetValue(args[0], out var verb))
+            return Fail($"Unknown command '{args[0]}'. Commands: {string.Join(", ", Verbs.Keys)}.");
+        if (!TryParse(verb, args.AsSpan(1), out var options, out var problem))
+            return Fail($"{problem} Usage: {args[0]} {verb.Usage}");
+        try
+        {
+            return await verb.Run(app.Services, options, app.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Console.Error.WriteLine($"{args[0]} failed: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> SetupAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        await services.MigrateDatabaseAsync(ct);
+        var request = new SetupRequest
+        {
+            Email = o["email"],
+            Password = o["password"],
+            SpaceName = o["space-name"],
+            Country = o.GetValueOrDefault("country", "DE"),
+            Currency = o.GetValueOrDefault("currency", "EUR"),
+            TimeZone = o.GetValueOrDefault("time-zone", "Europe/Berlin"),
+            PublicBaseUrl = o.GetValueOrDefault("base-url", "http://localhost:5080"),
+        };
+        var result = await services.GetRequiredService<SetupService>().CompleteAsync(request, "cli", ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        Console.WriteLine($"EasySpace is set up for {result.Value!.Name}; log in as {request.Email.Trim()}.");
+        return Ok;
+    }
+
+    private static async Task<int> AddAdminAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        await services.MigrateDatabaseAsync(ct);
+        if (!await services.GetRequiredService<SetupService>().IsCompleteAsync(ct))
+            return Fail("EasySpace is not set up yet: run setup first.");
+        var account = new NewAccount(o["email"], o["password"], o.GetValueOrDefault("name"));
+        var result = await services.GetRequiredService<UserAdministration>()
+            .AddAdminAsync(account, o.ContainsKey("manage-integrations"), "cli", ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        Console.WriteLine($"Added admin {result.Value!.Email}{(o.ContainsKey("manage-integrations") ? " with ManageIntegrations" : "")}.");
+        return Ok;
+    }
+
+    private static async Task<int> MigrateAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        await services.MigrateDatabaseAsync(ct);
+        Console.WriteLine($"Database is up to date: {services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath}");
+        return Ok;
+    }
+
+    private static Task<int> NotYet(string verb, string what) =>
+        Task.FromResult(Fail($"{verb} is not available yet: it arrives with {what}."));
+
+    private static bool TryParse(Verb verb, ReadOnlySpan<string> args, out Dictionary<string, string> options, out string problem)
+    {
+        options = new(StringComparer.Ordinal);
+        problem = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--") || arg.Length == 2) { problem = $"Unexpected argument '{arg}'."; return false; }
+            var name = arg[2..];
+            if (options.ContainsKey(name)) { problem = $"--{name} is given twice."; return false; }
+            if (verb.Flags.Contains(name)) { options[name] = "true"; continue; }
+            if (!verb.Required.Contains(name) && !verb.Optional.Contains(name)) { problem = $"Unknown option --{name}."; return false; }
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--")) { problem = $"--{name} needs a value."; return false; }
+            options[name] = args[++i];
+        }
+        var given = options;
+        var missing = verb.Required.Where(r => !given.ContainsKey(r)).ToList();
+        if (missing.Count > 0) { problem = $"Missing {string.Join(", ", missing.Select(m => "--" + m))}."; return false; }
+        return true;
+    }
+
+    private static string OneLine(ValidationErrors errors) =>
+        string.Join(" ", errors.ByField.Select(e => (e.Key == "" ? "" : $"{ToOption(e.Key)}: ") + string.Join(" ", e.Value)));
+
+    private static string ToOption(string field) => field switch
+    {
+        nameof(SetupRequest.SpaceName) => "--space-name",
+        nameof(SetupRequest.TimeZone) => "--time-zone",
+        nameof(SetupRequest.PublicBaseUrl) => "--base-url",
+        _ => "--" + field.ToLowerInvariant(),
+    };
+
+    private static int Fail(string reason)
+    {
+        Console.Error.WriteLine(reason.ReplaceLineEndings(" "));
+        return Refused;
+    }
+
+    private sealed record Verb(string Usage, string[] Required, string[] Optional, string[] Flags,
+        Func<IServiceProvider, IReadOnlyDictionary<string, string>, CancellationToken, Task<int>> Run);
+}

@@ -1,0 +1,103 @@
+using EasySpace.Core.Identity;
+using EasySpace.Web.Components;
+using EasySpace.Web.Components.Account;
+using EasySpace.Web.Health;
+using EasySpace.Web.Setup;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
+
+namespace EasySpace.Web;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The root appsettings.json is found at the working directory when started with <c>dotnet run --project EasySpace.Web</c>
+    /// from the repository root; from anywhere else the copy beside the binaries is read instead, at the same precedence
+    /// (environment variables and command-line still override it).
+    /// </summary>
+    public static WebApplicationBuilder AddEasySpaceSettings(this WebApplicationBuilder builder)
+    {
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"))) return builder;
+        var sources = builder.Configuration.Sources;
+        var index = sources.ToList().FindIndex(s => s is JsonConfigurationSource { Path: "appsettings.json" });
+        var copy = new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        };
+        sources.Insert(index < 0 ? 0 : index + 1, copy); // ConfigurationManager reloads on insert
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddEasySpaceWeb(this WebApplicationBuilder builder)
+    {
+        // Static assets (MudBlazor's css/js) come from the build's manifest whatever the environment is.
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.Cookie.Name = "EasySpace.Auth";
+            o.Events.OnRedirectToLogin = ctx => Deny(ctx.HttpContext, StatusCodes.Status401Unauthorized, ctx.RedirectUri);
+            o.Events.OnRedirectToAccessDenied = ctx => Deny(ctx.HttpContext, StatusCodes.Status403Forbidden, null);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Admin))
+            .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx =>
+                ctx.User.IsInRole(Roles.Owner) || ctx.User.HasClaim(Permissions.ClaimType, Permissions.ManageIntegrations)));
+
+        services.AddEasySpaceHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseEasySpace(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error/500", createScopeForErrors: true);
+        // A page the user may not see answers 403 at its own address, rendered by the friendly error page.
+        app.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true);
+        app.UseMiddleware<RequireSetupMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapEasySpaceHealth();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        return app;
+    }
+
+    /// <summary>Pages get the login page (anonymous) or a 403 page; API and health callers get a status code and no redirect.</summary>
+    private static Task Deny(HttpContext http, int status, string? loginRedirect)
+    {
+        if (status == StatusCodes.Status401Unauthorized && loginRedirect is not null && !IsMachineCaller(http.Request))
+        {
+            http.Response.Redirect(loginRedirect);
+            return Task.CompletedTask;
+        }
+        http.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    internal static bool IsMachineCaller(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/health");
+}

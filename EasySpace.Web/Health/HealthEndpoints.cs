@@ -1,0 +1,69 @@
+using System.Text.Json;
+using EasySpace.Core.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Quartz;
+
+namespace EasySpace.Web.Health;
+
+internal static class HealthEndpoints
+{
+    public static IServiceCollection AddEasySpaceHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<SchedulerHealthCheck>("scheduler");
+        return services;
+    }
+
+    /// <summary>GET /health: 200 when every part works, 503 otherwise, with each part's state as JSON.</summary>
+    public static void MapEasySpaceHealth(this IEndpointRouteBuilder app) =>
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson }).AllowAnonymous();
+
+    private static Task WriteJson(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString().ToLowerInvariant(),
+                description = e.Value.Description,
+                data = e.Value.Data,
+            }),
+        }));
+    }
+}
+
+internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFactory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+            return pending == 0
+                ? HealthCheckResult.Healthy("SQLite answers and its schema is current.")
+                : HealthCheckResult.Unhealthy($"{pending} migration(s) not applied.");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy($"The database cannot be read: {e.GetType().Name}.");
+        }
+    }
+}
+
+internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulers) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var data = new Dictionary<string, object> { ["state"] = scheduler.Status.ToString().ToLowerInvariant() };
+        return scheduler.Status == SchedulerStatus.Running
+            ? HealthCheckResult.Healthy("The scheduler is running.", data)
+            : HealthCheckResult.Unhealthy("The scheduler is not running.", data: data);
+    }
+}

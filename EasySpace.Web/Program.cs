@@ -1,0 +1,17 @@
+using EasySpace.Core;
+using EasySpace.Core.Data;
+using EasySpace.Web;
+using EasySpace.Web.Cli;
+
+var builder = WebApplication.CreateBuilder(ManagementCommands.HostArgs(args));
+builder.AddEasySpaceSettings();      // the root appsettings.json, wherever the app starts from
+builder.AddEasySpaceCore();          // EasySpace.Core/DependencyInjection.cs
+builder.AddEasySpaceWeb();           // EasySpace.Web/DependencyInjection.cs
+var app = builder.Build();
+if (await ManagementCommands.TryRunAsync(app, args) is int exitCode) return exitCode;
+await app.Services.MigrateDatabaseAsync();
+app.UseEasySpace();                  // middleware, endpoints, components, in one place
+await app.RunAsync();
+return 0;
+
+public partial class Program;
