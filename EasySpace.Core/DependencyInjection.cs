@@ -15,8 +15,14 @@ public static class DependencyInjection
 {
     public static IHostApplicationBuilder AddEasySpaceCore(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var section = builder.Configuration.GetSection(EasySpaceOptions.Section);
+        builder.Services.AddEasySpaceCore(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Everything Core needs, for a host or for a component test's container.</summary>
+    public static IServiceCollection AddEasySpaceCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(EasySpaceOptions.Section);
         services.Configure<EasySpaceOptions>(section);
         var options = section.Get<EasySpaceOptions>() ?? new EasySpaceOptions();
 
@@ -45,6 +51,6 @@ public static class DependencyInjection
         services.AddSingleton<Activity.ActivityLogReader>();
 
         services.AddEasySpaceScheduling();
-        return builder;
+        return services;
     }
 }

@@ -23,6 +23,7 @@ public static class DatabaseSetup
     {
         var options = services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
         Directory.CreateDirectory(options.DataDirectoryFullPath);
+        Directory.CreateDirectory(options.KeysDirectory);
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Tests.Harness;
+
+/// <summary>
+/// The real app on Kestrel at 127.0.0.1 on a port the OS picks, with a SQLite file in a temporary data directory.
+/// Each test class that needs a fresh installation makes its own.
+/// </summary>
+public class AppHost : WebApplicationFactory<Program>
+{
+    public const string OwnerEmail = "owner@example.com";
+    public const string Password = "Corr3ct-horse!";
+
+    private readonly TempDirectory data = new();
+    private readonly Dictionary<string, string?> settings = new();
+
+    public AppHost()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    public string DataDirectory => data.Path;
+
+    /// <summary>Set before the app starts, e.g. <c>With("Webhooks:TimeoutSeconds", "2")</c>.</summary>
+    public AppHost With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("EasySpace:DataDirectory", data.Path);
+        builder.UseSetting("Logging:Console:FormatterName", "simple");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>The address Kestrel really listens on, e.g. http://127.0.0.1:45123.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+            return new Uri(addresses.Addresses.First());
+        }
+    }
+
+    public async Task SetUpSpaceAsync(string spaceName = "Co-Up")
+    {
+        StartServer();
+        var result = await Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+        {
+            Email = OwnerEmail,
+            Password = Password,
+            SpaceName = spaceName,
+            PublicBaseUrl = BaseAddress.ToString(),
+        }, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+    }
+
+    /// <summary>Adds a user in a role, straight through Identity (the UI for members arrives later).</summary>
+    public async Task AddUserAsync(string email, string role, bool manageIntegrations = false)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
+        Check(await users.CreateAsync(user, Password));
+        Check(await users.AddToRoleAsync(user, role));
+        if (manageIntegrations) Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
+    }
+
+    /// <summary>An HTTP client that talks to Kestrel over loopback, keeps cookies and does not follow redirects.</summary>
+    public HttpClient NewClient(bool followRedirects = false) =>
+        new(new HttpClientHandler { AllowAutoRedirect = followRedirects, CookieContainer = new CookieContainer(), UseCookies = true })
+        { BaseAddress = BaseAddress };
+
+    /// <summary>Logs in through the real login form (antiforgery token and all).</summary>
+    public async Task<HttpClient> LoggedInClientAsync(string email)
+    {
+        var client = NewClient();
+        var form = await client.GetStringAsync("/Account/Login");
+        var fields = Regex.Matches(form, "<input[^>]*type=\"hidden\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")
+            .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        fields["Input.Email"] = email;
+        fields["Input.Password"] = Password;
+        var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) data.Dispose();
+    }
+
+    private static void Check(IdentityResult result) => Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+}

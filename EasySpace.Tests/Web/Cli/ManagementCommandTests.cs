@@ -1,0 +1,127 @@
+using EasySpace.Tests.Harness;
+using Microsoft.Data.Sqlite;
+
+namespace EasySpace.Tests.Web.Cli;
+
+public class ManagementCommandTests : IDisposable
+{
+    private const string Owner = "owner@example.com";
+    private const string Password = "Corr3ct-horse!";
+    private readonly TempDirectory data = new();
+    private readonly VerbRunner verbs;
+
+    public ManagementCommandTests() => verbs = new VerbRunner(data.Path);
+
+    private Task<VerbResult> SetupAsync() =>
+        verbs.RunAsync("setup", "--email", Owner, "--password", Password, "--space-name", "Co-Up", "--country", "AT", "--currency", "EUR",
+            "--base-url", "https://space.example.com");
+
+    [Fact]
+    public async Task Setup_creates_the_owner_and_the_space_and_exits_0()
+    {
+        var result = await SetupAsync();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("set up for Co-Up", result.Stdout);
+        Assert.Equal("Co-Up|AT|EUR|https://space.example.com", Scalar("SELECT Name || '|' || Country || '|' || Currency || '|' || PublicBaseUrl FROM SpaceProfiles"));
+        Assert.Equal("Owner", Scalar($"SELECT r.Name FROM AspNetUsers u JOIN AspNetUserRoles ur ON ur.UserId = u.Id JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE u.Email = '{Owner}'"));
+        Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+        Assert.True(Directory.Exists(Path.Combine(data.Path, "keys")));
+    }
+
+    [Theory]
+    [InlineData(new[] { "setup", "--email", Owner }, "Missing --password, --space-name.")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", "short", "--space-name", "X" }, "--password: Passwords must be at least 10 characters.")]
+    [InlineData(new[] { "setup", "--email", "not-an-address", "--password", Password, "--space-name", "X" }, "--email: Enter an e-mail address like name@example.com.")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--base-url", "javascript:alert(1)" }, "--base-url: Enter a full http:// or https:// address")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--country", "XX" }, "--country: Use a two-letter ISO country code")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--currency", "EURO" }, "--currency: Use a three-letter ISO currency code")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password" }, "--password needs a value.")]
+    [InlineData(new[] { "setup", "--colour", "red" }, "Unknown option --colour.")]
+    [InlineData(new[] { "setup", "stray" }, "Unexpected argument 'stray'.")]
+    [InlineData(new[] { "frobnicate" }, "Unknown command 'frobnicate'.")]
+    [InlineData(new[] { "add-admin", "--email", "a@example.com", "--password", Password }, "EasySpace is not set up yet: run setup first.")]
+    public async Task Bad_arguments_exit_2_with_a_one_line_reason_and_write_nothing(string[] args, string reason)
+    {
+        var result = await verbs.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(reason, result.Stderr);
+        Assert.DoesNotContain('\n', result.Stderr);
+        Assert.Equal("", result.Stdout);
+        if (File.Exists(Path.Combine(data.Path, "easyspace.db")))
+        {
+            Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
+            Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM SpaceProfiles"));
+        }
+    }
+
+    [Fact]
+    public async Task Setup_twice_is_refused()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var again = await verbs.RunAsync("setup", "--email", "other@example.com", "--password", Password, "--space-name", "Other");
+
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already set up", again.Stderr);
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
+    }
+
+    [Fact]
+    public async Task Add_admin_adds_an_admin_with_the_integrations_permission_when_asked()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var plain = await verbs.RunAsync("add-admin", "--email", "plain@example.com", "--password", Password);
+        var integrations = await verbs.RunAsync("add-admin", "--email", "hub@example.com", "--password", Password, "--manage-integrations", "--name", "Hub Admin");
+
+        Assert.Equal((0, 0), (plain.ExitCode, integrations.ExitCode));
+        Assert.Contains("with ManageIntegrations", integrations.Stdout);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM AspNetUserClaims c JOIN AspNetUsers u ON u.Id = c.UserId WHERE u.Email = 'plain@example.com'"));
+        Assert.Equal("ManageIntegrations", Scalar("SELECT c.ClaimValue FROM AspNetUserClaims c JOIN AspNetUsers u ON u.Id = c.UserId WHERE u.Email = 'hub@example.com'"));
+        Assert.Equal("Hub Admin", Scalar("SELECT DisplayName FROM AspNetUsers WHERE Email = 'hub@example.com'"));
+        Assert.Equal(2L, Scalar("SELECT COUNT(*) FROM ActivityLog WHERE Action = 'admin.added' AND Actor = 'cli'"));
+    }
+
+    [Fact]
+    public async Task Add_admin_refuses_an_e_mail_that_already_has_an_account()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var result = await verbs.RunAsync("add-admin", "--email", Owner, "--password", Password);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--email: An account with this e-mail address already exists.", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Migrate_creates_an_up_to_date_database()
+    {
+        var result = await verbs.RunAsync("migrate");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Database is up to date", result.Stdout);
+        Assert.Equal("InitialSchema", Scalar("SELECT substr(MigrationId, 16) FROM __EFMigrationsHistory ORDER BY MigrationId LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task No_password_ever_reaches_the_output()
+    {
+        var result = await SetupAsync();
+        var failed = await verbs.RunAsync("add-admin", "--email", Owner, "--password", Password);
+
+        Assert.DoesNotContain(Password, result.Stdout + result.Stderr + failed.Stdout + failed.Stderr);
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(data.Path, "easyspace.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose() => data.Dispose();
+}
