@@ -1,0 +1,44 @@
+using Bunit;
+using Bunit.TestDoubles;
+using EasySpace.Core;
+using EasySpace.Core.Data;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace EasySpace.Tests.Harness;
+
+/// <summary>
+/// bUnit with MudBlazor (loose JS interop) over the real Core services and a real, migrated SQLite file.
+/// </summary>
+public abstract class ComponentTest : BunitContext, IAsyncLifetime
+{
+    private readonly TempDirectory data = new();
+
+    protected ComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path })
+            .Build();
+        Services.AddEasySpaceCore(configuration);
+        Services.AddLogging();
+        Auth = AddAuthorization();
+    }
+
+    /// <summary>Who is looking: anonymous until a test says otherwise.</summary>
+    protected BunitAuthorizationContext Auth { get; }
+
+    public virtual Task InitializeAsync() => Services.MigrateDatabaseAsync();
+
+    // MudBlazor's services dispose only asynchronously, so the container must be disposed that way.
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await ((IAsyncDisposable)this).DisposeAsync();
+        data.Dispose();
+    }
+
+    /// <summary>Popovers, menus and selects need their provider in the tree.</summary>
+    protected void RenderPopoverProvider() => Render<MudBlazor.MudPopoverProvider>();
+}

@@ -1,0 +1,101 @@
+using Bunit;
+using EasySpace.Core.Space;
+using EasySpace.Tests.Harness;
+using EasySpace.Web.Components.Pages.Setup;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Tests.Web.Setup;
+
+public class SetupFormTests : ComponentTest
+{
+    private IRenderedComponent<SetupPage> RenderForm()
+    {
+        RenderPopoverProvider();
+        return Render<SetupPage>();
+    }
+
+    private static void Fill(IRenderedComponent<SetupPage> page, string testId, string value) =>
+        page.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Input(value);
+
+    private static void FillValid(IRenderedComponent<SetupPage> page)
+    {
+        Fill(page, "setup-email", "owner@example.com");
+        Fill(page, "setup-password", "Corr3ct-horse!");
+        Fill(page, "setup-space-name", "Co-Up");
+        Fill(page, "setup-base-url", "https://space.example.com");
+    }
+
+    [Fact]
+    public void A_weak_password_is_refused_at_the_field_and_nothing_is_created()
+    {
+        var page = RenderForm();
+        FillValid(page);
+        Fill(page, "setup-password", "password");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Passwords must be at least 10 characters.", page.Markup));
+        Assert.Contains("Passwords must have at least one digit", page.Markup);
+        Assert.False(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+    }
+
+    [Theory]
+    [InlineData("not a url", "Enter a full http:// or https:// address")]
+    [InlineData("ftp://space.example.com", "Enter a full http:// or https:// address")]
+    [InlineData("javascript:alert(1)", "Enter a full http:// or https:// address")]
+    [InlineData("https://user:pw@space.example.com", "cannot contain a user name or password")]
+    public void A_bad_public_address_is_refused_at_the_field(string url, string message)
+    {
+        var page = RenderForm();
+        FillValid(page);
+        Fill(page, "setup-base-url", url);
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains(message, page.Markup));
+        Assert.False(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+    }
+
+    [Fact]
+    public void Empty_fields_each_say_what_is_missing()
+    {
+        var page = RenderForm();
+        Fill(page, "setup-space-name", "");
+        Fill(page, "setup-country", "");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Enter an e-mail address.", page.Markup));
+        Assert.Contains("Enter a password.", page.Markup);
+        Assert.Contains("s name.", page.Markup);
+        Assert.Contains("Choose a country.", page.Markup);
+    }
+
+    [Fact]
+    public void A_script_tag_typed_as_the_space_name_is_shown_as_text()
+    {
+        var page = RenderForm();
+        FillValid(page);
+        Fill(page, "setup-password", "weak");
+        Fill(page, "setup-space-name", "<script>alert(1)</script>");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Passwords must", page.Markup));
+        Assert.Empty(page.FindAll("script"));
+    }
+
+    [Fact]
+    public void A_valid_form_creates_the_owner_and_goes_to_the_login_page()
+    {
+        var page = RenderForm();
+        FillValid(page);
+
+        page.Find("form").Submit();
+
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.Contains("Account/Login?email=owner%40example.com", navigation.Uri));
+        Assert.True(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+    }
+}

@@ -1,0 +1,84 @@
+using Bunit;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using EasySpace.Tests.Harness;
+using EasySpace.Web.Components.Layout;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Tests.Web.Shell;
+
+public class ShellTests : ComponentTest
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var result = await Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+        {
+            Email = "owner@example.com", Password = "Corr3ct-horse!", SpaceName = "Co-Up Berlin", PublicBaseUrl = "https://space.example.com",
+        }, "test");
+        Assert.True(result.Succeeded);
+    }
+
+    private IRenderedComponent<MainLayout> RenderShell(params string[] policies)
+    {
+        Auth.SetAuthorized("someone@example.com");
+        Auth.SetPolicies(policies);
+        return Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+    }
+
+    [Fact]
+    public void The_app_bar_shows_the_space_name()
+    {
+        var shell = RenderShell(Policies.Staff);
+
+        shell.WaitForAssertion(() => Assert.Equal("Co-Up Berlin", shell.Find("[data-testid=space-name]").TextContent));
+        Assert.Contains("page body", shell.Markup);
+    }
+
+    [Fact]
+    public void The_owner_sees_every_section_including_integrations_and_its_sub_pages()
+    {
+        var shell = RenderShell(Policies.Staff, Policies.ManageIntegrations);
+
+        var links = shell.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Contains("members", links);
+        Assert.Contains("bookings", links);
+        Assert.Contains("invoices", links);
+        Assert.Contains("settings/integrations", links);
+        Assert.Contains("settings/integrations/webhooks", links);
+        Assert.Contains("settings/integrations/payments", links);
+        Assert.Contains("settings/integrations/api-access", links);
+        Assert.Contains("settings/integrations/activity", links);
+    }
+
+    [Fact]
+    public void An_admin_without_ManageIntegrations_does_not_see_the_integrations_section()
+    {
+        var shell = RenderShell(Policies.Staff);
+
+        var links = shell.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Contains("members", links);
+        Assert.DoesNotContain(links, l => l?.StartsWith("settings/") == true);
+    }
+
+    [Fact]
+    public void A_member_sees_only_the_dashboard()
+    {
+        var shell = RenderShell();
+
+        var links = shell.FindAll("a").Select(a => a.GetAttribute("href")).Where(h => h is not null).ToList();
+        Assert.DoesNotContain("members", links);
+        Assert.DoesNotContain(links, l => l!.StartsWith("settings/"));
+    }
+
+    [Fact]
+    public void The_theme_button_switches_between_light_and_dark()
+    {
+        var shell = RenderShell(Policies.Staff);
+
+        shell.Find("button[aria-label='Switch to dark theme']").Click();
+
+        Assert.Single(shell.FindAll("button[aria-label='Switch to light theme']"));
+    }
+}
