@@ -25,6 +25,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         Services.AddEasySpaceCore(configuration);
         Services.AddLogging();
         Auth = AddAuthorization();
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     /// <summary>Who is looking: anonymous until a test says otherwise.</summary>

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one test command: installs what the suite needs, runs every test, ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "chromium is missing: run 'sudo apt-get install chromium' once, or run ./test.sh as root."
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
+if [ -f tools/package.json ] && [ ! -d tools/node_modules ]; then
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+dotnet tool restore >/dev/null
+results=$(mktemp -d)
+dotnet test EasySpace.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+
+trx=$(find "$results" -name '*.trx' | head -n 1)
+if [ -n "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  failed=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+else
+  passed=0
+  failed=1   # the build failed before any test ran
+fi
+rm -rf "$results"
+echo "$passed passed, $failed failed"
+exit $status
