@@ -2,6 +2,7 @@ using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
+using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,10 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
 
         // The factory serves the pages and jobs (one context per operation); Identity's stores take the scoped context.
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(DatabaseSetup.ConnectionString(options)));
+        services.AddSingleton<WakePumpInterceptor>();
+        services.AddDbContextFactory<AppDbContext>((sp, o) => o
+            .UseSqlite(DatabaseSetup.ConnectionString(options))
+            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>()));
 
         services.AddDataProtection()
             .SetApplicationName("EasySpace")
@@ -50,7 +54,8 @@ public static class DependencyInjection
         services.AddSingleton<SetupService>();
         services.AddSingleton<Activity.ActivityLogReader>();
 
-        services.AddEasySpaceScheduling();
+        services.AddEasySpaceWebhooks(configuration);
+        services.AddEasySpaceScheduling(configuration);
         return services;
     }
 }

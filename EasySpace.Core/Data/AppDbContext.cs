@@ -1,4 +1,6 @@
 using EasySpace.Core.Activity;
+using EasySpace.Core.Events;
+using EasySpace.Core.Webhooks;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -10,6 +12,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 {
     public DbSet<SpaceProfile> SpaceProfiles => Set<SpaceProfile>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<Endpoint> Endpoints => Set<Endpoint>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Attempt> Attempts => Set<Attempt>();
+    public DbSet<WebhookStatsHour> WebhookStats => Set<WebhookStatsHour>();
+
+    /// <summary>Set by the outbox; once this unit of work commits, the delivery pump is woken.</summary>
+    internal bool DeliveriesAdded { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

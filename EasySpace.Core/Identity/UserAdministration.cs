@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Space;
+using EasySpace.Core.Events;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +12,7 @@ namespace EasySpace.Core.Identity;
 public sealed record NewAccount(string Email, string Password, string? DisplayName = null);
 
 /// <summary>Adds and removes the people who log in. Each call is one operation with its own DbContext.</summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox outbox, PublicUrls urls, TimeProvider clock)
 {
     /// <summary>Checks an e-mail and password the way account creation will, without creating anything.</summary>
     public async Task<ValidationErrors> ValidateAsync(NewAccount account)
@@ -33,6 +35,26 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
             Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
         db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.added", user.Email!, clock.GetUtcNow(),
             manageIntegrations ? "with ManageIntegrations" : null));
+        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, AdminResource.ToJson(user, await urls.BaseUrlAsync(ct))), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return user;
+    }
+
+    /// <summary>Removes an admin's account; the deleted_admin payload carries their last state.</summary>
+    public async Task<Result<AppUser>> RemoveAdminAsync(string userId, string actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (await users.FindByIdAsync(userId) is not { } user || !await users.IsInRoleAsync(user, Roles.Admin))
+            return new ValidationErrors().Add("", "There is no admin with that id.");
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var snapshot = AdminResource.ToJson(user, await urls.BaseUrlAsync(ct));
+        Check(await users.DeleteAsync(user));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.removed", user.Email!, clock.GetUtcNow()));
+        await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using EasySpace.Core.Webhooks;
+using Microsoft.Extensions.Configuration;
 using Quartz;
 
 namespace EasySpace.Core.Scheduling;
@@ -6,12 +8,24 @@ namespace EasySpace.Core.Scheduling;
 internal static class SchedulingSetup
 {
     /// <summary>Quartz with its RAM store: the schedules are fixed at start, and the work queues live in our own tables.</summary>
-    public static IServiceCollection AddEasySpaceScheduling(this IServiceCollection services)
+    public static IServiceCollection AddEasySpaceScheduling(this IServiceCollection services, IConfiguration configuration)
     {
+        var pumpInterval = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Webhooks:PumpIntervalSeconds", 5)));
         services.AddQuartz(properties: new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = "EasySpace" }, q =>
         {
             q.UseInMemoryStore();
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 4);
+
+            // A committed event wakes the pump at once (DeliverySignal); this interval is the safety net, and what
+            // picks up retries as they fall due and events committed by another process (a management verb).
+            q.AddJob<DeliveryPumpJob>(j => j.WithIdentity(DeliveryPumpJob.Key).StoreDurably());
+            q.AddTrigger<DeliveryPumpJob>(t => t.ForJob(DeliveryPumpJob.Key).WithIdentity("delivery-pump-interval", "webhooks").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(pumpInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+
+            q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
+            q.AddTrigger<RetentionJob>(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-daily", "webhooks")
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(24)).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

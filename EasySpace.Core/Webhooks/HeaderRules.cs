@@ -81,4 +81,10 @@ public static class HeaderRules
         var safe = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
         return safe.Length > 60 ? safe[..60] + "…" : safe;
     }
+
+    /// <summary>Header names whose values are credentials: the delivery log shows that they were sent, not what they said.</summary>
+    public static bool LooksSecret(string name) =>
+        SecretWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] SecretWords = ["auth", "token", "secret", "key", "password", "signature", "cookie", "session", "credential"];
 }

@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Harness;
 
@@ -25,6 +27,7 @@ public class AppHost : WebApplicationFactory<Program>
 
     private readonly TempDirectory data = new();
     private readonly Dictionary<string, string?> settings = new();
+    private readonly List<Action<IServiceCollection>> serviceOverrides = [];
 
     public AppHost()
     {
@@ -40,12 +43,22 @@ public class AppHost : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Replaces the clock with a fake one that starts at the real now (receivers check timestamps against it).</summary>
+    public FakeTimeProvider UseFakeClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        serviceOverrides.Add(s => s.AddSingleton<TimeProvider>(clock));
+        return clock;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureTestServices(services => serviceOverrides.ForEach(o => o(services)));
         builder.UseEnvironment("Testing");
         builder.UseSetting("EasySpace:DataDirectory", data.Path);
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");   // the receivers listen on loopback
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 
@@ -108,6 +121,8 @@ public class AppHost : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing) data.Dispose();
     }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     private static void Check(IdentityResult result) => Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
 }

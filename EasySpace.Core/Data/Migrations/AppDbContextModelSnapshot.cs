@@ -50,6 +50,45 @@ namespace EasySpace.Core.Data.Migrations
                     b.ToTable("ActivityLog", (string)null);
                 });
 
+            modelBuilder.Entity("EasySpace.Core.Events.EventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.ToTable("Events", (string)null);
+                });
+
             modelBuilder.Entity("EasySpace.Core.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -158,6 +197,282 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("SpaceProfiles");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Attempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndpointId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Error")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestHeadersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseHeadersJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.ToTable("Attempts");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Delivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AttemptCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndpointId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailuresInRow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("EndpointId", "CreatedAt");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("Deliveries");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Endpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeactivationReason")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Events")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Origin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPreviousSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("Endpoints");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.WebhookStatsHour", b =>
+                {
+                    b.Property<long>("EndpointId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrBlockedAddress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrConnectionRefused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrConnectionReset")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrDns")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrHttpStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrOther")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrRedirect")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrTimeout")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ErrTls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L0")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L10")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L11")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L5")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L6")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L7")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L8")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("L9")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalDurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EndpointId", "HourStart");
+
+                    b.ToTable("WebhookStats", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -286,6 +601,95 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Attempt", b =>
+                {
+                    b.HasOne("EasySpace.Core.Webhooks.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Delivery", b =>
+                {
+                    b.HasOne("EasySpace.Core.Webhooks.Endpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("EasySpace.Core.Events.EventRecord", "Event")
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Event");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.Endpoint", b =>
+                {
+                    b.OwnsMany("EasySpace.Core.Webhooks.CustomHeader", "Headers", b1 =>
+                        {
+                            b1.Property<long>("EndpointId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<string>("Value")
+                                .IsRequired();
+
+                            b1.HasKey("EndpointId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Endpoints");
+
+                            b1
+                                .ToJson("Headers")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("EndpointId");
+                        });
+
+                    b.OwnsOne("EasySpace.Core.Webhooks.EndpointFilters", "Filters", b1 =>
+                        {
+                            b1.Property<long>("EndpointId");
+
+                            b1.PrimitiveCollection<string>("Fields");
+
+                            b1.Property<int?>("LeadTimeMinutes");
+
+                            b1.Property<string>("ResourceId");
+
+                            b1.HasKey("EndpointId");
+
+                            b1.ToTable("Endpoints");
+
+                            b1
+                                .ToJson("Filters")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("EndpointId");
+                        });
+
+                    b.Navigation("Filters")
+                        .IsRequired();
+
+                    b.Navigation("Headers");
+                });
+
+            modelBuilder.Entity("EasySpace.Core.Webhooks.WebhookStatsHour", b =>
+                {
+                    b.HasOne("EasySpace.Core.Webhooks.Endpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

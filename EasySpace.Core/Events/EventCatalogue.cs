@@ -1,0 +1,118 @@
+namespace EasySpace.Core.Events;
+
+/// <summary>One kind of event a webhook can subscribe to.</summary>
+/// <param name="Resource">The API collection its payload URL points into, e.g. "bookings".</param>
+/// <param name="Filters">The filters a subscription may set: resource_id, fields, lead_time.</param>
+/// <param name="SendsSnapshot">A deleted object can't be read any more, so the payload carries its last state.</param>
+public sealed record EventType(string Name, string Category, string Description, string Resource, IReadOnlyList<string> Filters, bool SendsSnapshot = false)
+{
+    /// <summary>The object's name in a snapshot: "booking" for "bookings".</summary>
+    public string SnapshotName => Resource switch
+    {
+        "check_ins" => "check_in",
+        "check_in_tokens" => "check_in_token",
+        "guest_accounts" => "guest_account",
+        "drop_in_passes" => "drop_in_pass",
+        "event_attendances" => "event_attendance",
+        _ => Resource.TrimEnd('s'),
+    };
+
+    public string ExamplePayload(string baseUrl)
+    {
+        var url = $"{baseUrl.TrimEnd('/')}/api/{Resource}/12345";
+        var thin = "{\"url\": \"" + url + "\"";
+        return SendsSnapshot
+            ? thin + ", \"" + SnapshotName + "\": {\"id\": \"12345\", \"url\": \"" + url + "\"}}"
+            : thin + "}";
+    }
+}
+
+/// <summary>Filter names a subscription may carry.</summary>
+public static class EventFilters
+{
+    public const string ResourceId = "resource_id";
+    public const string Fields = "fields";
+    public const string LeadTime = "lead_time";
+}
+
+/// <summary>
+/// Every event EasySpace raises (the Cobot catalogue). The settings UI, the API's validation and the docs read this list.
+/// </summary>
+public static class EventCatalogue
+{
+    public const string TestWebhook = "test_webhook";
+
+    public const string Members = "Members & profiles";
+    public const string Plans = "Membership plans";
+    public const string Bookings = "Bookings";
+    public const string CheckIns = "Check-ins";
+    public const string Payments = "Payments & invoices";
+    public const string SpaceAndAdmins = "Space & admins";
+    public const string Testing = "Testing";
+
+    private static readonly string[] None = [];
+    private static readonly string[] ByResource = [EventFilters.ResourceId];
+
+    public static IReadOnlyList<EventType> All { get; } =
+    [
+        new("connected_user", Members, "A user connects to a membership, by accepting an invite or being created by an admin.", "memberships", None),
+        new("updated_connected_user", Members, "A user connected to a membership changes their e-mail address or password.", "memberships", None),
+        new("created_membership", Members, "A membership is created.", "memberships", None),
+        new("confirmed_membership", Members, "A membership is confirmed: at once when an admin creates it, or when its future confirmation date is reached.", "memberships", None),
+        new("updated_membership_details", Members, "A member's contact details change.", "memberships", None),
+        new("updated_membership_picture", Members, "A member's picture changes.", "memberships", None),
+        new("updated_custom_field", Members, "A custom field of a membership changes.", "memberships", [EventFilters.Fields]),
+        new("updated_payment_method", Members, "A member changes their payment method.", "memberships", None),
+        new("deleted_membership", Members, "An admin deletes a membership; the payload carries its last state.", "memberships", None, SendsSnapshot: true),
+
+        new("changed_membership_plan", Plans, "A plan change is entered (not when it takes effect).", "memberships", None),
+        new("membership_plan_change_date_reached", Plans, "The day a member's new plan becomes active.", "memberships", None),
+        new("canceled_membership", Plans, "A membership is canceled or its cancellation date changes.", "memberships", None),
+        new("uncanceled_membership", Plans, "A future cancellation date is removed from a membership.", "memberships", None),
+        new("reactivated_membership", Plans, "A canceled membership is reactivated.", "memberships", None),
+        new("membership_cancellation_date_reached", Plans, "The day a canceled membership ends.", "memberships", None),
+        new("membership_added_time_passes", Plans, "Time passes are added to a membership.", "memberships", None),
+        new("membership_removed_time_passes", Plans, "An admin removes time passes from a membership.", "memberships", None),
+
+        new("created_booking", Bookings, "A booking is made.", "bookings", ByResource),
+        new("updated_booking", Bookings, "A booking changes.", "bookings", ByResource),
+        new("deleted_booking", Bookings, "A booking is canceled; the payload carries its last state.", "bookings", ByResource, SendsSnapshot: true),
+        new("booking_will_begin", Bookings, "A booking is about to begin: when it starts, or up to 60 minutes before (filter lead_time).", "bookings", [EventFilters.ResourceId, EventFilters.LeadTime]),
+        new("booking_has_ended", Bookings, "A booking has ended (at most 10 minutes after its end).", "bookings", ByResource),
+
+        new("created_checkin", CheckIns, "A member checks in.", "check_ins", None),
+        new("created_checkout", CheckIns, "A member actively checks out (not when a check-in simply expires).", "check_ins", None),
+        new("created_checkin_token", CheckIns, "A member adds a check-in token.", "check_in_tokens", None),
+        new("deleted_checkin_token", CheckIns, "A member deletes a check-in token.", "check_in_tokens", None),
+
+        new("created_invoice", Payments, "An invoice is created for a member.", "invoices", None),
+        new("updated_invoice", Payments, "An invoice is changed by an admin or marked paid or unpaid.", "invoices", None),
+        new("sent_invoice", Payments, "An invoice is sent to the member.", "invoices", None),
+        new("wrote_off_invoice", Payments, "An invoice is written off.", "invoices", None),
+        new("requested_e_invoice", Payments, "An e-invoice must be attached before an invoice can be sent.", "invoices", None),
+        new("deleted_invoice", Payments, "An invoice is deleted; the payload carries its last state.", "invoices", None, SendsSnapshot: true),
+        new("created_payment", Payments, "A payment succeeds (Stripe, PayPal or recorded by hand).", "payments", None),
+        new("failed_payment", Payments, "A payment fails.", "payments", None),
+        new("refunded_payment", Payments, "A payment is refunded.", "payments", None),
+        new("updated_payment_subscription", Payments, "A member's recurring payment subscription changes.", "payments", None),
+
+        new("created_admin", SpaceAndAdmins, "An admin is added to the space.", "admins", None),
+        new("deleted_admin", SpaceAndAdmins, "An admin is removed from the space.", "admins", None, SendsSnapshot: true),
+        new("created_guest_account", SpaceAndAdmins, "A wifi guest account is added.", "guest_accounts", None),
+        new("deleted_guest_account", SpaceAndAdmins, "A wifi guest account is removed.", "guest_accounts", None, SendsSnapshot: true),
+        new("created_drop_in_pass", SpaceAndAdmins, "Someone buys a drop-in pass.", "drop_in_passes", None),
+        new("published_event", SpaceAndAdmins, "An admin publishes a community event.", "events", None),
+        new("created_event_attendance", SpaceAndAdmins, "Someone registers to attend a community event.", "event_attendances", None),
+
+        new(TestWebhook, Testing, "Sent only by the \"Test\" button, to check that a webhook works.", "test", None),
+    ];
+
+    private static readonly Dictionary<string, EventType> ByName = All.ToDictionary(e => e.Name, StringComparer.Ordinal);
+
+    public static EventType? Find(string? name) => name is not null && ByName.TryGetValue(name, out var type) ? type : null;
+
+    /// <summary>The events a manager or an API client may subscribe to (test_webhook is only ever sent by "Test").</summary>
+    public static IEnumerable<EventType> Subscribable => All.Where(e => e.Name != TestWebhook);
+
+    public static IEnumerable<IGrouping<string, EventType>> ByCategory => Subscribable.GroupBy(e => e.Category);
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using EasySpace.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace EasySpace.Core.Webhooks;
+
+/// <summary>
+/// Claims due deliveries with a lease, sends them with bounded concurrency (globally and per endpoint), records
+/// each outcome, and runs until nothing is due and nothing is in flight. A crash loses nothing: a claimed delivery
+/// whose lease expires is due again.
+/// </summary>
+public sealed class DeliveryPump(
+    IDbContextFactory<AppDbContext> dbFactory,
+    DeliverySender sender,
+    EndpointTargets targets,
+    DeliveryRecorder recorder,
+    DeliverySignal signal,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryPump> log)
+{
+    // Only rows this far ahead in the queue are ranked per endpoint, so a huge backlog costs the same as a small one.
+    private const int ScanWindow = 2000;
+    private readonly SemaphoreSlim oneRunAtATime = new(1, 1);
+
+    private sealed record Claimed(long Id, long EndpointId, string EventName, string MessageId, byte[] Body, int AttemptCount);
+
+    public async Task RunUntilIdleAsync(CancellationToken ct)
+    {
+        await oneRunAtATime.WaitAsync(ct);
+        signal.EnterRun();
+        var inFlight = new Dictionary<Task, long>();
+        var perEndpoint = new Dictionary<long, int>();
+        try
+        {
+            while (true)
+            {
+                signal.TakeRequest(); // what was committed before this point, the claim below sees
+                var settings = options.CurrentValue;
+                var capacity = settings.MaxConcurrency - inFlight.Count;
+                var claimed = capacity > 0 && !ct.IsCancellationRequested
+                    ? await ClaimAsync(capacity, settings.MaxConcurrencyPerEndpoint, perEndpoint, ct)
+                    : [];
+
+                if (claimed.Count > 0)
+                {
+                    var endpoints = await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct);
+                    foreach (var c in claimed)
+                    {
+                        perEndpoint[c.EndpointId] = perEndpoint.GetValueOrDefault(c.EndpointId) + 1;
+                        inFlight[SendAndRecordAsync(c, endpoints.GetValueOrDefault(c.EndpointId), ct)] = c.EndpointId;
+                    }
+                    continue; // more may be due
+                }
+
+                if (inFlight.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
+
+                await Task.WhenAny(inFlight.Keys.Append(signal.WhenWoken));
+                foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToList())
+                {
+                    var endpointId = inFlight[done];
+                    inFlight.Remove(done);
+                    if (--perEndpoint[endpointId] == 0) perEndpoint.Remove(endpointId);
+                }
+            }
+        }
+        finally
+        {
+            // On shutdown the attempts under way finish within their timeout and are recorded.
+            await Task.WhenAll(inFlight.Keys);
+            signal.ExitRun();
+            oneRunAtATime.Release();
+        }
+    }
+
+    private async Task SendAndRecordAsync(Claimed c, EndpointTarget? target, CancellationToken ct)
+    {
+        try
+        {
+            if (target is null) return; // the endpoint was deleted with its deliveries
+            var result = await sender.SendAsync(target, new Outgoing(c.MessageId, c.EventName, c.Body, c.AttemptCount + 1), ct);
+            await recorder.RecordAsync(c.Id, result, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down mid-attempt: nothing is recorded, the lease expires, the delivery is due again.
+        }
+        catch (Exception e)
+        {
+            // Never lose the delivery over our own failure: the lease will make it due again.
+            log.LogError(e, "Delivery {DeliveryId} could not be sent or recorded; it will be retried when its lease expires", c.Id);
+        }
+    }
+
+    /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> in flight per endpoint.</summary>
+    private async Task<List<Claimed>> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds + 60);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE Deliveries SET LeaseUntil = $lease
+            WHERE Id IN (
+                SELECT r.Id FROM (
+                    SELECT d.Id, d.EndpointId, ROW_NUMBER() OVER (PARTITION BY d.EndpointId ORDER BY d.NextAttemptAt, d.Id) AS rn
+                    FROM (SELECT Id, EndpointId, NextAttemptAt FROM Deliveries
+                          WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
+                          ORDER BY NextAttemptAt, Id LIMIT $scan) d
+                ) r
+                LEFT JOIN json_each($busy) b ON b.key = CAST(r.EndpointId AS TEXT)
+                WHERE r.rn <= $perEndpoint - COALESCE(b.value, 0)
+                ORDER BY r.rn, r.Id
+                LIMIT $capacity)
+            RETURNING Id, EndpointId, EventName, MessageId, Body, AttemptCount
+            """;
+        command.Parameters.AddWithValue("$lease", lease.UtcTicks);
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$scan", ScanWindow);
+        command.Parameters.AddWithValue("$busy", JsonSerializer.Serialize(busy.ToDictionary(b => b.Key.ToString(), b => b.Value)));
+        command.Parameters.AddWithValue("$perEndpoint", perEndpointLimit);
+        command.Parameters.AddWithValue("$capacity", capacity);
+        var claimed = new List<Claimed>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(new Claimed(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4], reader.GetInt32(5)));
+        return claimed;
+    }
+}
+
+/// <summary>The Quartz job around the pump: triggered at once by <see cref="DeliverySignal"/>, and on an interval as the safety net.</summary>
+[DisallowConcurrentExecution]
+public sealed class DeliveryPumpJob(DeliveryPump pump) : IJob
+{
+    public static readonly JobKey Key = new("delivery-pump", "webhooks");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => await pump.RunUntilIdleAsync(ct);
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace EasySpace.Core.Webhooks;
+
+/// <summary>Where and how one endpoint is reached, with its secrets decrypted (kept in memory only).</summary>
+public sealed record EndpointTarget(long Id, int Version, string Url, string Secret, string? PreviousSecret, IReadOnlyList<CustomHeader> Headers);
+
+/// <summary>The part of a delivery an attempt needs.</summary>
+public readonly record struct Outgoing(string MessageId, string EventName, byte[] Body, int AttemptNumber);
+
+/// <summary>One HTTP attempt and its outcome. Never throws for anything the receiver or the network does.</summary>
+public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOptions> options, TimeProvider clock)
+{
+    public const int ResponseBodyLimit = 4096;
+
+    public static readonly string UserAgent =
+        $"EasySpace-Webhooks/{typeof(DeliverySender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0"}";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient http = new(guard.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public async Task<AttemptResult> SendAsync(EndpointTarget target, Outgoing outgoing, CancellationToken ct)
+    {
+        var at = clock.GetUtcNow();
+        var timestamp = at.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url);
+        var signature = Signer.SignatureHeader(target.Secret, target.PreviousSecret, outgoing.MessageId, timestamp, outgoing.Body);
+        request.Content = new ByteArrayContent(outgoing.Body) { Headers = { ContentType = Json } };
+        var headers = request.Headers;
+        headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        headers.TryAddWithoutValidation("webhook-id", outgoing.MessageId);
+        headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString());
+        headers.TryAddWithoutValidation("webhook-signature", signature);
+        headers.TryAddWithoutValidation("X-EasySpace-Event", outgoing.EventName);
+        headers.TryAddWithoutValidation("X-EasySpace-Attempt", outgoing.AttemptNumber.ToString());
+        foreach (var h in target.Headers) headers.TryAddWithoutValidation(h.Name, h.Value);
+        var requestHeadersJson = RecordRequestHeaders(target, outgoing, timestamp);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds));
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var body = await ReadStartAsync(response, timeout.Token);
+            var status = (int)response.StatusCode;
+            var error = status switch
+            {
+                >= 200 and < 300 => AttemptError.None,
+                >= 300 and < 400 => AttemptError.Redirect,
+                _ => AttemptError.HttpStatus,
+            };
+            var message = error switch
+            {
+                AttemptError.None => null,
+                AttemptError.Redirect => $"HTTP {status}: redirects are not followed{(response.Headers.Location is { } l ? $" (to {l})" : "")}.",
+                _ => $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
+            };
+            return new AttemptResult(at, Elapsed(watch), status, error, message, requestHeadersJson,
+                ResponseHeadersJson(response), body, RetryAfter(response, at));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or SocketException)
+        {
+            if (ct.IsCancellationRequested && e is OperationCanceledException) throw; // shutting down: the lease brings it back
+            var (kind, message) = Classify(e, target);
+            return new AttemptResult(at, Elapsed(watch), null, kind, message, requestHeadersJson, null, null, null);
+        }
+    }
+
+    private (AttemptError, string) Classify(Exception e, EndpointTarget target)
+    {
+        var host = Uri.TryCreate(target.Url, UriKind.Absolute, out var uri) ? uri.Host : target.Url;
+        if (e is OperationCanceledException or TimeoutException)
+            return (AttemptError.Timeout, $"No answer within {options.CurrentValue.TimeoutSeconds} s.");
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case BlockedAddressException blocked:
+                    return (AttemptError.BlockedAddress, blocked.Message);
+                case AuthenticationException:
+                    return (AttemptError.Tls, $"The TLS handshake with {host} failed: {inner.Message}");
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return (AttemptError.ConnectionRefused, $"{host} refused the connection.");
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return (AttemptError.Dns, $"The name {host} could not be resolved.");
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown }:
+                    return (AttemptError.ConnectionReset, $"{host} closed the connection.");
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return (AttemptError.Timeout, $"Connecting to {host} timed out.");
+            }
+        }
+        if (e is HttpRequestException { HttpRequestError: var kind })
+        {
+            return kind switch
+            {
+                HttpRequestError.NameResolutionError => (AttemptError.Dns, $"The name {host} could not be resolved."),
+                HttpRequestError.SecureConnectionError => (AttemptError.Tls, $"The TLS handshake with {host} failed."),
+                HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => (AttemptError.ConnectionReset, $"{host} closed the connection before a full answer."),
+                HttpRequestError.ConnectionError => (AttemptError.ConnectionRefused, $"Could not connect to {host}."),
+                _ => (AttemptError.Other, e.Message),
+            };
+        }
+        if (e is IOException) return (AttemptError.ConnectionReset, $"{host} closed the connection before a full answer.");
+        return (AttemptError.Other, e.Message);
+    }
+
+    private static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[ResponseBodyLimit];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0) break;
+            read += n;
+        }
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    /// <summary>Retry-After on 429 and 503, in seconds or as an HTTP date.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)) return null;
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
+        return null;
+    }
+
+    private static string ResponseHeadersJson(HttpResponseMessage response) =>
+        JsonSerializer.Serialize(response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
+
+    private static string RecordRequestHeaders(EndpointTarget target, Outgoing outgoing, long timestamp)
+    {
+        var recorded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Content-Type"] = "application/json; charset=utf-8",
+            ["User-Agent"] = UserAgent,
+            ["webhook-id"] = outgoing.MessageId,
+            ["webhook-timestamp"] = timestamp.ToString(),
+            // The signature is derived from the secret; the log shows that it was sent, not its value.
+            ["webhook-signature"] = target.PreviousSecret is null ? "v1,<redacted>" : "v1,<redacted> v1,<redacted>",
+            ["X-EasySpace-Event"] = outgoing.EventName,
+            ["X-EasySpace-Attempt"] = outgoing.AttemptNumber.ToString(),
+        };
+        foreach (var h in target.Headers) recorded[h.Name] = HeaderRules.LooksSecret(h.Name) ? "<redacted>" : h.Value;
+        return JsonSerializer.Serialize(recorded);
+    }
+
+    private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
+}

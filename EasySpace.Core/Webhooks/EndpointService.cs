@@ -1,0 +1,283 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EasySpace.Core.Activity;
+using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Core.Webhooks;
+
+/// <summary>Who is acting: shown in the activity log and on the endpoints they create.</summary>
+public sealed record Actor(string UserId, string Email)
+{
+    public static readonly Actor System = new("", "system");
+}
+
+public sealed record CreatedEndpoint(Endpoint Endpoint, string Secret);
+
+/// <summary>What the settings UI and the REST API may do to endpoints. Each call is one operation, one transaction.</summary>
+public sealed class EndpointService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    SecretBox secrets,
+    TargetGuard guard,
+    EndpointTargets targets,
+    DeliverySender sender,
+    DeliveryRecorder recorder,
+    DeliverySignal signal,
+    PublicUrls urls,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan RotationGrace = TimeSpan.FromHours(24);
+    public const int MaxNameLength = 100;
+
+    public ValidationErrors Validate(EndpointDraft draft, bool creating)
+    {
+        var errors = new ValidationErrors();
+        if (InputRules.RequiredText(draft.Name, "a name", MaxNameLength) is { } nameProblem) errors.Add(nameof(draft.Name), nameProblem);
+        var url = guard.CheckUrl(draft.Url);
+        if (url.Error is not null) errors.Add(nameof(draft.Url), url.Error);
+        if (!string.IsNullOrEmpty(draft.Secret) && Signer.SecretProblem(draft.Secret) is { } secretProblem) errors.Add(nameof(draft.Secret), secretProblem);
+
+        if (draft.Events is null || draft.Events.Count == 0) errors.Add(nameof(draft.Events), "Choose at least one event.");
+        else
+            foreach (var name in draft.Events.Distinct())
+                if (EventCatalogue.Find(name) is not { } type || type.Name == EventCatalogue.TestWebhook)
+                    errors.Add(nameof(draft.Events), $"'{Shorten(name)}' is not an event EasySpace sends.");
+
+        if (draft.Filters is { } f && errors.For(nameof(draft.Events)) is null)
+        {
+            var allowed = draft.Events!.SelectMany(e => EventCatalogue.Find(e)!.Filters).ToHashSet();
+            if (f.ResourceId is not null)
+            {
+                if (!allowed.Contains(EventFilters.ResourceId)) errors.Add("Filters.resource_id", "Only booking events can be filtered by resource.");
+                else if (f.ResourceId.Length is 0 or > 64 || f.ResourceId.Any(char.IsControl)) errors.Add("Filters.resource_id", "A resource id has 1 to 64 characters.");
+            }
+            if (f.Fields is { Count: > 0 })
+            {
+                if (!allowed.Contains(EventFilters.Fields)) errors.Add("Filters.fields", "Only updated_custom_field can be filtered by fields.");
+                else if (f.Fields.Count > 50 || f.Fields.Any(x => string.IsNullOrWhiteSpace(x) || x.Length > 100 || x.Any(char.IsControl)))
+                    errors.Add("Filters.fields", "Name up to 50 custom fields, each 1 to 100 characters.");
+            }
+            if (f.LeadTimeMinutes is { } lead)
+            {
+                if (!allowed.Contains(EventFilters.LeadTime)) errors.Add("Filters.lead_time", "Only booking_will_begin has a lead time.");
+                else if (lead is < 0 or > 60) errors.Add("Filters.lead_time", "The lead time is 0 to 60 minutes.");
+            }
+        }
+
+        foreach (var problem in HeaderRules.Problems((draft.Headers ?? []).Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList()))
+            errors.Add(nameof(draft.Headers), problem);
+        return errors;
+    }
+
+    public async Task<Result<CreatedEndpoint>> CreateAsync(EndpointDraft draft, EndpointOrigin origin, Actor by, CancellationToken ct = default)
+    {
+        var errors = Validate(draft, creating: true);
+        if (!errors.IsEmpty) return errors;
+        var secret = string.IsNullOrEmpty(draft.Secret) ? Signer.NewSecret() : draft.Secret;
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoint = Endpoint.Create(draft, secrets.Protect(secret), origin, by.UserId, by.Email, now);
+        db.Endpoints.Add(endpoint);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.created", endpoint.Name, now, Describe(endpoint)));
+        await db.SaveChangesAsync(ct);
+        return new CreatedEndpoint(endpoint, secret);
+    }
+
+    public async Task<Result<Endpoint>> UpdateAsync(long id, EndpointDraft draft, Actor by, CancellationToken ct = default)
+    {
+        var errors = Validate(draft, creating: false);
+        if (!errors.IsEmpty) return errors;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        var now = clock.GetUtcNow();
+        var before = Describe(endpoint);
+        endpoint.Update(draft, now);
+        if (!string.IsNullOrEmpty(draft.Secret)) endpoint.RotateSecret(secrets.Protect(draft.Secret), TimeSpan.Zero, now);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.updated", endpoint.Name, now,
+            $"before: {before}; after: {Describe(endpoint)}{(string.IsNullOrEmpty(draft.Secret) ? "" : "; secret replaced")}"));
+        await db.SaveChangesAsync(ct);
+        return endpoint;
+    }
+
+    public async Task<bool> DeleteAsync(long id, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return false;
+        db.Endpoints.Remove(endpoint); // its deliveries, attempts and stats go with it
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.deleted", endpoint.Name, clock.GetUtcNow(), Describe(endpoint)));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>Switches the endpoint off; its undelivered deliveries are held, not dropped.</summary>
+    public async Task<Result<Endpoint>> DisableAsync(long id, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        var now = clock.GetUtcNow();
+        endpoint.Disable(now);
+        var held = await db.Deliveries.Where(d => d.EndpointId == id && d.Status == DeliveryStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held), ct);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.disabled", endpoint.Name, now, held > 0 ? $"{held} undelivered deliveries held" : null));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return endpoint;
+    }
+
+    /// <summary>Switches the endpoint on; with <paramref name="releaseHeld"/> its held deliveries are sent again from the start of the schedule.</summary>
+    public async Task<Result<Endpoint>> EnableAsync(long id, bool releaseHeld, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        var now = clock.GetUtcNow();
+        var reason = endpoint.DeactivationReason;
+        endpoint.Enable(now);
+        var released = releaseHeld ? await ReleaseAsync(db, d => d.EndpointId == id && d.Status == DeliveryStatus.Held, now, ct) : 0;
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.enabled", endpoint.Name, now,
+            string.Join("; ", new[] { reason is null ? null : $"was deactivated: {reason}", releaseHeld ? $"{released} held deliveries released" : null }.Where(x => x is not null))));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (released > 0) signal.Wake();
+        return endpoint;
+    }
+
+    public async Task<int> CountHeldAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Deliveries.CountAsync(d => d.EndpointId == id && d.Status == DeliveryStatus.Held, ct);
+    }
+
+    /// <summary>A new secret; the previous one keeps signing alongside it for 24 hours, so receivers can switch without losing events.</summary>
+    public async Task<Result<string>> RotateSecretAsync(long id, string? newSecret, Actor by, CancellationToken ct = default)
+    {
+        if (!string.IsNullOrEmpty(newSecret) && Signer.SecretProblem(newSecret) is { } problem)
+            return new ValidationErrors().Add("Secret", problem);
+        var secret = string.IsNullOrEmpty(newSecret) ? Signer.NewSecret() : newSecret;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        var now = clock.GetUtcNow();
+        endpoint.RotateSecret(secrets.Protect(secret), RotationGrace, now);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.secret_rotated", endpoint.Name, now, "the previous secret signs too until " + (now + RotationGrace).ToString("u")));
+        await db.SaveChangesAsync(ct);
+        return secret;
+    }
+
+    /// <summary>The secret in the clear, for a manager who asked to see or copy it.</summary>
+    public async Task<string?> RevealSecretAsync(long id, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return null;
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.secret_revealed", endpoint.Name, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return secrets.Unprotect(endpoint.ProtectedSecret);
+    }
+
+    /// <summary>Sends a test event now, whatever the endpoint's status, and returns what happened. Never retried.</summary>
+    public async Task<Result<Attempt>> SendTestAsync(long id, string? eventName, Actor by, CancellationToken ct = default)
+    {
+        var type = EventCatalogue.Find(eventName ?? EventCatalogue.TestWebhook);
+        if (type is null) return new ValidationErrors().Add("Event", $"'{Shorten(eventName ?? "")}' is not an event EasySpace sends.");
+        var baseUrl = await urls.BaseUrlAsync(ct);
+        var now = clock.GetUtcNow();
+        long deliveryId;
+        EndpointTarget target;
+        Delivery delivery;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+            var (url, data) = type.Name == EventCatalogue.TestWebhook
+                ? ($"{baseUrl}/api/subscriptions/{endpoint.Id}", new JsonObject
+                {
+                    ["message"] = "This is a test event from EasySpace.",
+                    ["webhook"] = new JsonObject { ["id"] = endpoint.Id.ToString(), ["name"] = endpoint.Name },
+                })
+                : ($"{baseUrl}/api/{type.Resource}/12345", new JsonObject { ["id"] = "12345", ["url"] = $"{baseUrl}/api/{type.Resource}/12345", ["test"] = true });
+            var messageId = Signer.NewMessageId();
+            delivery = Delivery.CreateTest(endpoint.Id, type.Name, messageId, PayloadBuilder.Build(endpoint.Format, type, messageId, url, data, now), now);
+            db.Deliveries.Add(delivery);
+            db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.tested", endpoint.Name, now, type.Name));
+            await db.SaveChangesAsync(ct);
+            deliveryId = delivery.Id;
+            target = targets.Load(endpoint, now);
+        }
+        var result = await sender.SendAsync(target, new Outgoing(delivery.MessageId, delivery.EventName, delivery.Body, 1), ct);
+        await recorder.RecordAsync(deliveryId, result, ct);
+        await using var read = await dbFactory.CreateDbContextAsync(ct);
+        return await read.Attempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderByDescending(a => a.Id).FirstAsync(ct);
+    }
+
+    /// <summary>Sends one delivery again, with the same webhook-id and body, from the start of the retry schedule.</summary>
+    public async Task<Result<Delivery>> RedeliverAsync(long deliveryId, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Deliveries.FindAsync([deliveryId], ct) is not { IsTest: false } delivery) return NotFound("delivery");
+        var endpoint = await db.Endpoints.SingleAsync(e => e.Id == delivery.EndpointId, ct);
+        if (!endpoint.IsActive) return new ValidationErrors().Add("", "Switch the webhook on before sending deliveries again.");
+        if (delivery.Status == DeliveryStatus.Pending && delivery.LeaseUntil > clock.GetUtcNow())
+            return new ValidationErrors().Add("", "This delivery is being sent right now.");
+        var now = clock.GetUtcNow();
+        delivery.Release(now);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.redelivered", endpoint.Name, now, $"{delivery.EventName} {delivery.MessageId}"));
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+        return delivery;
+    }
+
+    /// <summary>Sends again every failed or held delivery of the endpoint created in [from, to). Returns how many.</summary>
+    public async Task<Result<int>> ResendAsync(long endpointId, DateTimeOffset from, DateTimeOffset to, Actor by, CancellationToken ct = default)
+    {
+        if (to <= from) return new ValidationErrors().Add("", "The end of the range must come after its start.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Endpoints.FindAsync([endpointId], ct) is not { } endpoint) return NotFound();
+        if (!endpoint.IsActive) return new ValidationErrors().Add("", "Switch the webhook on before sending deliveries again.");
+        var now = clock.GetUtcNow();
+        var count = await ReleaseAsync(db, d => d.EndpointId == endpointId && !d.IsTest
+            && (d.Status == DeliveryStatus.Failed || d.Status == DeliveryStatus.Held) && d.CreatedAt >= from && d.CreatedAt < to, now, ct);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.resent", endpoint.Name, now, $"{count} deliveries from {from:u} to {to:u}"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (count > 0) signal.Wake();
+        return count;
+    }
+
+    public async Task<Endpoint?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Endpoints.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
+    }
+
+    public async Task<IReadOnlyList<Endpoint>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Endpoints.AsNoTracking().OrderBy(e => e.Name).ThenBy(e => e.Id).ToListAsync(ct);
+    }
+
+    private static Task<int> ReleaseAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<Delivery, bool>> which, DateTimeOffset now, CancellationToken ct) =>
+        db.Deliveries.Where(which).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DeliveryStatus.Pending)
+            .SetProperty(d => d.FailuresInRow, 0)
+            .SetProperty(d => d.NextAttemptAt, now)
+            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
+
+    /// <summary>What changed, for the activity log: never the secret, never header values.</summary>
+    private static string Describe(Endpoint e) => JsonSerializer.Serialize(new
+    {
+        name = e.Name,
+        url = e.Url,
+        events = e.Events,
+        format = e.Format.ToString().ToLowerInvariant(),
+        headers = e.Headers.Select(h => h.Name),
+        filters = e.Filters.IsEmpty ? null : e.Filters,
+        status = e.Status.ToString().ToLowerInvariant(),
+    });
+
+    private static ValidationErrors NotFound(string what = "webhook") => new ValidationErrors().Add("", $"That {what} does not exist (any more).");
+
+    private static string Shorten(string s) => s.Length > 64 ? s[..64] + "…" : s;
+}

@@ -1,0 +1,42 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EasySpace.Core.Events;
+
+namespace EasySpace.Core.Webhooks;
+
+/// <summary>The body of a delivery, built once: every attempt sends these same bytes.</summary>
+public static class PayloadBuilder
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+
+    public static byte[] Build(PayloadFormat format, EventType type, string messageId, string url, JsonObject data, DateTimeOffset at)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            if (format == PayloadFormat.Full)
+            {
+                json.WriteString("id", messageId);
+                json.WriteString("type", type.Name);
+                json.WriteString("timestamp", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+                json.WriteString("url", url);
+                json.WritePropertyName("data");
+                data.WriteTo(json);
+            }
+            else
+            {
+                json.WriteString("url", url);
+                // Cobot: a deleted object can't be loaded any more, so its last state travels with the URL.
+                if (type.SendsSnapshot)
+                {
+                    json.WritePropertyName(type.SnapshotName);
+                    data.WriteTo(json);
+                }
+            }
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,31 @@
+using EasySpace.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace EasySpace.Core.Webhooks;
+
+/// <summary>Daily: forgets finished deliveries, their attempts, events and stats older than <c>Webhooks:RetentionDays</c>.</summary>
+[DisallowConcurrentExecution]
+public sealed class RetentionJob(IDbContextFactory<AppDbContext> dbFactory, IOptionsMonitor<WebhookOptions> options, TimeProvider clock, ILogger<RetentionJob> log) : IJob
+{
+    public static readonly JobKey Key = new("retention", "webhooks");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => await PurgeAsync(ct);
+
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(options.CurrentValue.RetentionDays);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Pending and held deliveries are kept whatever their age: they have not reached their receiver yet.
+        var deliveries = await db.Deliveries
+            .Where(d => (d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed) && d.CreatedAt < cutoff)
+            .ExecuteDeleteAsync(ct);
+        // Their attempts go with them (foreign key cascade).
+        await db.Events.Where(e => e.OccurredAt < cutoff && !db.Deliveries.Any(d => d.EventId == e.Id)).ExecuteDeleteAsync(ct);
+        await db.WebhookStats.Where(s => s.HourStart < cutoff).ExecuteDeleteAsync(ct);
+        if (deliveries > 0) log.LogInformation("Retention removed {Count} deliveries older than {Cutoff:u}", deliveries, cutoff);
+        return deliveries;
+    }
+}

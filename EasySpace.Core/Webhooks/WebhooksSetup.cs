@@ -1,0 +1,25 @@
+using EasySpace.Core.Events;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Core.Webhooks;
+
+internal static class WebhooksSetup
+{
+    public static IServiceCollection AddEasySpaceWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.AddSingleton<EventOutbox>();
+        services.AddSingleton<SecretBox>();
+        services.AddSingleton<TargetGuard>();
+        services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliverySender>();
+        services.AddSingleton<EndpointTargets>();
+        services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton<DeliveryPump>();
+        services.AddSingleton<EndpointService>();
+        services.AddSingleton<Space.PublicUrls>();
+        return services;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Fakes;
+using EasySpace.Tests.Harness;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Tests.Core.Webhooks;
+
+public class DeliveryEngineTests : IAsyncLifetime
+{
+    private readonly AppHost app = new AppHost().With("Webhooks:TimeoutSeconds", "2");
+    private Receiver receiver = default!;
+
+    public async Task InitializeAsync()
+    {
+        receiver = await Receiver.StartAsync();
+        await app.SetUpSpaceAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await receiver.DisposeAsync();
+        app.Dispose();
+    }
+
+    [Fact]
+    public async Task A_committed_event_reaches_the_endpoint_at_once_with_the_standard_webhook_headers()
+    {
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"], headers: [new("X-Api-Key", "k-123")]);
+
+        var admin = await app.AddAdminAsync();
+
+        var request = await receiver.NextAsync(); // woken by the commit, not by a test call
+        Assert.StartsWith("msg_", request.Header("webhook-id"));
+        Assert.InRange(long.Parse(request.Header("webhook-timestamp")), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(Signer.Sign(created.Secret, request.Header("webhook-id"), long.Parse(request.Header("webhook-timestamp")), request.Body), request.Header("webhook-signature"));
+        Assert.StartsWith("application/json", request.Header("Content-Type"));
+        Assert.StartsWith("EasySpace-Webhooks/", request.Header("User-Agent"));
+        Assert.Equal("created_admin", request.Header("X-EasySpace-Event"));
+        Assert.Equal("1", request.Header("X-EasySpace-Attempt"));
+        Assert.Equal("k-123", request.Header("X-Api-Key"));
+
+        var body = request.Json;
+        Assert.Equal(request.Header("webhook-id"), body.GetProperty("id").GetString());
+        Assert.Equal("created_admin", body.GetProperty("type").GetString());
+        Assert.Equal($"{app.BaseAddress.ToString().TrimEnd('/')}/api/admins/{admin.Id}", body.GetProperty("url").GetString());
+        Assert.Equal(admin.Email, body.GetProperty("data").GetProperty("email").GetString());
+        Assert.True(DateTimeOffset.TryParse(body.GetProperty("timestamp").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task The_thin_format_sends_only_the_url_and_a_deleted_object_travels_with_its_last_state()
+    {
+        await app.CreateEndpointAsync(receiver.Url, ["created_admin", "deleted_admin"], PayloadFormat.Thin);
+        var admin = await app.AddAdminAsync();
+        var created = await receiver.NextAsync();
+
+        Assert.Equal($$"""{"url":"{{app.BaseAddress.ToString().TrimEnd('/')}}/api/admins/{{admin.Id}}"}""", created.BodyText);
+
+        Assert.True((await app.Get<EasySpace.Core.Identity.UserAdministration>().RemoveAdminAsync(admin.Id, "test")).Succeeded);
+        var deleted = (await receiver.NextAsync()).Json;
+        Assert.Equal(admin.Email, deleted.GetProperty("admin").GetProperty("email").GetString());
+        Assert.EndsWith($"/api/admins/{admin.Id}", deleted.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_sends_nothing()
+    {
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+
+        await using (var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+        }
+        await app.PumpAsync();
+
+        Assert.Empty(await app.DeliveriesAsync(endpoint.Id));
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task Only_active_endpoints_subscribed_to_the_event_get_a_delivery()
+    {
+        var subscribed = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"], name: "subscribed")).Endpoint;
+        var other = (await app.CreateEndpointAsync(receiver.Url, ["deleted_admin"], name: "other event")).Endpoint;
+        var off = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"], name: "off")).Endpoint;
+        await app.Get<EndpointService>().DisableAsync(off.Id, WebhookHostExtensions.Owner);
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        Assert.Single(await app.DeliveriesAsync(subscribed.Id));
+        Assert.Empty(await app.DeliveriesAsync(other.Id));
+        Assert.Empty(await app.DeliveriesAsync(off.Id));
+        Assert.Single(receiver.Received);
+    }
+
+    [Theory]
+    [InlineData("room-1", null, true)]
+    [InlineData("room-2", null, false)]
+    [InlineData(null, "company", true)]
+    [InlineData(null, "phone", false)]
+    public async Task Filters_select_which_events_reach_an_endpoint(string? resourceFilter, string? fieldFilter, bool expected)
+    {
+        var eventName = resourceFilter is not null ? "created_booking" : "updated_custom_field";
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, [eventName],
+            filters: new EndpointFilters { ResourceId = resourceFilter, Fields = fieldFilter is null ? null : [fieldFilter] })).Endpoint;
+
+        await using (var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            // The booking and membership features raise these for real; here the subject carries what the filters read.
+            await app.Get<EventOutbox>().RaiseAsync(db, eventName, new EventSubject("b1", new() { ["url"] = "http://x/api/bookings/b1" })
+            {
+                ResourceId = "room-1",
+                ChangedFields = ["company", "website"],
+            });
+            await db.SaveChangesAsync();
+        }
+        await app.PumpAsync();
+
+        Assert.Equal(expected ? 1 : 0, (await app.DeliveriesAsync(endpoint.Id)).Count);
+    }
+
+    [Fact]
+    public async Task A_410_deactivates_the_endpoint_at_once_and_holds_its_other_deliveries()
+    {
+        var gate = new TaskCompletionSource();
+        receiver.Respond = async (_, http) => { await gate.Task; http.Response.StatusCode = 410; };
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.AddAdminAsync();     // the second waits behind the first (same endpoint, answer pending)
+        gate.SetResult();
+        await app.PumpAsync();
+
+        var after = await app.EndpointAsync(endpoint.Id);
+        Assert.Equal(EndpointStatus.Deactivated, after.Status);
+        Assert.Contains("410 Gone", after.DeactivationReason);
+        // Both were on their way; the first answer recorded deactivates and holds what is left.
+        var deliveries = await app.DeliveriesAsync(endpoint.Id);
+        Assert.Equal(2, deliveries.Count);
+        Assert.Contains(deliveries, d => d.Status == DeliveryStatus.Failed && d.LastStatusCode == 410);
+        Assert.All(deliveries, d => Assert.True(d.Status is DeliveryStatus.Failed or DeliveryStatus.Held, $"{d.Status}"));
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failure()
+    {
+        receiver.Respond = (req, http) =>
+        {
+            if (req.Path == "/hook") { http.Response.StatusCode = 301; http.Response.Headers.Location = "/elsewhere"; }
+            return Task.CompletedTask;
+        };
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        Assert.All(receiver.Received, r => Assert.Equal("/hook", r.Path));
+        var delivery = Assert.Single(await app.DeliveriesAsync(endpoint.Id));
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal(301, delivery.LastStatusCode);
+        var attempt = Assert.Single(await app.AttemptsAsync(delivery.Id));
+        Assert.Equal(AttemptError.Redirect, attempt.Error);
+        Assert.Contains("redirects are not followed", attempt.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_hangs_past_the_timeout_fails_the_attempt_as_a_timeout()
+    {
+        receiver.Respond = receiver.Hang;
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        var delivery = Assert.Single(await app.DeliveriesAsync(endpoint.Id));
+        var attempt = Assert.Single(await app.AttemptsAsync(delivery.Id));
+        Assert.Equal(AttemptError.Timeout, attempt.Error);
+        Assert.InRange(attempt.DurationMs, 1900, 10_000);
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_recorded_as_refused()
+    {
+        var port = receiver.Port;
+        await receiver.DisposeAsync();
+        receiver = await Receiver.StartAsync();
+        var endpoint = (await app.CreateEndpointAsync(new Uri($"http://127.0.0.1:{port}/hook"), ["created_admin"])).Endpoint;
+
+        await app.AddAdminAsync();
+        await app.PumpAsync();
+
+        var delivery = Assert.Single(await app.DeliveriesAsync(endpoint.Id));
+        var attempt = Assert.Single(await app.AttemptsAsync(delivery.Id));
+        Assert.Equal(AttemptError.ConnectionRefused, attempt.Error);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_recorded_as_reset()
+    {
+        receiver.Respond = Receiver.Abort;
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        var attempt = Assert.Single(await app.AttemptsAsync(Assert.Single(await app.DeliveriesAsync(endpoint.Id)).Id));
+        Assert.Equal(AttemptError.ConnectionReset, attempt.Error);
+    }
+
+    [Fact]
+    public async Task Every_attempt_keeps_headers_with_secrets_redacted_and_the_start_of_the_answer()
+    {
+        receiver.Respond = async (_, http) => { http.Response.StatusCode = 500; http.Response.Headers["X-Trace"] = "t-1"; await http.Response.WriteAsync(new string('e', 5000)); };
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"], headers: [new("Authorization", "Bearer very-secret"), new("X-Team", "ops")]);
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        var attempt = Assert.Single(await app.AttemptsAsync(Assert.Single(await app.DeliveriesAsync(created.Endpoint.Id)).Id));
+        Assert.Equal(500, attempt.StatusCode);
+        Assert.DoesNotContain("very-secret", attempt.RequestHeadersJson);
+        Assert.DoesNotContain(created.Secret, attempt.RequestHeadersJson);
+        Assert.Contains("\"X-Team\":\"ops\"", attempt.RequestHeadersJson);
+        Assert.Contains("t-1", attempt.ResponseHeadersJson);
+        Assert.Equal(4096, attempt.ResponseBody!.Length);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EasySpace.Tests.Fakes;
+
+/// <summary>One request as the receiver got it.</summary>
+public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset ReceivedAt)
+{
+    public string Header(string name) => Headers.TryGetValue(name, out var v) ? v : "";
+    public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
+    public System.Text.Json.JsonElement Json => System.Text.Json.JsonDocument.Parse(Body).RootElement;
+}
+
+/// <summary>
+/// A webhook receiver that really listens (Kestrel on 127.0.0.1, a port the OS picks), records every request,
+/// and answers as the test tells it: a status, headers, a hang, a dropped connection.
+/// </summary>
+public sealed class Receiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly Channel<ReceivedRequest> arrivals = Channel.CreateUnbounded<ReceivedRequest>();
+    private readonly ConcurrentQueue<ReceivedRequest> all = new();
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>How to answer a request; the default answers 200 "ok".</summary>
+    public Func<ReceivedRequest, HttpContext, Task> Respond { get; set; } = (_, http) => http.Response.WriteAsync("ok");
+
+    private Receiver(WebApplication app) => this.app = app;
+
+    public static async Task<Receiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new Receiver(app);
+        app.Run(receiver.HandleAsync);
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public Uri Url => new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/hook");
+
+    /// <summary>The port, for a URL the receiver answers on another path.</summary>
+    public int Port => Url.Port;
+
+    public IReadOnlyList<ReceivedRequest> Received => all.ToList();
+
+    /// <summary>Waits for the next request (a signal, not a clock); fails the test after <paramref name="seconds"/>.</summary>
+    public async Task<ReceivedRequest> NextAsync(int seconds = 20)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try { return await arrivals.Reader.ReadAsync(timeout.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"No request reached the receiver within {seconds} s ({all.Count} so far)."); }
+    }
+
+    /// <summary>True when no request is waiting to be read: what a test asserts after the work it caused has finished.</summary>
+    public bool NothingMore => !arrivals.Reader.TryPeek(out _);
+
+    /// <summary>A token that is cancelled when the receiver stops, for hanging answers.</summary>
+    public CancellationToken Stopping => stopping.Token;
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body);
+        var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new ReceivedRequest(http.Request.Path, headers, body.ToArray(), DateTimeOffset.UtcNow);
+        all.Enqueue(request);
+        arrivals.Writer.TryWrite(request);
+        await Respond(request, http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stopping.Cancel();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    public static Func<ReceivedRequest, HttpContext, Task> Status(int code, params (string Name, string Value)[] headers) => (_, http) =>
+    {
+        http.Response.StatusCode = code;
+        foreach (var (name, value) in headers) http.Response.Headers[name] = value;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Never answers (until the receiver stops): the sender's timeout must end the attempt.</summary>
+    public Func<ReceivedRequest, HttpContext, Task> Hang => async (_, http) =>
+    {
+        try { await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, http.RequestAborted).Token); }
+        catch (OperationCanceledException) { }
+    };
+
+    /// <summary>Drops the connection without an answer.</summary>
+    public static Func<ReceivedRequest, HttpContext, Task> Abort => (_, http) =>
+    {
+        http.Abort();
+        return Task.CompletedTask;
+    };
+}

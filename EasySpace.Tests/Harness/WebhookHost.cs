@@ -1,0 +1,57 @@
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Tests.Harness;
+
+/// <summary>An app set up and ready for webhook scenarios: create endpoints, cause events, look at deliveries.</summary>
+public static class WebhookHostExtensions
+{
+    public static readonly Actor Owner = new("owner-id", AppHost.OwnerEmail);
+    private static int admins;
+
+    public static async Task<CreatedEndpoint> CreateEndpointAsync(this AppHost app, Uri url, string[] events,
+        PayloadFormat format = PayloadFormat.Full, EndpointFilters? filters = null, List<CustomHeader>? headers = null, string? secret = null, string name = "CRM")
+    {
+        var result = await app.Get<EndpointService>().CreateAsync(new EndpointDraft
+        {
+            Name = name,
+            Url = url.ToString(),
+            Events = [.. events],
+            Format = format,
+            Filters = filters,
+            Headers = headers ?? [],
+            Secret = secret,
+        }, EndpointOrigin.SettingsUi, Owner);
+        Assert.True(result.Succeeded, result.Errors.ToString());
+        return result.Value!;
+    }
+
+    /// <summary>A real action that raises created_admin.</summary>
+    public static async Task<AppUser> AddAdminAsync(this AppHost app, string? email = null)
+    {
+        email ??= $"admin{Interlocked.Increment(ref admins)}@example.com";
+        var result = await app.Get<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password), false, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+        return result.Value!;
+    }
+
+    public static async Task<List<Delivery>> DeliveriesAsync(this AppHost app, long endpointId)
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.Deliveries.AsNoTracking().Where(d => d.EndpointId == endpointId).OrderBy(d => d.Id).ToListAsync();
+    }
+
+    public static async Task<List<Attempt>> AttemptsAsync(this AppHost app, long deliveryId)
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.Attempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number).ToListAsync();
+    }
+
+    public static async Task<Endpoint> EndpointAsync(this AppHost app, long id) =>
+        (await app.Get<EndpointService>().GetAsync(id))!;
+
+    /// <summary>Runs the pump until nothing is due and nothing is in flight: every attempt it made is recorded when this returns.</summary>
+    public static Task PumpAsync(this AppHost app) => app.Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
+}
