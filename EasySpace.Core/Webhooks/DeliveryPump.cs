@@ -100,7 +100,8 @@ public sealed class DeliveryPump(
     private async Task<List<Claimed>> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds + 60);
+        // Longer than any attempt can take (its timeout) plus recording it; after a crash it is how long a claimed delivery waits.
+        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * 2 + 5);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(ct);

@@ -30,6 +30,8 @@ public sealed class Receiver : IAsyncDisposable
     private readonly Channel<ReceivedRequest> arrivals = Channel.CreateUnbounded<ReceivedRequest>();
     private readonly ConcurrentQueue<ReceivedRequest> all = new();
     private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentDictionary<string, int> byMessageId = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> countWaiters = [];
 
     /// <summary>How to answer a request; the default answers 200 "ok".</summary>
     public Func<ReceivedRequest, HttpContext, Task> Respond { get; set; } = (_, http) => http.Response.WriteAsync("ok");
@@ -63,6 +65,22 @@ public sealed class Receiver : IAsyncDisposable
         catch (OperationCanceledException) { throw new TimeoutException($"No request reached the receiver within {seconds} s ({all.Count} so far)."); }
     }
 
+    /// <summary>How many times each webhook-id arrived.</summary>
+    public IReadOnlyDictionary<string, int> ByMessageId => byMessageId;
+
+    /// <summary>Waits until <paramref name="count"/> distinct webhook-ids have arrived.</summary>
+    public async Task WaitForDistinctAsync(int count, int seconds)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (countWaiters)
+        {
+            if (byMessageId.Count >= count) return;
+            countWaiters.Add((count, reached));
+        }
+        try { await reached.Task.WaitAsync(TimeSpan.FromSeconds(seconds)); }
+        catch (TimeoutException) { throw new TimeoutException($"Only {byMessageId.Count} of {count} distinct webhook-ids arrived within {seconds} s."); }
+    }
+
     /// <summary>True when no request is waiting to be read: what a test asserts after the work it caused has finished.</summary>
     public bool NothingMore => !arrivals.Reader.TryPeek(out _);
 
@@ -77,6 +95,10 @@ public sealed class Receiver : IAsyncDisposable
         var request = new ReceivedRequest(http.Request.Path, headers, body.ToArray(), DateTimeOffset.UtcNow);
         all.Enqueue(request);
         arrivals.Writer.TryWrite(request);
+        byMessageId.AddOrUpdate(request.Header("webhook-id"), 1, (_, n) => n + 1);
+        lock (countWaiters)
+            foreach (var (count, reached) in countWaiters)
+                if (byMessageId.Count >= count) reached.TrySetResult();
         await Respond(request, http);
     }
 

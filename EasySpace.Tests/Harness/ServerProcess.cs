@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace EasySpace.Tests.Harness;
+
+/// <summary>The real server as a separate process (dotnet EasySpace.Web.dll), so a test can kill it with SIGKILL.</summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private ServerProcess(Process process, Uri url)
+    {
+        this.process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dataDirectory,
+        };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.Environment["EasySpace__DataDirectory"] = dataDirectory;
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key.Replace(":", "__")] = value;
+
+        var process = Process.Start(start)!;
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The server exited with {process.ExitCode} before listening."));
+        var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ServerProcess(process, url);
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, like a power cut of the process.</summary>
+    public async Task KillAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
