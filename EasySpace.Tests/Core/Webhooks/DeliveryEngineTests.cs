@@ -9,23 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
-public class DeliveryEngineTests : IAsyncLifetime
+public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Webhooks:TimeoutSeconds", "2"))
 {
-    private readonly AppHost app = new AppHost().With("Webhooks:TimeoutSeconds", "2");
-    private Receiver receiver = default!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await Receiver.StartAsync();
-        await app.SetUpSpaceAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await receiver.DisposeAsync();
-        app.Dispose();
-    }
-
     [Fact]
     public async Task A_committed_event_reaches_the_endpoint_at_once_with_the_standard_webhook_headers()
     {

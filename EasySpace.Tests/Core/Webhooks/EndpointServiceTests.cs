@@ -7,23 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
-public class EndpointServiceTests : IAsyncLifetime
+public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
 {
-    private readonly AppHost app = new();
-    private Receiver receiver = default!;
     private EndpointService Endpoints => app.Get<EndpointService>();
-
-    public async Task InitializeAsync()
-    {
-        receiver = await Receiver.StartAsync();
-        await app.SetUpSpaceAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await receiver.DisposeAsync();
-        app.Dispose();
-    }
 
     public static TheoryData<string, EndpointDraft, string> BadDrafts => new()
     {
@@ -198,23 +184,8 @@ public class EndpointServiceTests : IAsyncLifetime
     }
 }
 
-public class PrivateTargetTests : IAsyncLifetime
+public class PrivateTargetTests() : AppWithReceiverTest(new AppHost().With("Webhooks:AllowPrivateNetworks", "false"))
 {
-    private readonly AppHost app = new AppHost().With("Webhooks:AllowPrivateNetworks", "false");
-    private Receiver receiver = default!;
-
-    public async Task InitializeAsync()
-    {
-        receiver = await Receiver.StartAsync();
-        await app.SetUpSpaceAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await receiver.DisposeAsync();
-        app.Dispose();
-    }
-
     [Fact]
     public async Task A_loopback_address_is_refused_when_the_webhook_is_saved()
     {

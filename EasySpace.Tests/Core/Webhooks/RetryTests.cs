@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
-public class RetryTests : IAsyncLifetime
+public class RetryTests() : AppWithReceiverTest(new AppHost().With("Webhooks:PumpIntervalSeconds", "3600"))
 {
     private static readonly TimeSpan[] Schedule =
     [
@@ -13,22 +13,13 @@ public class RetryTests : IAsyncLifetime
         TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(3), TimeSpan.FromHours(5), TimeSpan.FromHours(8),
     ];
 
-    private readonly AppHost app = new AppHost().With("Webhooks:PumpIntervalSeconds", "3600");
     private FakeTimeProvider clock = default!;
-    private Receiver receiver = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         clock = app.UseFakeClock();
-        receiver = await Receiver.StartAsync();
+        await base.InitializeAsync();
         receiver.Respond = Receiver.Status(500);
-        await app.SetUpSpaceAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await receiver.DisposeAsync();
-        app.Dispose();
     }
 
     [Fact]

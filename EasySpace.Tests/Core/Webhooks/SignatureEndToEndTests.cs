@@ -54,23 +54,14 @@ public class SignatureEndToEndTests : IAsyncLifetime
     }
 }
 
-public class RotationGraceTests : IAsyncLifetime
+public class RotationGraceTests() : AppWithReceiverTest(new AppHost().With("Webhooks:PumpIntervalSeconds", "3600"))
 {
-    private readonly AppHost app = new AppHost().With("Webhooks:PumpIntervalSeconds", "3600");
     private Microsoft.Extensions.Time.Testing.FakeTimeProvider clock = default!;
-    private Receiver receiver = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         clock = app.UseFakeClock();
-        receiver = await Receiver.StartAsync();
-        await app.SetUpSpaceAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await receiver.DisposeAsync();
-        app.Dispose();
+        await base.InitializeAsync();
     }
 
     [Fact]
