@@ -10,6 +10,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 {
     public DbSet<SpaceProfile> SpaceProfiles => Set<SpaceProfile>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
