@@ -52,6 +52,9 @@ public static class DependencyInjection
 
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<SetupService>();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
 
         services.AddEasySpaceWebhooks(configuration);

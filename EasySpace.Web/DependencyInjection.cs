@@ -1,4 +1,5 @@
 using EasySpace.Core.Identity;
+using EasySpace.Web.Api;
 using EasySpace.Web.Components;
 using EasySpace.Web.Components.Account;
 using EasySpace.Web.Health;
@@ -64,6 +65,7 @@ public static class DependencyInjection
             .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx =>
                 ctx.User.IsInRole(Roles.Owner) || ctx.User.HasClaim(Permissions.ClaimType, Permissions.ManageIntegrations)));
 
+        services.AddEasySpaceApi(builder.Configuration);
         services.AddEasySpaceHealthChecks();
         return builder;
     }
@@ -76,11 +78,14 @@ public static class DependencyInjection
         app.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true);
         app.UseMiddleware<RequireSetupMiddleware>();
         app.UseAuthentication();
+        app.UseEasySpaceApi();               // /api: the bearer token is the user, errors are JSON
+        app.UseRateLimiter();                // after the token is known (limits per token), before authorization (limits failures too)
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapEasySpaceHealth();
+        app.MapEasySpaceApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         return app;

@@ -35,7 +35,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
         db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.added", user.Email!, clock.GetUtcNow(),
             manageIntegrations ? "with ManageIntegrations" : null));
-        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, AdminResource.ToJson(user, await urls.BaseUrlAsync(ct))), ct);
+        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson()), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;
@@ -51,7 +51,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             return new ValidationErrors().Add("", "There is no admin with that id.");
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var snapshot = AdminResource.ToJson(user, await urls.BaseUrlAsync(ct));
+        var snapshot = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson();
         Check(await users.DeleteAsync(user));
         db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.removed", user.Email!, clock.GetUtcNow()));
         await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot), ct);

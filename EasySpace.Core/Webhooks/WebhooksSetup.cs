@@ -19,7 +19,6 @@ internal static class WebhooksSetup
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();
-        services.AddSingleton<Space.PublicUrls>();
         return services;
     }
 }

@@ -21,7 +21,7 @@ public static class ManagementCommands
         ["add-admin"] = new("--email E --password P [--name N] [--manage-integrations]",
             ["email", "password"], ["name"], ["manage-integrations"], AddAdminAsync),
         ["create-token"] = new("--email E --scopes \"read_subscriptions write_subscriptions ...\" [--name N]",
-            ["email", "scopes"], ["name"], [], (_, _, _) => NotYet("create-token", "the REST API")),
+            ["email", "scopes"], ["name"], [], CreateTokenAsync),
         ["demo-data"] = new("", [], [], [], (_, _, _) => NotYet("demo-data", "the space's members, plans and bookings")),
         ["migrate"] = new("", [], [], [], MigrateAsync),
     };
@@ -81,6 +81,18 @@ public static class ManagementCommands
         return Ok;
     }
 
+    /// <summary>Prints only the token, so a script can capture it: <c>TOKEN=$(... create-token ...)</c>.</summary>
+    private static async Task<int> CreateTokenAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        await services.MigrateDatabaseAsync(ct);
+        var scopes = o["scopes"].Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = await services.GetRequiredService<ApiTokenService>()
+            .CreateAsync(o["email"], o.GetValueOrDefault("name", "CLI token"), scopes, "cli", ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        Console.WriteLine(result.Value!.Token);
+        return Ok;
+    }
+
     private static async Task<int> MigrateAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
     {
         await services.MigrateDatabaseAsync(ct);
@@ -120,6 +132,7 @@ public static class ManagementCommands
         nameof(SetupRequest.SpaceName) => "--space-name",
         nameof(SetupRequest.TimeZone) => "--time-zone",
         nameof(SetupRequest.PublicBaseUrl) => "--base-url",
+        "User" => "--email",
         _ => "--" + field.ToLowerInvariant(),
     };
 

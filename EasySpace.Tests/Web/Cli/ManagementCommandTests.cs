@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
 
@@ -103,6 +105,56 @@ public class ManagementCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Database is up to date", result.Stdout);
         Assert.Equal("InitialSchema", Scalar("SELECT substr(MigrationId, 16) FROM __EFMigrationsHistory ORDER BY MigrationId LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task Create_token_prints_only_the_token_and_stores_its_hash()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var result = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read_subscriptions write_subscriptions");
+
+        Assert.Equal(0, result.ExitCode);
+        var token = result.Stdout;
+        Assert.Matches("^es_[A-Za-z0-9_-]{43}$", token); // one line, nothing else
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        Assert.Equal($"CLI token|{token[..8]}|[\"read_subscriptions\",\"write_subscriptions\"]",
+            Scalar($"SELECT Name || '|' || Prefix || '|' || Scopes FROM ApiTokens WHERE TokenHash = '{hash}'"));
+        Assert.Equal(0L, Scalar($"SELECT COUNT(*) FROM ApiTokens WHERE TokenHash = '{token}'"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM ActivityLog WHERE Action = 'api_token.created' AND Actor = 'cli' AND Subject = 'CLI token'"));
+        Assert.DoesNotContain(token, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Create_token_takes_a_name_and_gives_a_different_token_each_time()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var first = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read", "--name", "Accounting sync");
+        var second = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read");
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.NotEqual(first.Stdout, second.Stdout);
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM ApiTokens WHERE Name = 'Accounting sync'"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--email", Owner, "--scopes", "read_subscriptions write_everything" }, "--scopes: Unknown scope 'write_everything'.")]
+    [InlineData(new[] { "--email", Owner, "--scopes", "" }, "--scopes: Choose at least one scope.")]
+    [InlineData(new[] { "--email", "nobody@example.com", "--scopes", "read" }, "--email: There is no account with this e-mail address.")]
+    [InlineData(new[] { "--email", Owner, "--scopes", "read", "--name", "" }, "--name: Enter a name for the token.")]
+    [InlineData(new[] { "--email", Owner }, "Missing --scopes.")]
+    public async Task Create_token_refuses_bad_arguments_with_exit_2_and_writes_no_token(string[] args, string reason)
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var result = await verbs.RunAsync(["create-token", .. args]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(reason, result.Stderr);
+        Assert.DoesNotContain('\n', result.Stderr);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM ApiTokens"));
     }
 
     [Fact]

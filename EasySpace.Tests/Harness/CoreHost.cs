@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using EasySpace.Core;
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EasySpace.Tests.Harness;
+
+/// <summary>
+/// The real Core services over a real, migrated SQLite file in a temporary directory, without a web host.
+/// The clock is a <see cref="FakeTimeProvider"/> so tests move time instead of waiting.
+/// </summary>
+public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly TempDirectory data = new();
+    private readonly ServiceProvider services;
+
+    public CoreHost(IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddEasySpaceCore(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+        collection.AddSingleton<TimeProvider>(Clock);
+        services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    public IServiceProvider Services => services;
+    public string DatabasePath => Path.Combine(data.Path, "easyspace.db");
+
+    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
+
+    public Task InitializeAsync() => services.MigrateDatabaseAsync();
+
+    /// <summary>Adds a user in a role straight through Identity; returns the user id.</summary>
+    public async Task<string> AddUserAsync(string email, string role, string? displayName = null)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName ?? email };
+        Check(await users.CreateAsync(user, AppHost.Password));
+        Check(await users.AddToRoleAsync(user, role));
+        return user.Id;
+    }
+
+    /// <summary>One value straight from the SQLite file, bypassing EF Core.</summary>
+    public object? Scalar(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command.ExecuteScalar();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        data.Dispose();
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    /// <summary>A migrated host for a test that makes its own (e.g. with settings): <c>await using var core = await CoreHost.StartAsync();</c></summary>
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var host = new CoreHost(settings);
+        await host.InitializeAsync();
+        return host;
+    }
+
+    private static void Check(IdentityResult result) => Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+}
