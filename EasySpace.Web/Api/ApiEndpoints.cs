@@ -65,6 +65,8 @@ public static class ApiEndpoints
             .WithSummary("An admin or the owner of the space")
             .WithDescription("The URL in created_admin and deleted_admin payloads. Members and unknown ids answer 404.");
 
+        api.MapSubscriptions();
+
         // An unknown API address answers JSON too, not the HTML 404 page.
         api.MapFallback(() => TypedResults.NotFound(ApiError.NotFound)).ExcludeFromDescription();
 
