@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
 {
     public DbSet<SpaceProfile> SpaceProfiles => Set<SpaceProfile>();
     public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
@@ -21,6 +21,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     /// <summary>Set by the outbox; once this unit of work commits, the delivery pump is woken.</summary>
     internal bool DeliveriesAdded { get; set; }
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Scheduling.FiredEvent> FiredEvents => Set<Scheduling.FiredEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -52,3 +52,13 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.HasOne<AppUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class FiredEventConfiguration : IEntityTypeConfiguration<Scheduling.FiredEvent>
+{
+    public void Configure(EntityTypeBuilder<Scheduling.FiredEvent> b)
+    {
+        b.HasIndex(f => f.Key).IsUnique();
+        b.Property(f => f.Key).HasMaxLength(200);
+        b.HasIndex(f => f.FiredAt);
+    }
+}

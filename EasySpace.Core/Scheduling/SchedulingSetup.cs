@@ -22,6 +22,10 @@ internal static class SchedulingSetup
             q.AddTrigger<DeliveryPumpJob>(t => t.ForJob(DeliveryPumpJob.Key).WithIdentity("delivery-pump-interval", "webhooks").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(pumpInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
 
+            q.AddJob<DateDrivenEventsJob>(j => j.WithIdentity(DateDrivenEventsJob.Key).StoreDurably());
+            q.AddTrigger<DateDrivenEventsJob>(t => t.ForJob(DateDrivenEventsJob.Key).WithIdentity("date-driven-every-minute", "events").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+
             q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
             q.AddTrigger<RetentionJob>(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-daily", "webhooks")
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))

@@ -25,6 +25,8 @@ public sealed class RetentionJob(IDbContextFactory<AppDbContext> dbFactory, IOpt
         // Their attempts go with them (foreign key cascade).
         await db.Events.Where(e => e.OccurredAt < cutoff && !db.Deliveries.Any(d => d.EventId == e.Id)).ExecuteDeleteAsync(ct);
         await db.WebhookStats.Where(s => s.HourStart < cutoff).ExecuteDeleteAsync(ct);
+        // Date-driven sources only look a day around now, so old "already fired" marks can go too.
+        await db.FiredEvents.Where(f => f.FiredAt < cutoff).ExecuteDeleteAsync(ct);
         if (deliveries > 0) log.LogInformation("Retention removed {Count} deliveries older than {Cutoff:u}", deliveries, cutoff);
         return deliveries;
     }

@@ -211,6 +211,30 @@ namespace EasySpace.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("EasySpace.Core.Scheduling.FiredEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FiredAt");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("FiredEvents");
+                });
+
             modelBuilder.Entity("EasySpace.Core.Space.SpaceProfile", b =>
                 {
                     b.Property<int>("Id")
