@@ -1,6 +1,6 @@
 using EasySpace.Core.Identity;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace EasySpace.Web.Components.Account;
 
@@ -8,9 +8,12 @@ internal static class AccountEndpoints
 {
     /// <summary>The one account action that is not a page: logging out is a POST with an antiforgery token.</summary>
     public static IEndpointConventionBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/Account/Logout", async ([FromServices] SignInManager<AppUser> signInManager, [FromForm] string? returnUrl) =>
+        endpoints.MapPost("/Account/Logout", async (HttpContext http, IAntiforgery antiforgery, SignInManager<AppUser> signInManager) =>
         {
+            // Checked here, not by form binding: a missing token must be a 400, not an exception.
+            if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+            var returnUrl = (await http.Request.ReadFormAsync()).TryGetValue("ReturnUrl", out var value) ? value.ToString() : "";
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl?.TrimStart('/')}");
+            return Results.LocalRedirect($"~/{returnUrl.TrimStart('/')}");
         });
 }

@@ -1,0 +1,126 @@
+using System.Net;
+using EasySpace.Core.Identity;
+using EasySpace.Tests.Api;
+using EasySpace.Tests.Harness;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace EasySpace.Tests.Reliability;
+
+public sealed class AccessFixture : ApiFixture
+{
+    public const string PlainAdmin = AdminEmail;               // an admin without ManageIntegrations
+    public const string IntegrationsAdmin = "hub@example.com";
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await AddUserAsync(IntegrationsAdmin, Roles.Admin, manageIntegrations: true);
+    }
+}
+
+/// <summary>
+/// Every page and API route the app maps, for every kind of caller. The routes come from the app's own endpoint list,
+/// so a route added without a row here fails this test.
+/// </summary>
+public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : IClassFixture<AccessFixture>
+{
+    // What each caller gets: 200 OK, 302 to the login page, 401, 403, 404. Pages use the login cookie; /api uses tokens.
+    private const int Ok = 200, Login = 302, Unauthorized = 401, Forbidden = 403, NotFound = 404;
+
+    private sealed record Row(string Method, string Path, int Anonymous, int Member, int Admin, int IntegrationsAdmin, int Owner);
+
+    /// <summary>Keyed by the route's pattern as the app maps it; Path fills in its parameters.</summary>
+    private static readonly Dictionary<string, Row> Table = new()
+    {
+        ["/"] = new("GET", "/", Login, Ok, Ok, Ok, Ok),
+        ["/setup"] = new("GET", "/setup", Ok, Ok, Ok, Ok, Ok),
+        ["/not-found"] = new("GET", "/not-found", Ok, Ok, Ok, Ok, Ok),
+        ["/error/{Code:int}"] = new("GET", "/error/500", Ok, Ok, Ok, Ok, Ok),
+        ["/Account/Login"] = new("GET", "/Account/Login", Ok, Ok, Ok, Ok, Ok),
+        ["/Account/Lockout"] = new("GET", "/Account/Lockout", Ok, Ok, Ok, Ok, Ok),
+        ["/Account/Manage"] = new("GET", "/Account/Manage", Login, Ok, Ok, Ok, Ok),
+        ["/Account/Manage/ChangePassword"] = new("GET", "/Account/Manage/ChangePassword", Login, Ok, Ok, Ok, Ok),
+        ["/Account/Logout"] = new("POST", "/Account/Logout", 400, 400, 400, 400, 400),   // no antiforgery token: refused
+        ["/members"] = new("GET", "/members", Login, Forbidden, Ok, Ok, Ok),
+        ["/bookings"] = new("GET", "/bookings", Login, Forbidden, Ok, Ok, Ok),
+        ["/invoices"] = new("GET", "/invoices", Login, Forbidden, Ok, Ok, Ok),
+        ["/settings/integrations"] = new("GET", "/settings/integrations", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/webhooks"] = new("GET", "/settings/integrations/webhooks", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/payments"] = new("GET", "/settings/integrations/payments", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/health"] = new("GET", "/health", Ok, Ok, Ok, Ok, Ok),
+        ["/openapi/{documentName}.json"] = new("GET", "/openapi/v1.json", Ok, Ok, Ok, Ok, Ok),
+        ["/api/docs/{documentName?}"] = new("GET", "/api/docs/", Ok, Ok, Ok, Ok, Ok),
+        // API: callers hold a token with every scope; members are not staff.
+        ["/api/admins/{id}"] = new("GET", "/api/admins/{owner}", Unauthorized, Ok, Ok, Ok, Ok),
+        ["/api/subscriptions/"] = new("GET", "/api/subscriptions", Unauthorized, Forbidden, Ok, Ok, Ok),
+        ["/api/subscriptions/{id}"] = new("GET", "/api/subscriptions/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
+    };
+
+    [Fact]
+    public void Every_mapped_route_has_a_row()
+    {
+        var missing = MappedRoutes().Where(r => !Table.ContainsKey(r)).ToList();
+        Assert.True(missing.Count == 0, "Routes without a row in the access table: " + string.Join(", ", missing));
+        var stale = Table.Keys.Where(k => !MappedRoutes().Contains(k)).ToList();
+        Assert.True(stale.Count == 0, "Rows for routes the app no longer maps: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_each_kind_of_caller_as_the_table_says()
+    {
+        var ownerId = await app.UserIdAsync(AppHost.OwnerEmail);
+        var callers = new (string Name, Func<Row, int> Expected, Func<bool, Task<HttpClient>> Client)[]
+        {
+            ("anonymous", r => r.Anonymous, _ => Task.FromResult(app.NewClient())),
+            ("member", r => r.Member, api => ClientAsync(ApiFixture.MemberEmail, api)),
+            ("admin", r => r.Admin, api => ClientAsync(AccessFixture.PlainAdmin, api)),
+            ("integrations admin", r => r.IntegrationsAdmin, api => ClientAsync(AccessFixture.IntegrationsAdmin, api)),
+            ("owner", r => r.Owner, api => ClientAsync(AppHost.OwnerEmail, api)),
+        };
+        var failures = new List<string>();
+        foreach (var (pattern, row) in Table)
+        {
+            var path = row.Path.Replace("{owner}", ownerId);
+            var isApi = path.StartsWith("/api/") && !path.StartsWith("/api/docs");
+            foreach (var (name, expected, client) in callers)
+            {
+                var http = await client(isApi);
+                var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(row.Method), path));
+                var got = (int)response.StatusCode;
+                if (got == Login && response.Headers.Location?.OriginalString.Contains("/Account/Login") != true) got = 0;
+                if (got != expected(row)) failures.Add($"{row.Method} {path} as {name}: expected {expected(row)}, got {(int)response.StatusCode}");
+            }
+        }
+        failures.ForEach(output.WriteLine);
+        Assert.Empty(failures);
+    }
+
+    private readonly Dictionary<(string, bool), HttpClient> clients = new();
+
+    private async Task<HttpClient> ClientAsync(string email, bool api)
+    {
+        if (clients.TryGetValue((email, api), out var client)) return client;
+        client = api
+            ? app.ApiClient(await app.CreateTokenAsync(email, ApiScopes.All.Select(s => s.Name).ToArray()))
+            : await app.LoggedInClientAsync(email);
+        return clients[(email, api)] = client;
+    }
+
+    private HashSet<string> MappedRoutes() => app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .Select(e => e.RoutePattern.RawText ?? "")
+        .Select(p => p.StartsWith('/') ? p : "/" + p)
+        .Where(p => !IsFrameworkRoute(p))
+        .ToHashSet();
+
+    // Static files, Blazor's own circuit endpoints and the docs page's bundled assets are not the product's routes.
+    private static bool IsFrameworkRoute(string pattern) =>
+        pattern.StartsWith("/_framework") || pattern.StartsWith("/_content") || pattern.StartsWith("/_blazor")
+        || pattern.Contains(":file}") || Path.HasExtension(pattern.Split('{')[0]) && !pattern.StartsWith("/openapi");
+}
