@@ -44,7 +44,7 @@ public sealed class EndpointService(
         else
             foreach (var name in draft.Events.Distinct())
                 if (EventCatalogue.Find(name) is not { } type || type.Name == EventCatalogue.TestWebhook)
-                    errors.Add(nameof(draft.Events), $"'{Shorten(name)}' is not an event EasySpace sends.");
+                    errors.Add(nameof(draft.Events), LooksLikeEventName(name) ? $"'{name}' is not an event EasySpace sends." : "That is not an event EasySpace sends.");
 
         if (draft.Filters is { } f && errors.For(nameof(draft.Events)) is null)
         {
@@ -181,7 +181,7 @@ public sealed class EndpointService(
     public async Task<Result<Attempt>> SendTestAsync(long id, string? eventName, Actor by, CancellationToken ct = default)
     {
         var type = EventCatalogue.Find(eventName ?? EventCatalogue.TestWebhook);
-        if (type is null) return new ValidationErrors().Add("Event", $"'{Shorten(eventName ?? "")}' is not an event EasySpace sends.");
+        if (type is null) return new ValidationErrors().Add("Event", LooksLikeEventName(eventName) ? $"'{eventName}' is not an event EasySpace sends." : "That is not an event EasySpace sends.");
         var baseUrl = await urls.BaseUrlAsync(ct);
         var now = clock.GetUtcNow();
         long deliveryId;
@@ -279,5 +279,6 @@ public sealed class EndpointService(
 
     private static ValidationErrors NotFound(string what = "webhook") => new ValidationErrors().Add("", $"That {what} does not exist (any more).");
 
-    private static string Shorten(string s) => s.Length > 64 ? s[..64] + "…" : s;
+    // Echo a mistyped name back to help, but never echo arbitrary input (markup, control characters) into a message.
+    private static bool LooksLikeEventName(string? name) => name is { Length: > 0 and <= 64 } && name.All(c => c is (>= 'a' and <= 'z') or '_');
 }

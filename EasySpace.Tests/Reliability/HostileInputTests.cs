@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Api;
+using EasySpace.Tests.Harness;
+
+namespace EasySpace.Tests.Reliability;
+
+/// <summary>Private networks are NOT allowed here, as in production.</summary>
+public sealed class HostileFixture : ApiFixture
+{
+    public HostileFixture() => With("Webhooks:AllowPrivateNetworks", "false");
+}
+
+/// <summary>
+/// Hostile input against the API and every form's service, each row with the answer it must get. Later features add
+/// their rows here. "422 callback_url" means: refused with a field error on callback_url, nothing saved.
+/// </summary>
+public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixture>
+{
+    private static readonly string Long3000 = "https://crm.example.com/" + new string('a', 3000);
+    private const string Script = "<script>alert(1)</script>";
+
+    public static TheoryData<string, string, string> ApiRows => new()
+    {
+        // tried                                 body                                                                                     answer
+        { "a 3,000-character callback_url",       $$"""{"event":"created_booking","callback_url":"{{Long3000}}"}""",                       "422 callback_url" },
+        { "a script tag as the event",            $$"""{"event":"{{Script}}","callback_url":"https://crm.example.com/a"}""",              "422 event" },
+        { "control characters in the event",      """{"event":"created_\u0000booking","callback_url":"https://crm.example.com/a"}""",     "422 event" },
+        { "CRLF in the callback_url",             """{"event":"created_booking","callback_url":"https://crm.example.com/a\r\nX-Injected: 1"}""", "422 callback_url" },
+        { "the cloud metadata address",           """{"event":"created_booking","callback_url":"http://169.254.169.254/latest/meta-data/"}""", "422 callback_url" },
+        { "a private address",                    """{"event":"created_booking","callback_url":"http://10.0.0.5/hook"}""",                 "422 callback_url" },
+        { "loopback by IPv6",                     """{"event":"created_booking","callback_url":"http://[::1]:8080/hook"}""",               "422 callback_url" },
+        { "an IPv4-mapped private address",       """{"event":"created_booking","callback_url":"http://[::ffff:192.168.1.1]/"}""",         "422 callback_url" },
+        { "localhost by name",                    """{"event":"created_booking","callback_url":"http://localhost/hook"}""",                "422 callback_url" },
+        { "a file: URL",                          """{"event":"created_booking","callback_url":"file:///etc/passwd"}""",                   "422 callback_url" },
+        { "a data: URL",                          """{"event":"created_booking","callback_url":"data:text/html,hi"}""",                    "422 callback_url" },
+        { "an emoji event",                       """{"event":"🎉","callback_url":"https://crm.example.com/a"}""",                          "422 event" },
+        { "a huge lead_time",                     """{"event":"booking_will_begin","callback_url":"https://crm.example.com/a","filters":{"lead_time":99999999999}}""", "422 filters" },
+        { "a negative lead_time",                 """{"event":"booking_will_begin","callback_url":"https://crm.example.com/a","filters":{"lead_time":-5}}""", "422 filters" },
+        { "a 10,000-entry fields filter",         """{"event":"updated_custom_field","callback_url":"https://crm.example.com/a","filters":{"fields":[""" + string.Join(",", Enumerable.Repeat("\"f\"", 10000)) + "]}}", "413" },
+        { "invalid JSON",                         """{"event": "created_booking", """,                                                   "400" },
+        { "JSON null",                            "null",                                                                                  "400" },
+        { "deeply nested JSON",                   new string('[', 5000) + new string(']', 5000),                                         "400" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ApiRows))]
+    public async Task The_subscriptions_API_refuses_hostile_bodies_clearly(string tried, string body, string answer)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+        var before = await client.GetStringAsync("/api/subscriptions");
+
+        var response = await client.PostAsync("/api/subscriptions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        var expectedStatus = int.Parse(answer.Split(' ')[0]);
+        Assert.True(expectedStatus == (int)response.StatusCode, $"{tried}: got {(int)response.StatusCode} {text}");
+        if (answer.Split(' ') is [_, var field]) Assert.Contains($"\"{field}\"", text);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.DoesNotContain("<script>", text);
+        Assert.Equal(before, await client.GetStringAsync("/api/subscriptions"));
+    }
+
+    [Theory]
+    [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/xml", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("multipart/form-data; boundary=x", HttpStatusCode.UnsupportedMediaType)]
+    public async Task The_subscriptions_API_refuses_wrong_content_types(string contentType, HttpStatusCode expected)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.WriteSubscriptions));
+        var content = new StringContent("""{"event":"created_booking","callback_url":"https://crm.example.com/a"}""");
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        Assert.Equal(expected, (await client.PostAsync("/api/subscriptions", content)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/subscriptions/1%27%20OR%201=1")]
+    [InlineData("/api/subscriptions/..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/api/subscriptions/1e999")]
+    [InlineData("/api/admins/%3Cscript%3E")]
+    [InlineData("/api/admins/x")]
+    public async Task Odd_ids_answer_404_json(string path)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.Read, ApiScopes.ReadSubscriptions));
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_NUL_in_the_path_is_refused_by_the_server_with_400()
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadSubscriptions));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/subscriptions/%00")).StatusCode);
+    }
+
+    public static TheoryData<string, Action<EndpointDraft>, string> WebhookFormRows => new()
+    {
+        { "a 3,000-character URL", d => d.Url = Long3000, "Url" },
+        { "a script tag as the name", d => d.Name = Script + new string('x', 100), "Name" },
+        { "a NUL in the name", d => d.Name = "a\0b", "Name" },
+        { "CRLF in a header value", d => d.Headers = [new("X-A", "1\r\nHost: evil")], "Headers" },
+        { "a header named Host", d => d.Headers = [new("Host", "evil.example.com")], "Headers" },
+        { "21 headers", d => d.Headers = Enumerable.Range(0, 21).Select(i => new CustomHeader($"X-H{i}", "v")).ToList(), "Headers" },
+        { "a 9 KB header", d => d.Headers = [new("X-Big", new string('v', 9000))], "Headers" },
+        { "the cloud metadata address", d => d.Url = "http://169.254.169.254/", "Url" },
+        { "a typed secret too short", d => d.Secret = "whsec_" + Convert.ToBase64String(new byte[8]), "Secret" },
+        { "1,000 events", d => d.Events = Enumerable.Range(0, 1000).Select(i => $"e{i}").ToList(), "Events" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WebhookFormRows))]
+    public async Task The_webhook_form_refuses_hostile_input_at_the_field(string tried, Action<EndpointDraft> change, string field)
+    {
+        var draft = new EndpointDraft { Name = "CRM", Url = "https://crm.example.com/hook", Events = ["created_booking"] };
+        change(draft);
+
+        var result = await app.Get<EndpointService>().CreateAsync(draft, EndpointOrigin.SettingsUi, WebhookHostExtensions.Owner);
+
+        Assert.False(result.Succeeded, tried);
+        Assert.NotNull(result.Errors.For(field));
+    }
+
+    public static TheoryData<string, Action<SetupRequest>, string> SetupFormRows => new()
+    {
+        { "a script tag as the e-mail", r => r.Email = Script, "Email" },
+        { "a 300-character e-mail", r => r.Email = new string('a', 290) + "@example.com", "Email" },
+        { "a 101-character space name", r => r.SpaceName = new string('s', 101), "SpaceName" },
+        { "a tab in the space name", r => r.SpaceName = "Co\tUp", "SpaceName" },
+        { "a country of three letters", r => r.Country = "DEU", "Country" },
+        { "a time zone that does not exist", r => r.TimeZone = "Mars/Olympus", "TimeZone" },
+        { "a javascript: address", r => r.PublicBaseUrl = "javascript:alert(1)", "PublicBaseUrl" },
+        { "an address with a query", r => r.PublicBaseUrl = "https://space.example.com/?x=1", "PublicBaseUrl" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SetupFormRows))]
+    public async Task The_setup_form_refuses_hostile_input_at_the_field(string tried, Action<SetupRequest> change, string field)
+    {
+        var request = new SetupRequest { Email = "x@example.com", Password = AppHost.Password, SpaceName = "S", PublicBaseUrl = "https://space.example.com" };
+        change(request);
+
+        var errors = await app.Get<SetupService>().ValidateAsync(request);
+
+        Assert.True(errors.For(field) is not null, $"{tried}: {errors}");
+    }
+
+    [Theory]
+    [InlineData("a newline in the name", "a\nb", "name")]
+    [InlineData("a 101-character name", "n", "name")]
+    [InlineData("an unknown scope", "ok", "scope")]
+    public async Task Token_creation_refuses_hostile_input(string tried, string name, string what)
+    {
+        var result = await app.Tokens.CreateAsync(AppHost.OwnerEmail, name == "n" ? new string('n', 101) : name,
+            what == "scope" ? ["write_everything"] : [ApiScopes.Read], "test");
+        Assert.False(result.Succeeded, tried);
+    }
+
+    [Fact]
+    public async Task A_script_tag_typed_into_the_login_form_comes_back_as_text()
+    {
+        var client = app.NewClient();
+        var form = await client.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+
+        var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = Script, ["Input.Password"] = "x",
+        }));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(Script, html);
+        Assert.Contains("e-mail address like name@example.com", html);
+    }
+
+    [Fact]
+    public async Task A_form_post_without_an_antiforgery_token_is_refused_not_crashed()
+    {
+        var response = await app.NewClient().PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["Input.Email"] = AppHost.OwnerEmail, ["Input.Password"] = AppHost.Password,
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
