@@ -31,9 +31,11 @@ public static class DependencyInjection
 
         // The factory serves the pages and jobs (one context per operation); Identity's stores take the scoped context.
         services.AddSingleton<WakePumpInterceptor>();
+        services.AddSingleton<StorageHealth>();
+        services.AddSingleton<StorageHealthInterceptor>();
         services.AddDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(DatabaseSetup.ConnectionString(options))
-            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>()));
 
         services.AddDataProtection()
             .SetApplicationName("EasySpace")

@@ -37,7 +37,7 @@ internal static class HealthEndpoints
     }
 }
 
-internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFactory) : IHealthCheck
+internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFactory, StorageHealth storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -45,14 +45,29 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFact
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
-            return pending == 0
-                ? HealthCheckResult.Healthy("SQLite answers and its schema is current.")
-                : HealthCheckResult.Unhealthy($"{pending} migration(s) not applied.");
+            if (pending > 0) return HealthCheckResult.Unhealthy($"{pending} migration(s) not applied.");
+            // A real committed write (the header's user_version, which nothing else uses): reading alone would not
+            // notice a full disk or a read-only file.
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(ct);
+            await using var probe = connection.CreateCommand();
+            probe.CommandText = "PRAGMA user_version";
+            var version = Convert.ToInt64(await probe.ExecuteScalarAsync(ct));
+            probe.CommandText = $"PRAGMA user_version = {(version == 1 ? 2 : 1)}";
+            await probe.ExecuteNonQueryAsync(ct);
+            storage.Succeeded();
+        }
+        catch (Exception e) when (StorageHealth.Describe(e) is not null)
+        {
+            storage.Failed(e);
         }
         catch (Exception e)
         {
             return HealthCheckResult.Unhealthy($"The database cannot be read: {e.GetType().Name}.");
         }
+        return storage.Problem is { } problem
+            ? HealthCheckResult.Unhealthy($"EasySpace cannot write to its database: {problem}.")
+            : HealthCheckResult.Healthy("SQLite answers, takes writes, and its schema is current.");
     }
 }
 

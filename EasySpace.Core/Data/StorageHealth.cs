@@ -1,0 +1,78 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace EasySpace.Core.Data;
+
+/// <summary>
+/// Whether the database can be written: set by every save that fails for storage reasons (disk full, read-only,
+/// I/O error) and cleared by the next one that succeeds. The health endpoint and the UI banner read it.
+/// </summary>
+public sealed class StorageHealth(TimeProvider clock, ILogger<StorageHealth> log)
+{
+    private volatile string? problem;
+
+    public string? Problem => problem;
+    public DateTimeOffset? Since { get; private set; }
+
+    public void Failed(Exception e)
+    {
+        if (Describe(e) is not { } what) return;
+        if (problem is null)
+        {
+            Since = clock.GetUtcNow();
+            log.LogError(e, "EasySpace cannot write to its database: {Problem}. Nothing already saved is lost; writes resume when storage works again", what);
+        }
+        problem = what;
+    }
+
+    public void Succeeded()
+    {
+        if (problem is null) return;
+        log.LogWarning("The database can be written again (it could not since {Since:u})", Since);
+        problem = null;
+        Since = null;
+    }
+
+    /// <summary>A storage failure in words, or null for any other kind of error.</summary>
+    public static string? Describe(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is SqliteException sqlite)
+                return (sqlite.SqliteErrorCode & 0xFF) switch
+                {
+                    8 => "the database file or its folder is read-only",
+                    10 => "the disk reported an input/output error",
+                    13 => "the disk is full",
+                    14 => "the database file cannot be opened",
+                    _ => null,
+                };
+        return null;
+    }
+}
+
+/// <summary>Feeds <see cref="StorageHealth"/> from every save.</summary>
+internal sealed class StorageHealthInterceptor(StorageHealth health) : SaveChangesInterceptor
+{
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => health.Failed(eventData.Exception);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken ct = default)
+    {
+        health.Failed(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        health.Succeeded();
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
+    {
+        health.Succeeded();
+        return ValueTask.FromResult(result);
+    }
+}
