@@ -54,6 +54,7 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
     {
         b.HasOne<Delivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => a.DeliveryId);
+        b.HasIndex(a => new { a.EndpointId, a.Id });   // an endpoint's newest attempt
         b.HasIndex(a => a.At);
         b.Ignore(a => a.Succeeded);
     }

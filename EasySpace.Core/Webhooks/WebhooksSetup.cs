@@ -20,6 +20,7 @@ internal static class WebhooksSetup
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();
         services.AddSingleton<ApiSubscriptions>();
+        services.AddSingleton<WebhookQueries>();
         return services;
     }
 }

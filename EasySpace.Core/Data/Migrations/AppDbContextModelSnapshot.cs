@@ -319,6 +319,8 @@ namespace EasySpace.Core.Data.Migrations
 
                     b.HasIndex("DeliveryId");
 
+                    b.HasIndex("EndpointId", "Id");
+
                     b.ToTable("Attempts");
                 });
 
