@@ -21,6 +21,12 @@ public static class DependencyInjection
     /// </summary>
     public static WebApplicationBuilder AddEasySpaceSettings(this WebApplicationBuilder builder)
     {
+        // Development talks to receivers on this machine; as the lowest-precedence default, any setting still overrides it.
+        if (builder.Environment.IsDevelopment())
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = [new("Webhooks:AllowPrivateNetworks", "true")],
+            });
         if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"))) return builder;
         var sources = builder.Configuration.Sources;
         var index = sources.ToList().FindIndex(s => s is JsonConfigurationSource { Path: "appsettings.json" });
