@@ -58,6 +58,7 @@ public static class DependencyInjection
         services.AddSingleton<Activity.ActivityLogReader>();
 
         services.AddEasySpaceWebhooks(configuration);
+        Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);
         return services;
     }
