@@ -54,7 +54,7 @@ public sealed record BookingResource(
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this)!.AsObject();
 
     /// <summary>Cobot writes rates as strings with at least one decimal: "20.0", "7.5".</summary>
-    internal static string Rate(decimal rate) => rate.ToString("0.0##", CultureInfo.InvariantCulture);
+    public static string Rate(decimal rate) => rate.ToString("0.0##", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A room or desk as <c>GET /api/resources/{id}</c> returns it.</summary>
