@@ -101,7 +101,7 @@ internal static class BookingsEndpoints
         var p = 1;
         var size = DefaultPerPage;
         if (page is not null && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p is < 1 or > MaxPage))
-            errors.Add("page", $"must be a whole number from 1 to {MaxPage:N0}");
+            errors.Add("page", $"must be a whole number from 1 to {MaxPage.ToString("N0", CultureInfo.InvariantCulture)}");
         if (perPage is not null && (!int.TryParse(perPage, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPerPage))
             errors.Add("per_page", $"must be a whole number from 1 to {MaxPerPage}");
         return errors.IsEmpty ? ((p - 1) * size, size) : (0, 0);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EasySpace.Core.Space.Bookings;
 
 /// <summary>
@@ -118,7 +120,7 @@ public sealed class BookingDraft
         if (MembershipId is <= 0) errors.Add(nameof(MembershipId), "That membership does not exist.");
         if (Comments is { } comments)
         {
-            if (comments.Trim().Length > Booking.MaxCommentsLength) errors.Add(nameof(Comments), $"Comments have at most {Booking.MaxCommentsLength:N0} characters.");
+            if (comments.Trim().Length > Booking.MaxCommentsLength) errors.Add(nameof(Comments), $"Comments have at most {Booking.MaxCommentsLength.ToString("N0", CultureInfo.InvariantCulture)} characters.");
             else if (comments.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
                 errors.Add(nameof(Comments), "Comments cannot contain control characters other than line breaks and tabs.");
         }

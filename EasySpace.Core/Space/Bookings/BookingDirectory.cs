@@ -87,7 +87,7 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     {
         if (!TryParseId(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await Active(db).Where(x => x.Booking.Id == key).FirstOrDefaultAsync(ct);
+        var row = (await WithResourceNamesAsync(db, Active(db).Where(b => b.Id == key), ct)).FirstOrDefault();
         return row is null ? null : await ToResourceAsync(row, ct);
     }
 
@@ -105,13 +105,12 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Active(db);
-        if (from is { } start) query = query.Where(x => x.Booking.To > start);
-        if (to is { } end) query = query.Where(x => x.Booking.From < end);
-        if (resourceId is { } resource) query = query.Where(x => x.Booking.ResourceId == resource);
+        if (from is { } start) query = query.Where(b => b.To > start);
+        if (to is { } end) query = query.Where(b => b.From < end);
+        if (resourceId is { } resource) query = query.Where(b => b.ResourceId == resource);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(x => x.Booking.From).ThenBy(x => x.Booking.Id)
-            .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
-        return new Page<BookingView>(items, total);
+        var page = query.OrderBy(b => b.From).ThenBy(b => b.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200));
+        return new Page<BookingView>(await WithResourceNamesAsync(db, page, ct), total);
     }
 
     /// <summary>The rooms and desks, by name; archived ones only when asked.</summary>
@@ -153,11 +152,17 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         return await db.SpaceProfiles.AsNoTracking().Select(p => p.Currency).FirstOrDefaultAsync(ct) ?? "EUR";
     }
 
-    internal static IQueryable<BookingView> Active(AppDbContext db) =>
-        from b in db.Bookings.AsNoTracking()
-        join r in db.Resources.AsNoTracking() on b.ResourceId equals r.Id
-        where b.CanceledAt == null
-        select new BookingView(b, r.Name);
+    /// <summary>Bookings that were not canceled.</summary>
+    internal static IQueryable<Booking> Active(AppDbContext db) => db.Bookings.AsNoTracking().Where(b => b.CanceledAt == null);
+
+    /// <summary>Runs <paramref name="bookings"/> and names each one's resource, keeping the query's order.</summary>
+    internal static async Task<List<BookingView>> WithResourceNamesAsync(AppDbContext db, IQueryable<Booking> bookings, CancellationToken ct)
+    {
+        var list = await bookings.ToListAsync(ct);
+        var ids = list.Select(b => b.ResourceId).Distinct().ToList();
+        var names = await db.Resources.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, ct);
+        return list.Select(b => new BookingView(b, names[b.ResourceId])).ToList();
+    }
 
     private async Task<BookingResource> ToResourceAsync(BookingView row, CancellationToken ct) =>
         BookingResource.Of(row.Booking, row.ResourceName,

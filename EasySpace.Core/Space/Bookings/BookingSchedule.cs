@@ -38,7 +38,8 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
         var horizon = now + TimeSpan.FromMinutes(leads[^1]);
         var earliest = now - Grace;
 
-        var due = await BookingDirectory.Active(db).Where(x => x.Booking.From <= horizon && x.Booking.From > earliest).ToListAsync(ct);
+        var due = await BookingDirectory.WithResourceNamesAsync(db,
+            BookingDirectory.Active(db).Where(b => b.From <= horizon && b.From > earliest).OrderBy(b => b.Id), ct);
         foreach (var (booking, resourceName) in due)
             foreach (var lead in leads)
             {
@@ -53,7 +54,8 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
     private async Task RaiseHasEndedAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         var earliest = now - Grace;
-        var ended = await BookingDirectory.Active(db).Where(x => x.Booking.To <= now && x.Booking.To > earliest).ToListAsync(ct);
+        var ended = await BookingDirectory.WithResourceNamesAsync(db,
+            BookingDirectory.Active(db).Where(b => b.To <= now && b.To > earliest).OrderBy(b => b.Id), ct);
         foreach (var (booking, resourceName) in ended)
         {
             var key = $"{HasEnded}:{booking.Id}:{booking.To.UtcTicks.ToString(CultureInfo.InvariantCulture)}";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EasySpace.Core.Identity;
 
 namespace EasySpace.Core.Space.Bookings;
@@ -93,10 +94,10 @@ public sealed class ResourceDraft
         if (InputRules.RequiredText(Name, "a name", Resource.MaxNameLength) is { } name) errors.Add(nameof(Name), name);
         if (!Enum.IsDefined(Kind)) errors.Add(nameof(Kind), "Choose room or desk.");
         if (Capacity is null) errors.Add(nameof(Capacity), "Enter how many people fit.");
-        else if (Capacity is < 1 or > Resource.MaxCapacity) errors.Add(nameof(Capacity), $"Capacity is 1 to {Resource.MaxCapacity:N0} people.");
+        else if (Capacity is < 1 or > Resource.MaxCapacity) errors.Add(nameof(Capacity), $"Capacity is 1 to {Resource.MaxCapacity.ToString("N0", CultureInfo.InvariantCulture)} people.");
         if (HourlyPrice is not { } price) errors.Add(nameof(HourlyPrice), "Enter an hourly price (0 for free).");
         else if (price < 0) errors.Add(nameof(HourlyPrice), "The hourly price cannot be negative.");
-        else if (price > Resource.MaxHourlyPrice) errors.Add(nameof(HourlyPrice), $"The hourly price is at most {Resource.MaxHourlyPrice:N0}.");
+        else if (price > Resource.MaxHourlyPrice) errors.Add(nameof(HourlyPrice), $"The hourly price is at most {Resource.MaxHourlyPrice.ToString("N0", CultureInfo.InvariantCulture)}.");
         else if (decimal.Round(price, 2) != price) errors.Add(nameof(HourlyPrice), "Use at most two decimal places for the hourly price.");
         if (InputRules.CurrencyProblem(Currency) is { } currency) errors.Add(nameof(Currency), currency);
         if (TaxRate is not { } rate) errors.Add(nameof(TaxRate), "Enter a tax rate (0 for none).");
