@@ -60,6 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<Activity.ActivityLogReader>();
 
         services.AddEasySpaceWebhooks(configuration);
+        Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);
         return services;
     }

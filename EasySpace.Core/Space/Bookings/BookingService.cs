@@ -1,0 +1,130 @@
+using System.Globalization;
+using EasySpace.Core.Activity;
+using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Core.Space.Bookings;
+
+/// <summary>
+/// Makes, changes and cancels bookings. Each call is one operation and one transaction: the check for a clashing
+/// booking, the change, its activity-log line and its event commit together (SQLite's write lock is taken at the
+/// start, so two managers cannot book the same slot at once). A refused call changes and raises nothing.
+/// </summary>
+public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, EventOutbox outbox, PublicUrls urls, TimeProvider clock)
+{
+    public async Task<Result<Booking>> BookAsync(BookingDraft draft, string actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var errors = draft.Validate(now);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var resource = await ResourceForAsync(db, draft.ResourceId, currentResourceId: null, errors, ct);
+        var zone = await db.ZoneAsync(ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, zone, errors, ct);
+        if (!errors.IsEmpty) return errors;
+
+        var booking = Booking.Make(resource!, draft, now);
+        db.Bookings.Add(booking);
+        await db.SaveChangesAsync(ct); // the id goes into the event's URL
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.created", Subject(booking, resource!, zone), now, Money(booking)));
+        await RaiseAsync(db, "created_booking", booking, resource!.Name, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return booking;
+    }
+
+    /// <summary>Changes time, resource, title, comments or who it is for. Nothing changed: nothing is raised.</summary>
+    public async Task<Result<Booking>> ChangeAsync(long bookingId, BookingDraft draft, string actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId && b.CanceledAt == null, ct) is not { } booking)
+            return new ValidationErrors().Add("", "That booking does not exist or was canceled.");
+        if (!booking.CanChange(now))
+            return new ValidationErrors().Add("", "This booking has started, so it can no longer be changed.");
+
+        var errors = draft.Validate(now);
+        var resource = await ResourceForAsync(db, draft.ResourceId, booking.ResourceId, errors, ct);
+        var zone = await db.ZoneAsync(ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, zone, errors, ct);
+        if (!errors.IsEmpty) return errors;
+
+        var changes = new List<string>();
+        var oldResourceName = await db.Resources.Where(r => r.Id == booking.ResourceId).Select(r => r.Name).FirstAsync(ct);
+        if (booking.ResourceId != resource!.Id) changes.Add($"resource {oldResourceName} → {resource.Name}");
+        if (booking.From != draft.From || booking.To != draft.To)
+            changes.Add($"time {SpaceTime.Describe(booking.From, booking.To, zone)} → {SpaceTime.Describe(draft.From!.Value, draft.To!.Value, zone)}");
+        if (changes.Count > 0) booking.Reschedule(resource, draft.From!.Value, draft.To!.Value, now);
+
+        var before = (booking.Title, booking.Comments, booking.MemberName, booking.MembershipId);
+        booking.Describe(draft, now);
+        if (booking.Title != before.Title) changes.Add("title");
+        if (booking.Comments != before.Comments) changes.Add("comments");
+        if (booking.MemberName != before.MemberName || booking.MembershipId != before.MembershipId) changes.Add("member");
+        if (changes.Count == 0) return booking; // a save without changes is not an update
+
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.changed", Subject(booking, resource, zone), now, string.Join("; ", changes)));
+        await RaiseAsync(db, "updated_booking", booking, resource.Name, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return booking;
+    }
+
+    /// <summary>Cancels a booking that has not started; deleted_booking carries its last state, since its URL answers 404 from now on.</summary>
+    public async Task<Result<Booking>> CancelAsync(long bookingId, string actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId && b.CanceledAt == null, ct) is not { } booking)
+            return new ValidationErrors().Add("", "That booking does not exist or was already canceled.");
+        if (!booking.CanChange(now))
+            return new ValidationErrors().Add("", "This booking has started, so it can no longer be canceled.");
+        var resource = await db.Resources.FirstAsync(r => r.Id == booking.ResourceId, ct);
+        var zone = await db.ZoneAsync(ct);
+
+        var snapshot = await SubjectAsync(urls, booking, resource.Name, now, ct); // as it was, can_change and all
+        booking.Cancel(now);
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.canceled", Subject(booking, resource, zone), now));
+        await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
+        await db.SaveChangesAsync(ct);
+        return booking;
+    }
+
+    private async Task RaiseAsync(AppDbContext db, string eventName, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct) =>
+        await outbox.RaiseAsync(db, eventName, await SubjectAsync(urls, booking, resourceName, now, ct), ct);
+
+    /// <summary>The booking as its API URL returns it, with the resource id for subscriptions filtered by resource.</summary>
+    internal static async Task<EventSubject> SubjectAsync(PublicUrls urls, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = booking.Id.ToString(CultureInfo.InvariantCulture);
+        var json = BookingResource.Of(booking, resourceName, await urls.ApiUrlAsync(BookingDirectory.Collection, id, ct), now).ToJson();
+        return new EventSubject(id, json) { ResourceId = booking.ResourceId.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    /// <summary>The chosen resource, if it can take the booking. A booking may stay on a resource archived since it was made.</summary>
+    private static async Task<Resource?> ResourceForAsync(AppDbContext db, long? resourceId, long? currentResourceId, ValidationErrors errors, CancellationToken ct)
+    {
+        if (resourceId is not { } id) return null;
+        var resource = await db.Resources.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (resource is null) errors.Add(nameof(BookingDraft.ResourceId), "That room or desk does not exist.");
+        else if (resource.IsArchived && resource.Id != currentResourceId)
+            errors.Add(nameof(BookingDraft.ResourceId), $"{resource.Name} is archived; choose another room or desk.");
+        return resource;
+    }
+
+    private static async Task CheckClashAsync(AppDbContext db, Resource resource, DateTimeOffset from, DateTimeOffset to, long exceptBookingId,
+        TimeZoneInfo zone, ValidationErrors errors, CancellationToken ct)
+    {
+        var clash = await db.Bookings.AsNoTracking()
+            .Where(b => b.ResourceId == resource.Id && b.CanceledAt == null && b.Id != exceptBookingId && b.From < to && from < b.To)
+            .OrderBy(b => b.From).FirstOrDefaultAsync(ct);
+        if (clash is not null)
+            errors.Add("", $"{resource.Name} is already booked {SpaceTime.Describe(clash.From, clash.To, zone)} (“{clash.Title}”). Choose another time or room.");
+    }
+
+    private static string Subject(Booking b, Resource r, TimeZoneInfo zone) => $"booking #{b.Id}: {r.Name}, {SpaceTime.Describe(b.From, b.To, zone)}";
+
+    private static string Money(Booking b) => $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}";
+}
