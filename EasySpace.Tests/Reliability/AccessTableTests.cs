@@ -59,6 +59,14 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/admins/{id}"] = new("GET", "/api/admins/{owner}", Unauthorized, Ok, Ok, Ok, Ok),
         ["/api/subscriptions/"] = new("GET", "/api/subscriptions", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/subscriptions/{id}"] = new("GET", "/api/subscriptions/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/checkins"] = new("GET", "/checkins", Login, Forbidden, Ok, Ok, Ok),
+        ["/api/bookings/"] = new("GET", "/api/bookings/", Unauthorized, Forbidden, Ok, Ok, Ok),
+        ["/api/bookings/{id}"] = new("GET", "/api/bookings/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/resources/"] = new("GET", "/api/resources/", Unauthorized, Ok, Ok, Ok, Ok),
+        ["/api/resources/{id}"] = new("GET", "/api/resources/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
+        ["/api/check_ins/"] = new("GET", "/api/check_ins/", Unauthorized, Forbidden, Ok, Ok, Ok),
+        ["/api/check_ins/{id}"] = new("GET", "/api/check_ins/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/check_in_tokens/{id}"] = new("GET", "/api/check_in_tokens/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 
