@@ -59,6 +59,7 @@ public static class DependencyInjection
 
         services.AddEasySpaceWebhooks(configuration);
         services.AddEasySpaceScheduling(configuration);
+        services.AddEasySpaceBilling();
         return services;
     }
 }
