@@ -21,6 +21,13 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         ["written_off"] = InvoiceStatus.WrittenOff,
     };
 
+    /// <summary>The space's currency and calendar, for forms.</summary>
+    public async Task<SpaceLocale> SpaceAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await SpaceLocale.LoadAsync(db, ct);
+    }
+
     public async Task<Invoice?> FindAsync(long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

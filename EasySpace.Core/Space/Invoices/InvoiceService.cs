@@ -153,6 +153,20 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             return null;
         }, ct);
 
+    /// <summary>A blank invoice form: the settings' default tax, due in 14 days.</summary>
+    public async Task<InvoiceDraft> NewDraftAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settings = await InvoiceSettings.LoadAsync(db, ct);
+        var today = (await SpaceLocale.LoadAsync(db, ct)).Today(clock.GetUtcNow());
+        return new InvoiceDraft
+        {
+            TaxName = settings.DefaultTaxName,
+            TaxRate = settings.DefaultTaxRate,
+            DueDate = today.AddDays(14),
+        };
+    }
+
     public async Task<InvoiceSettings> GetSettingsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
