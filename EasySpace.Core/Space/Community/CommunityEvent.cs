@@ -87,7 +87,7 @@ public sealed class CommunityEventDraft
         else if (Starts is { } s && ends <= s) errors.Add(nameof(Ends), "The event must end after it starts.");
         else if (Starts is { } s2 && ends > s2.AddDays(14)) errors.Add(nameof(Ends), "An event lasts at most 14 days.");
         if (Capacity < 1) errors.Add(nameof(Capacity), "Allow at least 1 attendee.");
-        else if (Capacity > CommunityEvent.MaxCapacity) errors.Add(nameof(Capacity), $"Allow at most {CommunityEvent.MaxCapacity:N0} attendees.");
+        else if (Capacity > CommunityEvent.MaxCapacity) errors.Add(nameof(Capacity), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Allow at most {CommunityEvent.MaxCapacity:N0} attendees."));
         else if (Capacity < alreadyRegistered) errors.Add(nameof(Capacity), $"{alreadyRegistered} people are already registered.");
         return errors;
     }

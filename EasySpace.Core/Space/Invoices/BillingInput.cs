@@ -24,7 +24,7 @@ public static class BillingInput
     public static string? Money(decimal value, string what, decimal min, decimal max)
     {
         if (value < min) return min == 0 ? $"{Capitalise(what)} cannot be negative." : $"{Capitalise(what)} must be at least {BillingFormat.Decimal(min)}.";
-        if (value > max) return $"{Capitalise(what)} can be at most {max:N0}.";
+        if (value > max) return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Capitalise(what)} can be at most {max:N0}.");
         if (decimal.Round(value, 2) != value) return $"{Capitalise(what)} has at most two decimals (whole cents).";
         return null;
     }

@@ -49,7 +49,7 @@ public sealed class InvoiceDraft
         for (var i = 0; i < Math.Min(Items.Count, MaxItems); i++) Items[i].Validate(errors, $"{nameof(Items)}[{i}].");
 
         if (errors.IsEmpty && Totals().Total > MaxAmount * 10)
-            errors.Add(nameof(Items), $"The invoice's total can be at most {MaxAmount * 10:N0}.");
+            errors.Add(nameof(Items), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The invoice's total can be at most {MaxAmount * 10:N0}."));
         return errors;
     }
 
@@ -90,7 +90,7 @@ public sealed class InvoiceLineDraft
     {
         BillingInput.AddIf(errors, prefix + nameof(Description), InputRules.RequiredText(Description, "a description", 500));
         if (Quantity <= 0) errors.Add(prefix + nameof(Quantity), "The quantity must be more than 0.");
-        else if (Quantity > InvoiceDraft.MaxQuantity) errors.Add(prefix + nameof(Quantity), $"The quantity can be at most {InvoiceDraft.MaxQuantity:N0}.");
+        else if (Quantity > InvoiceDraft.MaxQuantity) errors.Add(prefix + nameof(Quantity), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The quantity can be at most {InvoiceDraft.MaxQuantity:N0}."));
         else if (decimal.Round(Quantity, 3) != Quantity) errors.Add(prefix + nameof(Quantity), "The quantity has at most three decimals.");
         BillingInput.AddIf(errors, prefix + nameof(Amount), BillingInput.Money(Amount, "the amount", 0, InvoiceDraft.MaxAmount));
         if (TaxRate is { } rate) BillingInput.AddIf(errors, prefix + nameof(TaxRate), BillingInput.Rate(rate, "the tax rate"));

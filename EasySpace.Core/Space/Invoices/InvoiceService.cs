@@ -101,7 +101,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             await db.EInvoiceFiles.Where(f => f.InvoiceId == invoice.Id).ExecuteDeleteAsync(ct);
             db.EInvoiceFiles.Add(EInvoiceFile.Of(invoice.Id, bytes!));
             invoice.AttachEInvoice(name, contentType!, bytes!.Length, now);
-            Log(db, actor, "invoice.e-invoice-attached", invoice, now, $"{name} ({bytes.Length:N0} bytes)");
+            Log(db, actor, "invoice.e-invoice-attached", invoice, now, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} ({bytes.Length:N0} bytes)"));
             return null;
         }, ct);
     }
