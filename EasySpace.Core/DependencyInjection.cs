@@ -62,6 +62,7 @@ public static class DependencyInjection
         services.AddEasySpaceWebhooks(configuration);
         Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);
+        services.AddEasySpaceBilling();
         return services;
     }
 }

@@ -67,6 +67,19 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/check_ins/"] = new("GET", "/api/check_ins/", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/check_ins/{id}"] = new("GET", "/api/check_ins/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/api/check_in_tokens/{id}"] = new("GET", "/api/check_in_tokens/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/passes"] = new("GET", "/passes", Login, Forbidden, Ok, Ok, Ok),
+        ["/guests"] = new("GET", "/guests", Login, Forbidden, Ok, Ok, Ok),
+        ["/community"] = new("GET", "/community", Login, Forbidden, Ok, Ok, Ok),
+        ["/community/{Id:long}"] = new("GET", "/community/0", Login, Forbidden, Ok, Ok, Ok),     // "no such event" page
+        ["/invoices/{Id:long}"] = new("GET", "/invoices/0", Login, Forbidden, Ok, Ok, Ok),       // "no such invoice" page
+        ["/api/invoices/"] = new("GET", "/api/invoices/", Unauthorized, Forbidden, Ok, Ok, Ok),
+        ["/api/invoices/{id}"] = new("GET", "/api/invoices/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/invoices/{id}/e_invoice"] = new("GET", "/api/invoices/0/e_invoice", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/payments/{id}"] = new("GET", "/api/payments/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/drop_in_passes/{id}"] = new("GET", "/api/drop_in_passes/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/guest_accounts/{id}"] = new("GET", "/api/guest_accounts/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/api/events/{id}"] = new("GET", "/api/events/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
+        ["/api/event_attendances/{id}"] = new("GET", "/api/event_attendances/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 

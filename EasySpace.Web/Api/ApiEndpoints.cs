@@ -67,6 +67,7 @@ public static class ApiEndpoints
 
         api.MapSubscriptions();
         api.MapBookings();
+        api.MapBilling();
 
         // An unknown API address answers JSON too, not the HTML 404 page.
         api.MapFallback(() => TypedResults.NotFound(ApiError.NotFound)).ExcludeFromDescription();
