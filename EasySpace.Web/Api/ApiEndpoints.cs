@@ -66,6 +66,7 @@ public static class ApiEndpoints
             .WithDescription("The URL in created_admin and deleted_admin payloads. Members and unknown ids answer 404.");
 
         api.MapSubscriptions();
+        api.MapMembers();
 
         // An unknown API address answers JSON too, not the HTML 404 page.
         api.MapFallback(() => TypedResults.NotFound(ApiError.NotFound)).ExcludeFromDescription();
