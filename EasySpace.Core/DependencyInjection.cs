@@ -2,6 +2,7 @@ using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
+using EasySpace.Core.Space.Members;
 using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -59,6 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
 
+        services.AddEasySpaceMembers();
         services.AddEasySpaceWebhooks(configuration);
         Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);

@@ -80,6 +80,12 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/guest_accounts/{id}"] = new("GET", "/api/guest_accounts/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/api/events/{id}"] = new("GET", "/api/events/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/event_attendances/{id}"] = new("GET", "/api/event_attendances/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
+        ["/me"] = new("GET", "/me", Login, Ok, Ok, Ok, Ok),
+        ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, Ok, Ok, Ok),         // "no such member" page
+        ["/settings/admins"] = new("GET", "/settings/admins", Login, Forbidden, Ok, Ok, Ok),
+        ["/api/memberships/"] = new("GET", "/api/memberships/", Unauthorized, Forbidden, Ok, Ok, Ok),
+        ["/api/memberships/{id}"] = new("GET", "/api/memberships/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
+        ["/api/memberships/{id}/picture"] = new("GET", "/api/memberships/0/picture", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 

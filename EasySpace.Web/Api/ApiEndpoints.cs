@@ -66,6 +66,7 @@ public static class ApiEndpoints
             .WithDescription("The URL in created_admin and deleted_admin payloads. Members and unknown ids answer 404.");
 
         api.MapSubscriptions();
+        api.MapMembers();
         api.MapBookings();
         api.MapBilling();
 

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using EasySpace.Core.Activity;
+using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Scheduling;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Core.Space.Members;
+
+/// <summary>A new member as the "Add member" form fills it in.</summary>
+public sealed class NewMember
+{
+    public string Name { get; set; } = "";
+    public string Email { get; set; } = "";
+    public long? PlanId { get; set; }
+    public string? Company { get; set; }
+    public string? Address { get; set; }
+    public string? Phone { get; set; }
+    /// <summary>yyyy-MM-dd; empty confirms the membership today.</summary>
+    public string? ConfirmationDate { get; set; }
+
+    internal MemberDetails Details => new() { Name = Name, Company = Company, Address = Address, Phone = Phone };
+}
+
+/// <summary>The new membership and the generated password, shown once to the admin (no e-mail is sent).</summary>
+public sealed record CreatedMember(Membership Membership, string Password);
+
+/// <summary>
+/// What admins do to memberships. Each call validates first (field errors, nothing raised), then changes the data,
+/// writes the activity log and raises its events through the outbox in ONE transaction.
+/// </summary>
+public sealed partial class MembershipService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IServiceScopeFactory scopes,
+    UserAdministration accounts,
+    EventOutbox outbox,
+    PublicUrls urls,
+    TimeProvider clock)
+{
+    public async Task<Result<CreatedMember>> CreateAsync(NewMember draft, string actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = clock.GetUtcNow();
+        var today = SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), now);
+
+        var errors = draft.Details.Validate();
+        await ValidateNewEmailAsync(users, draft.Email, errors, "Email", ct);
+        await ValidatePlanAsync(db, draft.PlanId, errors, nameof(draft.PlanId), ct);
+        DateOnly? date = null;
+        if (MemberInputRules.ParseDate(draft.ConfirmationDate, out date) is { } dateProblem) errors.Add(nameof(draft.ConfirmationDate), dateProblem);
+        else if (date is { } d && MemberInputRules.DateInRange(d, today, "the confirmation date") is { } rangeProblem)
+            errors.Add(nameof(draft.ConfirmationDate), rangeProblem);
+        if (!errors.IsEmpty) return errors;
+
+        var password = GeneratePassword();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = await accounts.CreateInRoleAsync(users, new NewAccount(draft.Email, password, draft.Name), Roles.Member);
+        var confirmation = date ?? today;
+        var confirmedNow = confirmation <= today;
+        var membership = Membership.Create(user.Id, draft.Details, user.Email!, draft.PlanId!.Value, confirmation, confirmedNow, now);
+        db.Memberships.Add(membership);
+        await db.SaveChangesAsync(ct); // the id goes into the events' URLs
+
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "membership.created", Subject(membership), now,
+            confirmedNow ? "confirmed" : $"to be confirmed on {MembershipResource.Day(confirmation)}"));
+        var subject = await MembershipResources.SubjectAsync(db, membership, urls, ct);
+        await outbox.RaiseAsync(db, "created_membership", subject, ct);
+        // Created by an admin: the user is connected to the membership from the start.
+        await outbox.RaiseAsync(db, "connected_user", subject, ct);
+        if (confirmedNow) await outbox.RaiseAsync(db, "confirmed_membership", subject, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new CreatedMember(membership, password);
+    }
+
+    /// <summary>Deletes the membership and its user account; the deleted_membership payload carries its last state.</summary>
+    public async Task<Result<Membership>> DeleteAsync(long id, string actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (await db.Memberships.FindAsync([id], ct) is not { } membership) return Gone();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var snapshot = await MembershipResources.SubjectAsync(db, membership, urls, ct);
+        await db.MembershipPictures.Where(p => p.MembershipId == id).ExecuteDeleteAsync(ct);
+        db.Memberships.Remove(membership);
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "membership.deleted", Subject(membership), clock.GetUtcNow()));
+        await outbox.RaiseAsync(db, "deleted_membership", snapshot, ct);
+        await db.SaveChangesAsync(ct);
+        if (await users.FindByIdAsync(membership.UserId) is { } user) Check(await users.DeleteAsync(user));
+        await tx.CommitAsync(ct);
+        return membership;
+    }
+
+    // ---- shared machinery ----------------------------------------------------------------------------------------
+
+    /// <summary>One change to one membership, inside <see cref="ChangeAsync"/>.</summary>
+    private sealed class Change(AppDbContext db, Membership membership, DateOnly today, DateTimeOffset now)
+    {
+        public AppDbContext Db { get; } = db;
+        public Membership Membership { get; } = membership;
+        public DateOnly Today { get; } = today;
+        public DateTimeOffset Now { get; } = now;
+        public ValidationErrors Errors { get; } = new();
+        public List<(string Event, IReadOnlyCollection<string>? Fields)> Events { get; } = [];
+        public List<(string Action, string? Details)> Log { get; } = [];
+        /// <summary>Date-driven keys to mark as fired because the change reached its date at once.</summary>
+        public List<string> Fired { get; } = [];
+
+        public void Raise(string eventName, IReadOnlyCollection<string>? fields = null) => Events.Add((eventName, fields));
+        public void Record(string action, string? details = null) => Log.Add((action, details));
+    }
+
+    /// <summary>
+    /// Loads the membership, lets <paramref name="change"/> validate and apply, then (only when it added no errors)
+    /// writes the log entries and raises the events with the membership's state after the change, in one SaveChanges.
+    /// </summary>
+    private async Task<Result<Membership>> ChangeAsync(long id, string actor, Func<Change, Task> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ChangeAsync(db, id, actor, change, ct);
+    }
+
+    private async Task<Result<Membership>> ChangeAsync(AppDbContext db, long id, string actor, Func<Change, Task> change, CancellationToken ct)
+    {
+        if (await db.Memberships.FindAsync([id], ct) is not { } membership) return Gone();
+        var now = clock.GetUtcNow();
+        var step = new Change(db, membership, SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), now), now);
+        await change(step);
+        if (!step.Errors.IsEmpty) return step.Errors; // nothing saved, nothing raised
+        foreach (var (action, details) in step.Log) db.ActivityLog.Add(ActivityEntry.Record(actor, action, Subject(membership), now, details));
+        foreach (var key in step.Fired) await db.TryClaimAsync(key, now, ct);
+        if (step.Events.Count > 0)
+        {
+            var subject = await MembershipResources.SubjectAsync(db, membership, urls, ct);
+            foreach (var (name, fields) in step.Events)
+                await outbox.RaiseAsync(db, name, fields is null ? subject : subject with { ChangedFields = fields }, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        return membership;
+    }
+
+    private static async Task ValidatePlanAsync(AppDbContext db, long? planId, ValidationErrors errors, string field, CancellationToken ct)
+    {
+        if (planId is not { } id) { errors.Add(field, "Choose a plan."); return; }
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null) errors.Add(field, "That plan does not exist (any more); choose another.");
+        else if (!plan.IsActive) errors.Add(field, $"\"{plan.Name}\" is inactive; choose an active plan.");
+    }
+
+    private static async Task ValidateNewEmailAsync(UserManager<AppUser> users, string? email, ValidationErrors errors, string field, CancellationToken ct)
+    {
+        if (InputRules.EmailProblem(email) is { } problem) errors.Add(field, problem);
+        else if (await users.FindByEmailAsync(email!.Trim()) is not null) errors.Add(field, "An account with this e-mail address already exists.");
+        ct.ThrowIfCancellationRequested();
+    }
+
+    internal static string Subject(Membership m) => $"{m.Name} (membership {m.Id.ToString(CultureInfo.InvariantCulture)})";
+
+    private static ValidationErrors Gone() => new ValidationErrors().Add("", "This membership no longer exists.");
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+
+    /// <summary>
+    /// 20 random characters with every class Identity's rules ask for. The admin passes it on; the member changes it
+    /// under Account > Change password.
+    /// </summary>
+    internal static string GeneratePassword()
+    {
+        const string lower = "abcdefghijkmnopqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "!#$%*+-=?@";
+        const string all = lower + upper + digits + symbols;
+        var chars = new List<char>
+        {
+            lower[RandomNumberGenerator.GetInt32(lower.Length)],
+            upper[RandomNumberGenerator.GetInt32(upper.Length)],
+            digits[RandomNumberGenerator.GetInt32(digits.Length)],
+            symbols[RandomNumberGenerator.GetInt32(symbols.Length)],
+        };
+        while (chars.Count < 20) chars.Add(all[RandomNumberGenerator.GetInt32(all.Length)]);
+        // Shuffle, so the classes are not always in the same places.
+        for (var i = chars.Count - 1; i > 0; i--)
+        {
+            var j = RandomNumberGenerator.GetInt32(i + 1);
+            (chars[i], chars[j]) = (chars[j], chars[i]);
+        }
+        return new string([.. chars]);
+    }
+}

@@ -1,0 +1,103 @@
+using Bunit;
+using EasySpace.Core.Identity;
+using EasySpace.Tests.Harness;
+using EasySpace.Web.Components.Pages.Admins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Tests.Web.Space;
+
+public class AdminsPageTests : MembersComponentTest
+{
+    private async Task<string> AddAdminAsync(string email, string name)
+    {
+        var result = await S.GetRequiredService<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password, name), true, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+        return result.Value!.Id;
+    }
+
+    [Fact]
+    public async Task The_owner_sees_the_owner_and_admins_and_may_add_and_remove()
+    {
+        await AddAdminAsync("ada@example.com", "Ada Admin");
+        LogInAsOwner();
+
+        var page = RenderPage<AdminsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=admins-table] tbody tr").Count));
+        var rows = page.FindAll("[data-testid=admins-table] tbody tr");
+        Assert.Contains("Owner", rows[0].TextContent);
+        Assert.Contains("Ada Admin", rows[1].TextContent);
+        Assert.Contains("Yes", rows[1].TextContent);
+        Assert.NotEmpty(page.FindAll("[data-testid=add-admin]"));
+        Assert.NotEmpty(page.FindAll("[data-testid='remove-admin-ada@example.com']"));
+        Assert.Empty(page.FindAll("[data-testid='remove-admin-owner@example.com']"));
+    }
+
+    [Fact]
+    public async Task An_admin_sees_the_list_but_cannot_add_or_remove()
+    {
+        var id = await AddAdminAsync("ada@example.com", "Ada Admin");
+        LogIn("ada@example.com", id, Roles.Admin);
+
+        var page = RenderPage<AdminsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Only the owner can add or remove admins.", page.Markup));
+        Assert.Empty(page.FindAll("[data-testid=add-admin]"));
+        Assert.Empty(page.FindAll("button[data-testid^=remove-admin]"));
+    }
+
+    [Theory]
+    [InlineData("admin-email", "not-an-address", "Enter an e-mail address like name@example.com.")]
+    [InlineData("admin-email", "owner@example.com", "An account with this e-mail address already exists.")]
+    [InlineData("admin-password", "short", "Passwords must be at least 10 characters.")]
+    [InlineData("admin-name", "", "Enter the admin's name.")]
+    [InlineData("admin-name", "<script>alert(1)</script>", "cannot contain &lt; or &gt;")]
+    public async Task A_bad_field_in_the_add_admin_dialog_is_refused_at_that_field(string testId, string value, string message)
+    {
+        LogInAsOwner();
+        var page = RenderPage<AdminsPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=add-admin]").Click());
+        FillDialog("admin-email", "new.admin@example.com");
+        FillDialog("admin-name", "Nora Admin");
+        FillDialog("admin-password", AppHost.Password);
+
+        FillDialog(testId, value);
+        ClickDialog("admin-submit");
+
+        DialogHost.WaitForAssertion(() => Assert.Contains(message, DialogText));
+        Assert.Single(await S.GetRequiredService<AdminList>().ListAsync());
+    }
+
+    [Fact]
+    public async Task The_owner_adds_an_admin_with_the_integrations_permission()
+    {
+        LogInAsOwner();
+        var page = RenderPage<AdminsPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=add-admin]").Click());
+
+        FillDialog("admin-email", "nora@example.com");
+        FillDialog("admin-name", "Nora Admin");
+        FillDialog("admin-password", AppHost.Password);
+        DialogHost.WaitForAssertion(() => DialogHost.Find("[data-testid=admin-manage-integrations] input, input[data-testid=admin-manage-integrations]").Change(true));
+        ClickDialog("admin-submit");
+
+        page.WaitForAssertion(() => Assert.Contains("Nora Admin", page.Markup));
+        var nora = (await S.GetRequiredService<AdminList>().ListAsync()).Single(a => a.Email == "nora@example.com");
+        Assert.True(nora.ManagesIntegrations);
+    }
+
+    [Fact]
+    public async Task Removing_an_admin_asks_first_naming_them()
+    {
+        await AddAdminAsync("ada@example.com", "Ada Admin");
+        LogInAsOwner();
+        var page = RenderPage<AdminsPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid='remove-admin-ada@example.com']").Click());
+        DialogHost.WaitForAssertion(() => Assert.Contains("Remove Ada Admin (ada@example.com) as admin?", DialogText));
+        Confirm("Remove Ada Admin");
+
+        page.WaitForAssertion(() => Assert.DoesNotContain("Ada Admin", page.Find("[data-testid=admins-table]").TextContent));
+        Assert.Single(await S.GetRequiredService<AdminList>().ListAsync());
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using AngleSharp.Dom;
+using Bunit;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Space;
+using EasySpace.Core.Space.Members;
+using EasySpace.Tests.Core.Space;
+using EasySpace.Tests.Harness;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace EasySpace.Tests.Web.Space;
+
+/// <summary>A set-up space, the dialog and popover providers, and someone logged in; for the members pages.</summary>
+public abstract class MembersComponentTest : ComponentTest
+{
+    protected IRenderedComponent<MudDialogProvider> DialogHost = default!;
+    protected IServiceProvider S => Services;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var result = await Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+        {
+            Email = AppHost.OwnerEmail, Password = AppHost.Password, SpaceName = "Co-Up", PublicBaseUrl = "https://space.example.com",
+        }, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+    }
+
+    /// <summary>The owner (staff) is looking, unless a test logs in someone else.</summary>
+    protected void LogInAsOwner() => LogIn(AppHost.OwnerEmail, "owner-id", Roles.Owner);
+
+    protected void LogIn(string email, string userId, params string[] roles)
+    {
+        Auth.SetAuthorized(email);
+        Auth.SetRoles(roles);
+        Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        if (roles.Contains(Roles.Owner) || roles.Contains(Roles.Admin)) Auth.SetPolicies(Policies.Staff);
+    }
+
+    protected IRenderedComponent<T> RenderPage<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : IComponent
+    {
+        RenderPopoverProvider();
+        DialogHost = Render<MudDialogProvider>();
+        return parameters is null ? Render<T>() : Render<T>(parameters);
+    }
+
+    /// <summary>Types into a MudBlazor field found by its data-testid.</summary>
+    protected static void Fill(IRenderedComponent<IComponent> where, string testId, string value) =>
+        where.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']").Input(value);
+
+    protected void FillDialog(string testId, string value) => DialogHost.WaitForAssertion(() =>
+        DialogHost.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']").Input(value));
+
+    protected void ClickDialog(string testId) => DialogHost.WaitForAssertion(() => DialogHost.Find($"[data-testid='{testId}']").Click());
+
+    /// <summary>Clicks the message box's button with this text (the confirmation of a destructive action).</summary>
+    protected void Confirm(string buttonText) => DialogHost.WaitForAssertion(() =>
+        DialogHost.FindAll("button").First(b => b.TextContent.Trim() == buttonText).Click());
+
+    protected string DialogText => DialogHost.Markup;
+
+    protected static IElement ByTestId(IRenderedComponent<IComponent> where, string testId) => where.Find($"[data-testid='{testId}']");
+}
