@@ -1,1 +1,536 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using EasySpace.Bench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+BenchOptions o;
+try
+{
+    o = BenchOptions.Parse(args);
+}
+catch (BenchOptions.HelpRequested)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+return await new BenchRun(o).RunAsync();
+
+namespace EasySpace.Bench
+{
+    public sealed class BenchRun(BenchOptions o)
+    {
+        private const string Event = "created_booking";
+        private const string EnqueueEvent = "updated_booking";
+        private static readonly TimeSpan Stall = TimeSpan.FromSeconds(75);
+
+        private readonly Dictionary<string, object> json = new();
+        private readonly List<(string Section, string Metric, string Value)> table = [];
+        private readonly List<ArrivalLog> logs = [];
+        private ReceiverFarm farm = null!;
+        private Engine engine = null!;
+        private SqlProfiler? profiler;
+        private AllocationSampler? allocations;
+        private long enginePeak;
+
+        /// <summary>Event keys have a fixed length, so every body of a phase has the same size: "t-0000042".</summary>
+        public static string Key(char prefix, int index) => $"{prefix}-{index:D7}";
+
+        public async Task<int> RunAsync()
+        {
+            var total = Stopwatch.StartNew();
+            Console.WriteLine($"EasySpace.Bench: {o.Events} events x {o.Endpoints} endpoints, body {o.BodyBytes} B, " +
+                              $"MaxConcurrency {o.Concurrency}, per endpoint {o.PerEndpoint}, {o.Committers} committers" +
+                              $"{(o.Quick ? ", quick" : "")}{(o.Profile ? ", PROFILING (slower)" : "")}{(o.ReceiverDelayMs > 0 ? $", receivers answer after {o.ReceiverDelayMs} ms" : "")}");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
+            if (o.Experimenting)
+                Console.WriteLine($"EXPERIMENT (not the product as shipped):{(o.BusyTimeoutMs is { } b ? $" busy_timeout={b} ms" : "")}{(o.SynchronousNormal ? " synchronous=NORMAL" : "")} on every connection");
+            MemorySampler.Start();
+            profiler = o.Profile || o.Experimenting ? new SqlProfiler(o.Profile, o.BusyTimeoutMs, o.SynchronousNormal) : null;
+            allocations = o.Profile ? new AllocationSampler() : null;
+
+            farm = await ReceiverFarm.StartAsync(Math.Max(o.Endpoints, BenchOptions.EnqueueFanOut), o.ReceiverDelayMs);
+            engine = await Engine.StartAsync(o, profiler);
+            try
+            {
+                await SetUpAsync();
+                await WarmUpAsync();
+                var throughput = await ThroughputAsync();
+                await LatencyAsync(o.Rate ?? Math.Max(1, throughput / o.Endpoints / 2));
+                await EnqueueAsync();
+                // The engine's footprint, before the raw phase builds its own bodies and clients.
+                enginePeak = Process.GetCurrentProcess().PeakWorkingSet64;
+                var raw = await RawAsync();
+                json["ratio"] = Round(throughput / raw, 3);
+                Add("raw limit", "ratio = deliveries_per_s / raw_posts_per_s", "", Round(throughput / raw, 3), "target ≥ 0.5");
+                await FinishAsync();
+            }
+            finally
+            {
+                farm.Record(null);
+                await engine.DisposeAsync();
+                await farm.DisposeAsync();
+                await MemorySampler.StopAsync();
+                if (o.Keep) Console.WriteLine($"data kept in {engine.DataDirectory}");
+                else
+                {
+                    try { Directory.Delete(engine.DataDirectory, recursive: true); }
+                    catch (IOException) { }
+                }
+            }
+
+            PrintTable();
+            Console.WriteLine($"(whole run {total.Elapsed.TotalSeconds:F1} s)");
+            Console.WriteLine(JsonSerializer.Serialize(Ordered()));
+            return (long)json["lost"] == 0 ? 0 : 1;
+        }
+
+        private async Task SetUpAsync()
+        {
+            for (var i = 0; i < o.Endpoints; i++)
+                await engine.CreateEndpointAsync($"bench-{i}", farm.Urls[i], Event);
+            for (var i = 0; i < BenchOptions.EnqueueFanOut; i++)
+                await engine.CreateEndpointAsync($"enqueue-{i}", farm.Urls[i], EnqueueEvent);
+            engine.PrepareBodies(Event, Key('t', 0), o.BodyBytes);
+            engine.PrepareBodies(EnqueueEvent, Key('q', 0), o.BodyBytes);
+
+            Add("setup", "machine load at start (all processes)", "", MachineLoad(), "other work on the box skews the figures");
+            var fsync = FsyncProbe.Run(engine.DataDirectory);
+            var busy = await engine.ScalarAsync("PRAGMA busy_timeout;");
+            var sync = await engine.ScalarAsync("PRAGMA synchronous;");
+            var mode = await engine.TextAsync("PRAGMA journal_mode;");
+            var version = await engine.TextAsync("SELECT sqlite_version();");
+            Add("setup", "fsync of a 4 KiB write (median / p90)", "ms", $"{fsync.Median:F2} / {fsync.P90:F2}");
+            Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), busy_timeout={busy} ms");
+            json["fsync_ms"] = Round(fsync.Median, 3);
+            json["sqlite_busy_timeout_ms"] = busy;
+            json["sqlite_synchronous"] = sync;
+        }
+
+        /// <summary>JIT, connection pools, Kestrel, the endpoint cache: warmed on both paths before anything is timed.</summary>
+        private async Task WarmUpAsync()
+        {
+            var events = Math.Min(o.Quick ? 20 : 50, o.Events);
+            var log = Begin("warm-up", 'w', events * o.Endpoints);
+            for (var i = 0; i < events; i++) await engine.CommitAsync(Event, Key('w', i));
+            await log.WaitAsync(Stall, TimeSpan.FromMinutes(3));
+            await engine.PumpIdleAsync();
+
+            var rawLog = Begin("raw warm-up", 'v', 20 * o.Endpoints);
+            await RawLoad.RunAsync(farm.Urls, RawLoad.Prepare(engine, o.Endpoints, 20, 'v'), o.Concurrency, o.PerEndpoint);
+            await rawLog.WaitAsync(Stall, TimeSpan.FromMinutes(1));
+            farm.Record(null);
+
+            await RestAsync("setup", "CPU at rest after warm-up (2 s)");
+        }
+
+        /// <summary>What the process burns with nothing to do (Quartz's 5 s safety-net trigger, Kestrel, timers, JIT): a fixed 2 s window.</summary>
+        private async Task RestAsync(string section, string label)
+        {
+            var idle = PhaseCost.Begin();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            idle.End();
+            Add(section, label, "%", Round(idle.CpuSeconds / idle.WallSeconds * 100, 1),
+                $"of one core; {idle.AllocatedBytes / 1024.0:F0} KiB allocated; by thread: {ThreadCpu.Format(idle.CpuByThread, idle.WallSeconds, idle.CpuSeconds, 4)}");
+        }
+
+        private ArrivalLog Begin(string phase, char prefix, int expected)
+        {
+            var log = new ArrivalLog(phase, prefix, expected);
+            logs.Add(log);
+            farm.Record(log);
+            return log;
+        }
+
+        // ---------------------------------------------------------------- 1. throughput
+
+        private async Task<double> ThroughputAsync()
+        {
+            var E = o.Events;
+            var deliveries = E * o.Endpoints;
+            await engine.CheckpointAsync();
+            var bytesBefore = engine.DatabaseBytes();
+            var runsBefore = engine.PumpRuns;
+
+            var log = Begin("throughput", 't', deliveries);
+            var commits = new long[E];
+            var commitMs = new double[E];
+            var profiling = profiler is { Profiling: true };
+            if (profiling) profiler!.Start();
+            allocations?.Start();
+            var cost = PhaseCost.Begin();
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < E)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    commits[i] = await engine.CommitAsync(Event, Key('t', i));
+                    commitMs[i] = PhaseCost.Ms(t, commits[i]);
+                }
+            })));
+            var committed = Stopwatch.GetTimestamp();
+            var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, deliveries / 5.0)));
+            cost.End();
+            await engine.PumpIdleAsync();
+            var profile = profiling ? profiler!.Stop() : default((Dictionary<string, SqlProfiler.Counter>, Dictionary<string, SqlProfiler.Counter>)?);
+            var allocated = allocations?.Stop();
+
+            var first = commits.Where(c => c != 0).DefaultIfEmpty(committed).Min();
+            var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(first).Max();
+            var seconds = PhaseCost.Elapsed(first, last);
+            var perSecond = log.Pairs / seconds;
+            var commitSeconds = PhaseCost.Elapsed(first, committed);
+
+            Add("throughput", "deliveries", "", $"{log.Pairs:N0} of {deliveries:N0} ({E:N0} events x {o.Endpoints} endpoints){(complete ? "" : " — INCOMPLETE")}");
+            Add("throughput", "deliveries_per_s", "/s", Round(perSecond, 1), "first commit → last arrival");
+            Add("throughput", "events committed per s (while delivering)", "/s", Round(E / commitSeconds, 1));
+            var sortedCommit = commitMs.Order().ToList();
+            Add("throughput", "commit time p50 / p99 (while delivering)", "ms", $"{Percentiles.Of(sortedCommit, 50):F1} / {Percentiles.Of(sortedCommit, 99):F1}");
+            var lat = Latencies(log, commits);
+            Add("throughput", "commit→arrival p50 / p99 (saturated, queueing)", "ms", $"{Percentiles.Of(lat, 50):F0} / {Percentiles.Of(lat, 99):F0}");
+            Add("throughput", "pump runs (Quartz job executions)", "", engine.PumpRuns - runsBefore);
+            AddCost("throughput", cost, log.Pairs, "delivery");
+            json["deliveries_per_s"] = Round(perSecond, 1);
+            json["throughput_commit_events_per_s"] = Round(E / commitSeconds, 1);
+            json["throughput_p50_ms"] = Round(Percentiles.Of(lat, 50), 1);
+            json["throughput_p99_ms"] = Round(Percentiles.Of(lat, 99), 1);
+            json["cpu_us_per_delivery"] = Round(cost.CpuSeconds * 1e6 / Math.Max(1, log.Pairs), 1);
+            json["alloc_kb_per_delivery"] = Round(cost.AllocatedBytes / 1024.0 / Math.Max(1, log.Pairs), 2);
+
+            // Storage: what the run added, as the files stand after it (db + wal), and once checkpointed (db only).
+            var bytesAfter = engine.DatabaseBytes();
+            await engine.CheckpointAsync();
+            var fileAfter = engine.DatabaseBytes();
+            var per100k = (bytesAfter - bytesBefore) / (double)deliveries * 100_000 / (1024 * 1024);
+            var per100kFile = (fileAfter - bytesBefore) / (double)deliveries * 100_000 / (1024 * 1024);
+            Add("storage", "db + wal growth per 100,000 deliveries", "MiB", Round(per100k, 1), "after the throughput run, WAL not checkpointed");
+            Add("storage", "db file growth per 100,000 deliveries (checkpointed)", "MiB", Round(per100kFile, 1), "");
+            Add("storage", "bytes per delivery (checkpointed)", "B", Round((fileAfter - bytesBefore) / (double)deliveries, 0), $"body is {o.BodyBytes} B");
+            json["db_mb_per_100k_deliveries"] = Round(per100k, 1);
+            json["db_file_mb_per_100k_deliveries_checkpointed"] = Round(per100kFile, 1);
+
+            if (profile is { } p) PrintProfile(p.Item1, p.Item2, log.Pairs, E);
+            if (allocated is { } a)
+            {
+                Console.WriteLine($"ALLOCATIONS, throughput phase (sampled by the runtime every ~100 KB; {a.Total / 1048576.0:F0} MiB sampled, {a.Total / 1024.0 / Math.Max(1, log.Pairs):F0} KiB per delivery)");
+                foreach (var (type, bytes) in a.Top)
+                    Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, a.Total),5:F1} %  {bytes / 1024.0 / Math.Max(1, log.Pairs),7:F1} KiB/delivery  {type}");
+                Console.WriteLine();
+            }
+            return perSecond;
+        }
+
+        // ---------------------------------------------------------------- 2. raw limit
+
+        private async Task<double> RawAsync()
+        {
+            var perReceiver = (o.RawPosts + o.Endpoints - 1) / o.Endpoints;
+            var posts = perReceiver * o.Endpoints;
+            var work = RawLoad.Prepare(engine, o.Endpoints, perReceiver, 'r');
+            var log = Begin("raw", 'r', posts);
+            var cost = PhaseCost.Begin();
+            var (start, failures) = await RawLoad.RunAsync(farm.Urls, work, o.Concurrency, o.PerEndpoint);
+            await log.WaitAsync(Stall, TimeSpan.FromMinutes(5));
+            cost.End();
+            var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(start).Max();
+            var perSecond = log.Pairs / PhaseCost.Elapsed(start, last);
+            Add("raw limit", "posts", "", $"{log.Pairs:N0} of {posts:N0}{(failures > 0 ? $", {failures} failed" : "")}");
+            Add("raw limit", "raw_posts_per_s", "/s", Round(perSecond, 1), "HttpClient, same bodies, headers and limits, no database");
+            AddCost("raw limit", cost, log.Pairs, "post");
+            json["raw_posts_per_s"] = Round(perSecond, 1);
+            json["cpu_us_per_raw_post"] = Round(cost.CpuSeconds * 1e6 / Math.Max(1, log.Pairs), 1);
+            json["alloc_kb_per_raw_post"] = Round(cost.AllocatedBytes / 1024.0 / Math.Max(1, log.Pairs), 2);
+            return perSecond;
+        }
+
+        // ---------------------------------------------------------------- 3. latency at a fixed offered rate
+
+        private async Task LatencyAsync(double rate)
+        {
+            var count = Math.Max(10, (int)Math.Round(rate * o.LatencySeconds));
+            var log = Begin("latency", 'l', count * o.Endpoints);
+            var commits = new long[count];
+            var commitMs = new double[count];
+            var behind = new double[count];
+            var queue = Channel.CreateUnbounded<(int Index, long Due)>();
+            var cost = PhaseCost.Begin();
+
+            var committers = Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
+            {
+                await foreach (var (i, due) in queue.Reader.ReadAllAsync())
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    behind[i] = PhaseCost.Ms(due, t);
+                    commits[i] = await engine.CommitAsync(Event, Key('l', i));
+                    commitMs[i] = PhaseCost.Ms(t, commits[i]);
+                }
+            })).ToList();
+
+            // Event i is due at t0 + i/rate; the timer releases whatever has fallen due.
+            var t0 = Stopwatch.GetTimestamp();
+            var released = 0;
+            using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(1000 / rate, 1, 20))))
+            {
+                while (released < count)
+                {
+                    var dueNow = Math.Min(count, (int)(PhaseCost.Elapsed(t0, Stopwatch.GetTimestamp()) * rate) + 1);
+                    for (; released < dueNow; released++)
+                        queue.Writer.TryWrite((released, t0 + (long)(released / rate * Stopwatch.Frequency)));
+                    if (released < count) await timer.WaitForNextTickAsync();
+                }
+            }
+            queue.Writer.Complete();
+            await Task.WhenAll(committers);
+            var complete = await log.WaitAsync(Stall, TimeSpan.FromMinutes(5));
+            cost.End();
+            await engine.PumpIdleAsync();
+
+            var lat = Latencies(log, commits);
+            var first = commits.Where(c => c != 0).DefaultIfEmpty(t0).Min();
+            var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(first).Max();
+            var sortedCommit = commitMs.Order().ToList();
+            var sortedBehind = behind.Order().ToList();
+            Add("latency", "offered", "", $"{rate:F1} events/s x {o.Endpoints} = {rate * o.Endpoints:F0} deliveries/s for {o.LatencySeconds:0.#} s ({count:N0} events)");
+            Add("latency", "delivered", "", $"{log.Pairs:N0} of {count * o.Endpoints:N0} at {log.Pairs / PhaseCost.Elapsed(first, last):F0}/s{(complete ? "" : " — INCOMPLETE")}");
+            Add("latency", "commit→arrival p50 / p95 / p99 / max", "ms",
+                $"{Percentiles.Of(lat, 50):F1} / {Percentiles.Of(lat, 95):F1} / {Percentiles.Of(lat, 99):F1} / {lat.LastOrDefault():F1}");
+            Add("latency", "commit time p50 / p99 / max", "ms", $"{Percentiles.Of(sortedCommit, 50):F1} / {Percentiles.Of(sortedCommit, 99):F1} / {sortedCommit.LastOrDefault():F1}", "SaveChangesAsync of one event, as a page would see it");
+            Add("latency", "committer behind schedule p99", "ms", $"{Percentiles.Of(sortedBehind, 99):F1}", "pacing check: near 0 means the rate was really offered");
+            AddCost("latency", cost, log.Pairs, "delivery");
+            json["rate_events_per_s"] = Round(rate, 1);
+            json["offered_deliveries_per_s"] = Round(rate * o.Endpoints, 1);
+            json["p50_ms"] = Round(Percentiles.Of(lat, 50), 1);
+            json["p95_ms"] = Round(Percentiles.Of(lat, 95), 1);
+            json["p99_ms"] = Round(Percentiles.Of(lat, 99), 1);
+            json["max_ms"] = Round(lat.LastOrDefault(), 1);
+            json["commit_p50_ms"] = Round(Percentiles.Of(sortedCommit, 50), 1);
+            json["commit_p99_ms"] = Round(Percentiles.Of(sortedCommit, 99), 1);
+        }
+
+        // ---------------------------------------------------------------- 4. enqueue
+
+        private async Task EnqueueAsync()
+        {
+            var M = o.EnqueueEvents;
+            var fanOut = BenchOptions.EnqueueFanOut;
+            var log = Begin("enqueue", 'q', M * fanOut);
+            // The pump must not compete: Quartz on standby, and the run under way (if any) finished.
+            await engine.StandbyAsync();
+            var cost = PhaseCost.Begin();
+            var next = -1;
+            var start = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < M) await engine.CommitAsync(EnqueueEvent, Key('q', i));
+            })));
+            var end = Stopwatch.GetTimestamp();
+            cost.End();
+            var early = log.Pairs;
+            var perSecond = M / PhaseCost.Elapsed(start, end);
+            Add("enqueue", "events committed per s (pump stopped)", "/s", Round(perSecond, 1), $"{M:N0} events, each fanned out to {fanOut} endpoints, {o.Committers} committers");
+            Add("enqueue", "delivery rows written per s", "/s", Round(perSecond * fanOut, 0), "plus one event row per event");
+            Add("enqueue", "comparison", "", "Convoy reports 13,204 queue writes/s (its own hardware and Postgres; not this machine)");
+            AddCost("enqueue", cost, M, "event");
+            json["enqueue_events_per_s"] = Round(perSecond, 1);
+            json["enqueue_delivery_rows_per_s"] = Round(perSecond * fanOut, 0);
+            json["cpu_us_per_enqueued_event"] = Round(cost.CpuSeconds * 1e6 / M, 1);
+
+            // With the backlog in place and the pump stopped: what one claim's ranking costs.
+            var probe = await engine.ClaimProbeAsync();
+            Add("backlog drain", "claim query for one free slot, ranked / plain index read", "ms", $"{probe.Ranked:F2} / {probe.Plain:F3}",
+                $"{probe.Due:N0} deliveries due; the pump ranks up to 2,000 rows per claim, inside its write");
+            json["claim_ranked_ms_at_backlog"] = Round(probe.Ranked, 3);
+            json["claim_plain_ms_at_backlog"] = Round(probe.Plain, 3);
+            json["claim_probe_backlog"] = probe.Due;
+
+            // Then the backlog drains: the pump started with M x 10 deliveries due at once.
+            var drain = PhaseCost.Begin();
+            var resumed = Stopwatch.GetTimestamp();
+            await engine.ResumeAsync();
+            var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, M * fanOut / 5.0)));
+            drain.End();
+            await engine.PumpIdleAsync();
+            var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(resumed).Max();
+            var drainRate = (log.Pairs - early) / PhaseCost.Elapsed(resumed, last);
+            Add("backlog drain", "deliveries per s from a backlog", "/s", Round(drainRate, 1),
+                $"{log.Pairs:N0} of {M * fanOut:N0}{(complete ? "" : " — INCOMPLETE")}{(early > 0 ? $"; {early} arrived while the pump was meant to be stopped" : "")}");
+            AddCost("backlog drain", drain, log.Pairs - early, "delivery");
+            json["drain_deliveries_per_s"] = Round(drainRate, 1);
+        }
+
+        // ---------------------------------------------------------------- 5, 6. memory, losses, consistency
+
+        private async Task FinishAsync()
+        {
+            farm.Record(null);
+            var engineLogs = logs.Where(l => l.Prefix is 'w' or 't' or 'l' or 'q').ToList();
+            var lost = engineLogs.Sum(l => l.Expected - l.Pairs);
+            var duplicates = engineLogs.Sum(l => l.Duplicates);
+            var extra = engineLogs.Sum(l => l.Extra);
+            var rawLost = logs.Where(l => l.Prefix is 'r' or 'v').Sum(l => l.Expected - l.Pairs);
+
+            var undelivered = await engine.ScalarAsync("SELECT COUNT(*) FROM Deliveries WHERE IsTest = 0 AND Status <> 1");
+            var failedAttempts = await engine.ScalarAsync("SELECT COUNT(*) FROM Attempts WHERE Error <> 0");
+            var deliveries = await engine.ScalarAsync("SELECT COUNT(*) FROM Deliveries");
+            var attempts = await engine.ScalarAsync("SELECT COUNT(*) FROM Attempts");
+
+            await RestAsync("memory", "CPU at rest after the run (2 s)");
+            Add("memory", "machine load at the end (all processes)", "", MachineLoad());
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            Add("memory", "peak working set through the engine phases", "MiB", Round(enginePeak / 1048576.0, 1),
+                "VmHWM before the raw phase: engine + receivers + the bench's own bookkeeping, one process");
+            Add("memory", "peak working set, whole run", "MiB", Round(peak / 1048576.0, 1), "including the raw phase's prepared bodies and client");
+            Add("memory", "working set now / managed heap after full GC", "MiB",
+                $"{Environment.WorkingSet / 1048576.0:F1} / {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F1}");
+            json["peak_rss_mb"] = Round(enginePeak / 1048576.0, 1);
+            json["process_peak_rss_mb"] = Round(peak / 1048576.0, 1);
+
+            Add("losses", "lost (committed deliveries that never arrived)", "", lost, "must be 0");
+            Add("losses", "duplicates (a webhook-id arrived again)", "", duplicates, "");
+            Add("losses", "extra (second webhook-id for one event and endpoint)", "", extra, "must be 0");
+            Add("losses", "deliveries / attempts in the database", "", $"{deliveries:N0} / {attempts:N0}; not delivered: {undelivered}, failed attempts: {failedAttempts}");
+            if (rawLost > 0) Add("losses", "raw posts that never arrived", "", rawLost);
+            foreach (var l in engineLogs.Where(l => l.Foreign > 0))
+                Add("losses", $"requests outside their phase ({l.Phase})", "", l.Foreign);
+
+            // Where a delivery's bytes go: the payload columns, per delivery (indexes and row overhead are the rest).
+            var columns = new (string Label, string Sql)[]
+            {
+                ("Deliveries.Body", "SELECT SUM(length(Body)) FROM Deliveries"),
+                ("Attempts.RequestHeadersJson", "SELECT SUM(length(RequestHeadersJson)) FROM Attempts"),
+                ("Attempts.ResponseHeadersJson", "SELECT SUM(length(ResponseHeadersJson)) FROM Attempts"),
+                ("Events.DataJson", "SELECT SUM(length(DataJson)) FROM Events"),
+                ("Deliveries.MessageId+EventName", "SELECT SUM(length(MessageId) + length(EventName)) FROM Deliveries"),
+            };
+            var parts = new List<string>();
+            foreach (var (label, sql) in columns)
+                parts.Add($"{label} {await engine.ScalarAsync(sql) / (double)Math.Max(1, deliveries):F0}");
+            Add("storage", "payload bytes per delivery, by column", "B", string.Join(", ", parts));
+
+            var sizes = await engine.TableSizesAsync();
+            if (sizes.Count > 0)
+                Add("storage", "largest tables and indexes at the end", "", string.Join(", ", sizes.Take(8).Select(s => $"{s.Name} {s.Bytes / 1048576.0:F1} MiB")));
+
+            json["lost"] = (long)lost;
+            json["duplicates"] = duplicates;
+            json["extra"] = extra;
+            json["undelivered_in_db"] = undelivered;
+            json["failed_attempts"] = failedAttempts;
+            json["events"] = o.Events;
+            json["endpoints"] = o.Endpoints;
+            json["body_bytes"] = o.BodyBytes;
+            json["concurrency"] = o.Concurrency;
+            json["per_endpoint"] = o.PerEndpoint;
+            json["committers"] = o.Committers;
+            json["cores"] = Environment.ProcessorCount;
+            json["quick"] = o.Quick;
+            json["profile"] = o.Profile;
+            if (o.ReceiverDelayMs > 0) json["receiver_delay_ms"] = o.ReceiverDelayMs;
+            if (o.BusyTimeoutMs is { } busy) json["experiment_busy_timeout_ms"] = busy;
+            if (o.SynchronousNormal) json["experiment_synchronous_normal"] = true;
+        }
+
+        // ---------------------------------------------------------------- helpers
+
+        private static List<double> Latencies(ArrivalLog log, long[] commits)
+        {
+            var list = new List<double>(log.Pairs);
+            foreach (var a in log.Arrivals)
+                if (a.EventIndex < commits.Length && commits[a.EventIndex] != 0)
+                    list.Add(PhaseCost.Ms(commits[a.EventIndex], a.At));
+            list.Sort();
+            return list;
+        }
+
+        private void AddCost(string section, PhaseCost c, int units, string unit)
+        {
+            var n = Math.Max(1, units);
+            Add(section, $"CPU per {unit} (process, {Environment.ProcessorCount} cores)", "µs",
+                Round(c.CpuSeconds * 1e6 / n, 0), $"{c.CpuSeconds / Math.Max(1e-9, c.WallSeconds) * 100:F0} % of one core over {c.WallSeconds:F1} s");
+            Add(section, "CPU by thread (% of one core)", "", ThreadCpu.Format(c.CpuByThread, c.WallSeconds, c.CpuSeconds));
+            Add(section, $"allocated per {unit} / GCs gen0-1-2", "KiB", $"{c.AllocatedBytes / 1024.0 / n:F1} / {c.Gen0}-{c.Gen1}-{c.Gen2}");
+            Add(section, "peak working set [MiB] / thread-pool threads / queued work items", "", $"{c.PeakWorkingSet / 1048576.0:F1} / {c.PeakThreads} / {c.PeakQueue}");
+        }
+
+        private void Add(string section, string metric, string unit, object value, string note = "")
+        {
+            var text = value is double d ? d.ToString("#,0.###", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+            table.Add((section, metric + (unit.Length > 0 ? $" [{unit}]" : ""), text + (note.Length > 0 ? $"   ({note})" : "")));
+        }
+
+        /// <summary>The summary's headline keys first, in a fixed order, then the rest as they were measured.</summary>
+        private Dictionary<string, object> Ordered()
+        {
+            string[] first = ["deliveries_per_s", "raw_posts_per_s", "ratio", "p50_ms", "p95_ms", "p99_ms", "enqueue_events_per_s",
+                "peak_rss_mb", "db_mb_per_100k_deliveries", "lost", "duplicates", "events", "endpoints", "body_bytes"];
+            var ordered = new Dictionary<string, object>();
+            foreach (var key in first)
+                if (json.TryGetValue(key, out var v)) ordered[key] = v;
+            foreach (var (key, v) in json)
+                ordered.TryAdd(key, v);
+            return ordered;
+        }
+
+        /// <summary>Load average and CPU pressure (the share of time some runnable task waited for a CPU) over the last minute.</summary>
+        private static string MachineLoad()
+        {
+            string Read(string path) { try { return File.ReadAllText(path); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } }
+            var load = Read("/proc/loadavg").Split(' ');
+            var pressure = Read("/proc/pressure/cpu").Split('\n').FirstOrDefault(l => l.StartsWith("some", StringComparison.Ordinal))?
+                .Split(' ').FirstOrDefault(f => f.StartsWith("avg60=", StringComparison.Ordinal))?[6..];
+            return $"loadavg {(load.Length >= 3 ? string.Join(" ", load[..3]) : "?")}, CPU pressure avg60 {pressure ?? "?"} %";
+        }
+
+        private static double Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : 0;
+
+        private void PrintTable()
+        {
+            Console.WriteLine();
+            var width = table.Max(r => r.Metric.Length) + 2;
+            string? section = null;
+            foreach (var (s, metric, value) in table)
+            {
+                if (s != section)
+                {
+                    Console.WriteLine($"{s.ToUpperInvariant()}");
+                    section = s;
+                }
+                Console.WriteLine($"  {metric.PadRight(width)}{value}");
+            }
+            Console.WriteLine();
+        }
+
+        private void PrintProfile(Dictionary<string, SqlProfiler.Counter> statements, Dictionary<string, SqlProfiler.Counter> transactions, int deliveries, int events)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"SQLITE PROFILE, throughput phase ({deliveries:N0} deliveries, {events:N0} events): time inside sqlite3_step per statement kind");
+            Console.WriteLine($"  {"count",8} {"per dlv",8} {"total ms",10} {"mean µs",9} {"max ms",8}  statement");
+            double sum = 0;
+            foreach (var (sql, c) in statements.OrderByDescending(s => s.Value.TotalNs).Take(25))
+            {
+                sum += c.TotalNs / 1e6;
+                Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)deliveries,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {sql}");
+            }
+            var all = statements.Values.Sum(c => c.TotalNs) / 1e6;
+            Console.WriteLine($"  all statements: {statements.Values.Sum(c => c.Count):N0} executions, {all:F0} ms inside SQLite ({all * 1000 / deliveries:F0} µs per delivery)");
+            Console.WriteLine("EF TRANSACTIONS (wall time, including Microsoft.Data.Sqlite's busy retries)");
+            foreach (var (what, c) in transactions.OrderBy(t => t.Key))
+                Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)deliveries,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {what}; {c.Over100Ms} took > 100 ms");
+            Console.WriteLine();
+            json["profile_sqlite_us_per_delivery"] = Round(all * 1000 / deliveries, 0);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace EasySpace.Bench;
+
+/// <summary>The command line. Every run is bounded: fixed counts, a paced phase of fixed length, timeouts that report losses.</summary>
+public sealed class BenchOptions
+{
+    public int Events { get; private set; } = 2000;
+    public int Endpoints { get; private set; } = 10;
+    public double? Rate { get; private set; }
+    public int BodyBytes { get; private set; } = 512;
+    public int Concurrency { get; private set; } = 16;
+    public int PerEndpoint { get; private set; } = 4;
+    public int Committers { get; private set; } = 2;
+    public double LatencySeconds { get; private set; } = 10;
+    public int EnqueueEvents { get; private set; }
+    public int ReceiverDelayMs { get; private set; }
+    public bool Quick { get; private set; }
+    public bool Profile { get; private set; }
+    public bool Keep { get; private set; }
+    public string? DataRoot { get; private set; }
+    public int RawPosts { get; private set; }
+    /// <summary>Experiment: set sqlite3_busy_timeout on every connection (the product sets none).</summary>
+    public int? BusyTimeoutMs { get; private set; }
+    /// <summary>Experiment: PRAGMA synchronous=NORMAL on every connection (the product keeps FULL).</summary>
+    public bool SynchronousNormal { get; private set; }
+    public bool Experimenting => BusyTimeoutMs is not null || SynchronousNormal;
+
+    /// <summary>The endpoints the enqueue phase fans out to (Convoy's comparison is one event to 10 endpoints).</summary>
+    public const int EnqueueFanOut = 10;
+
+    public static string Usage => """
+        EasySpace.Bench — the outgoing-webhooks engine against receivers on 127.0.0.1.
+
+          --events E           events in the throughput phase (default 2000; --quick 50)
+          --endpoints N        endpoints, one receiver each, all subscribed to created_booking (default 10)
+          --rate R             events/s offered in the latency phase (default: half the measured throughput)
+          --latency-seconds S  length of the latency phase (default 20; --quick 4)
+          --enqueue-events M   events committed in the enqueue phase, fanned out to 10 endpoints (default E, at most 1000)
+          --raw-posts X        posts in the raw-limit phase (default max(E x N, 20000); --quick max(E x N, 5000))
+          --body-bytes B       size of each delivery's JSON body (default 512)
+          --concurrency C      Webhooks:MaxConcurrency, and the raw client's global limit (default 16)
+          --per-endpoint P     Webhooks:MaxConcurrencyPerEndpoint, and the raw client's limit per receiver (default 4)
+          --committers K       concurrent committing tasks, one event per transaction (default 2)
+          --receiver-delay MS  receivers wait this long before answering 200 (default 0)
+          --profile            also time every SQLite statement (sqlite3_profile) and EF transaction; slows the run
+          --quick              a small run that finishes in well under a minute
+          --data-root DIR      where the temporary data directory is made (default: the system temp folder)
+          --keep               keep the data directory (its path is printed)
+
+        Experiments (change how the bench's connections are set up, to measure what a change in Core would buy;
+        off by default, and a run with one says so in its output and JSON):
+          --experiment-busy-timeout MS   sqlite3_busy_timeout(MS) on every connection
+          --experiment-synchronous-normal  PRAGMA synchronous=NORMAL on every connection
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        int? events = null, enqueue = null, rawPosts = null;
+        double? seconds = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value.");
+            int Int(int min) => int.TryParse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+                ? v : throw new ArgumentException($"{a} needs a whole number ≥ {min}.");
+            double Num() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v : throw new ArgumentException($"{a} needs a positive number.");
+            switch (a)
+            {
+                case "--events": events = Int(1); break;
+                case "--endpoints": o.Endpoints = Int(1); break;
+                case "--rate": o.Rate = Num(); break;
+                case "--latency-seconds": seconds = Num(); break;
+                case "--enqueue-events": enqueue = Int(1); break;
+                case "--body-bytes": o.BodyBytes = Int(0); break;
+                case "--concurrency": o.Concurrency = Int(1); break;
+                case "--per-endpoint": o.PerEndpoint = Int(1); break;
+                case "--committers": o.Committers = Int(1); break;
+                case "--receiver-delay": o.ReceiverDelayMs = Int(0); break;
+                case "--profile": o.Profile = true; break;
+                case "--quick": o.Quick = true; break;
+                case "--keep": o.Keep = true; break;
+                case "--data-root": o.DataRoot = Next(); break;
+                case "--raw-posts": rawPosts = Int(1); break;
+                case "--experiment-busy-timeout": o.BusyTimeoutMs = Int(0); break;
+                case "--experiment-synchronous-normal": o.SynchronousNormal = true; break;
+                case "-h" or "--help": throw new HelpRequested();
+                default: throw new ArgumentException($"Unknown option {a}.");
+            }
+        }
+        if (o.Endpoints > 1000) throw new ArgumentException("--endpoints is at most 1000.");
+        o.Events = events ?? (o.Quick ? 50 : 2000);
+        o.LatencySeconds = seconds ?? (o.Quick ? 4 : 20);
+        o.EnqueueEvents = enqueue ?? Math.Min(o.Events, 1000);
+        o.RawPosts = rawPosts ?? Math.Max(o.Events * o.Endpoints, o.Quick ? 5000 : 20000);
+        return o;
+    }
+
+    public sealed class HelpRequested : Exception;
+}

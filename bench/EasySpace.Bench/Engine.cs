@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EasySpace.Core;
+using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using EasySpace.Core.Space;
+using EasySpace.Core.Webhooks;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace EasySpace.Bench;
+
+/// <summary>
+/// The real engine in this process: a generic host with <c>AddEasySpaceCore</c>, a fresh SQLite file, setup completed,
+/// Quartz running. Events are committed the way the product commits them: <see cref="EventOutbox.RaiseAsync"/> in a
+/// context from the factory, one event per <c>SaveChangesAsync</c>; the commit wakes the pump by itself.
+/// </summary>
+public sealed class Engine : IAsyncDisposable
+{
+    public const string BaseUrl = "http://127.0.0.1";
+    private readonly IHost host;
+    private readonly IDbContextFactory<AppDbContext> dbs;
+    private readonly EventOutbox outbox;
+    private readonly Dictionary<string, string> padding = new();
+    private readonly PumpWatch pumpWatch = new();
+    private IScheduler? scheduler;
+
+    private Engine(IHost host, string dataDirectory)
+    {
+        this.host = host;
+        DataDirectory = dataDirectory;
+        dbs = host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        outbox = host.Services.GetRequiredService<EventOutbox>();
+    }
+
+    public string DataDirectory { get; }
+    public string DatabasePath => host.Services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath;
+    public IServiceProvider Services => host.Services;
+
+    public static async Task<Engine> StartAsync(BenchOptions o, SqlProfiler? profiler)
+    {
+        var root = o.DataRoot ?? Path.GetTempPath();
+        var dataDirectory = Path.Combine(Path.GetFullPath(root), "easyspace-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dataDirectory);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            // Not the repository root: its appsettings.json is the product's, not the bench's.
+            ContentRootPath = dataDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EasySpace:DataDirectory"] = dataDirectory,
+            ["Webhooks:AllowPrivateNetworks"] = "true", // the receivers listen on 127.0.0.1
+            ["Webhooks:MaxConcurrency"] = o.Concurrency.ToString(),
+            ["Webhooks:MaxConcurrencyPerEndpoint"] = o.PerEndpoint.ToString(),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddEasySpaceCore(builder.Configuration);
+        profiler?.Register(builder.Services);
+
+        var host = builder.Build();
+        await host.Services.MigrateDatabaseAsync();
+        var setup = await host.Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+        {
+            Email = "owner@example.com",
+            Password = "Corr3ct-horse!",
+            SpaceName = "Bench Space",
+            PublicBaseUrl = BaseUrl,
+        }, "bench");
+        if (!setup.Succeeded) throw new InvalidOperationException("Setup failed: " + setup.Errors);
+
+        var engine = new Engine(host, dataDirectory);
+        // The listener goes in before Quartz starts, so no run of the pump escapes it.
+        engine.scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        engine.scheduler.ListenerManager.AddJobListener(engine.pumpWatch, [Matchers.Key(DeliveryPumpJob.Key)]);
+        await host.StartAsync();
+        return engine;
+    }
+
+    public async Task CreateEndpointAsync(string name, Uri url, string eventName)
+    {
+        var result = await host.Services.GetRequiredService<EndpointService>().CreateAsync(
+            new EndpointDraft { Name = name, Url = url.ToString(), Events = [eventName] },
+            EndpointOrigin.SettingsUi, new Actor("bench", "bench@example.com"));
+        if (!result.Succeeded) throw new InvalidOperationException($"Endpoint {name}: {result.Errors}");
+    }
+
+    /// <summary>The "title" that makes a full-format body of <paramref name="eventName"/> exactly <paramref name="bodyBytes"/> long (keys have a fixed length).</summary>
+    public void PrepareBodies(string eventName, string sampleKey, int bodyBytes)
+    {
+        var type = EventCatalogue.Find(eventName)!;
+        var sample = PayloadBuilder.Build(PayloadFormat.Full, type, Signer.NewMessageId(), Url(sampleKey), Data(sampleKey, ""), DateTimeOffset.UtcNow);
+        padding[eventName] = new string('x', Math.Max(0, bodyBytes - sample.Length));
+    }
+
+    public static string Url(string key) => $"{BaseUrl}/api/bookings/{key}";
+
+    public JsonObject Data(string key, string? title = null) => new()
+    {
+        ["id"] = key,
+        ["url"] = Url(key),
+        ["title"] = title ?? padding.GetValueOrDefault("created_booking", ""),
+    };
+
+    /// <summary>One event, one transaction, as the product raises it. Returns when the commit has returned (Stopwatch ticks).</summary>
+    public async Task<long> CommitAsync(string eventName, string key)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        await outbox.RaiseAsync(db, eventName, new EventSubject(key, Data(key, padding[eventName])));
+        await db.SaveChangesAsync();
+        return Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Puts Quartz on standby and waits until the pump's current run (if any) has returned: nothing delivers until <see cref="ResumeAsync"/>.</summary>
+    public async Task StandbyAsync()
+    {
+        await scheduler!.Standby();
+        await pumpWatch.IdleAsync();
+    }
+
+    /// <summary>Starts Quartz again and wakes the pump, as a commit would.</summary>
+    public async Task ResumeAsync()
+    {
+        await scheduler!.Start();
+        host.Services.GetRequiredService<DeliverySignal>().Wake();
+    }
+
+    /// <summary>Completes once no run of the pump is under way (every attempt it made is recorded).</summary>
+    public Task PumpIdleAsync() => pumpWatch.IdleAsync();
+
+    public int PumpRuns => pumpWatch.Runs;
+
+    /// <summary>easyspace.db + easyspace.db-wal, in bytes.</summary>
+    public long DatabaseBytes()
+    {
+        long Size(string p) => File.Exists(p) ? new FileInfo(p).Length : 0;
+        return Size(DatabasePath) + Size(DatabasePath + "-wal");
+    }
+
+    public async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        return await work(connection);
+    }
+
+    public Task<long> ScalarAsync(string sql) => WithConnectionAsync(async c =>
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);
+    });
+
+    public Task<string> TextAsync(string sql) => WithConnectionAsync(async c =>
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync()) ?? "";
+    });
+
+    /// <summary>
+    /// Times the pump's claim ranking (the SELECT inside its UPDATE, copied from DeliveryPump.ClaimAsync, read-only) for
+    /// one free slot, against the same due rows taken in order from the (Status, NextAttemptAt) index with no ranking.
+    /// Returns medians in ms over <paramref name="runs"/> runs, and how many deliveries are due.
+    /// </summary>
+    public Task<(double Ranked, double Plain, long Due)> ClaimProbeAsync(int runs = 25) => WithConnectionAsync(async c =>
+    {
+        const string ranked = """
+            SELECT r.Id FROM (
+                SELECT d.Id, d.EndpointId, ROW_NUMBER() OVER (PARTITION BY d.EndpointId ORDER BY d.NextAttemptAt, d.Id) AS rn
+                FROM (SELECT Id, EndpointId, NextAttemptAt FROM Deliveries
+                      WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
+                      ORDER BY NextAttemptAt, Id LIMIT 2000) d
+            ) r
+            LEFT JOIN json_each($busy) b ON b.key = CAST(r.EndpointId AS TEXT)
+            WHERE r.rn <= $perEndpoint - COALESCE(b.value, 0)
+            ORDER BY r.rn, r.Id
+            LIMIT 1
+            """;
+        const string plain = """
+            SELECT Id FROM Deliveries
+            WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
+            ORDER BY NextAttemptAt, Id LIMIT 1
+            """;
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        async Task<double> Time(string sql)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                await using var command = c.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$now", now);
+                if (sql.Contains("$busy"))
+                {
+                    // The usual state under load: every endpoint has some deliveries in flight.
+                    command.Parameters.AddWithValue("$busy", "{}");
+                    command.Parameters.AddWithValue("$perEndpoint", 4);
+                }
+                var t = Stopwatch.GetTimestamp();
+                await using (var reader = await command.ExecuteReaderAsync())
+                    while (await reader.ReadAsync()) { }
+                times.Add((Stopwatch.GetTimestamp() - t) * 1000.0 / Stopwatch.Frequency);
+            }
+            times.Sort();
+            return times[times.Count / 2];
+        }
+        await using var count = c.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM Deliveries WHERE Status = 0 AND NextAttemptAt <= $now";
+        count.Parameters.AddWithValue("$now", now);
+        var due = Convert.ToInt64(await count.ExecuteScalarAsync());
+        return (await Time(ranked), await Time(plain), due);
+    });
+
+    public Task CheckpointAsync() => ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+
+    /// <summary>Bytes per table and index (SQLite's dbstat), when the library has it.</summary>
+    public async Task<List<(string Name, long Bytes)>> TableSizesAsync()
+    {
+        try
+        {
+            return await WithConnectionAsync(async c =>
+            {
+                await using var command = c.CreateCommand();
+                command.CommandText = "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC";
+                var list = new List<(string, long)>();
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync()) list.Add((reader.GetString(0), reader.GetInt64(1)));
+                return list;
+            });
+        }
+        catch (SqliteException)
+        {
+            return [];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.StopAsync(stop.Token);
+        host.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Counts the pump's runs and signals when none is under way.</summary>
+    private sealed class PumpWatch : IJobListener
+    {
+        private readonly object gate = new();
+        private int running;
+        private int runs;
+        private TaskCompletionSource idle = Completed();
+
+        public string Name => "bench-pump-watch";
+        public int Runs => Volatile.Read(ref runs);
+
+        public Task IdleAsync()
+        {
+            lock (gate) return idle.Task;
+        }
+
+        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken ct = default)
+        {
+            lock (gate)
+            {
+                if (running++ == 0) idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                runs++;
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken ct = default) => ValueTask.CompletedTask;
+
+        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken ct = default)
+        {
+            lock (gate)
+                if (--running == 0) idle.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+
+        private static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.SetResult();
+            return done;
+        }
+    }
+}
