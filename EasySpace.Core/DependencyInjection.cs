@@ -59,6 +59,8 @@ public static class DependencyInjection
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
+        services.AddSingleton<Space.Dashboard.DashboardReader>();
+        services.AddSingleton<Space.DemoData>();
 
         services.AddEasySpaceMembers();
         services.AddEasySpaceWebhooks(configuration);

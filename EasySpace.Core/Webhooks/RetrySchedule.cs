@@ -7,7 +7,8 @@ public sealed class RetrySchedule(IOptionsMonitor<WebhookOptions> options)
 {
     public const double Jitter = 0.10;
 
-    public IReadOnlyList<TimeSpan> Delays => options.CurrentValue.RetryDelays.Select(TimeSpan.Parse).ToList();
+    public IReadOnlyList<TimeSpan> Delays =>
+        (options.CurrentValue.RetryDelays is { Length: > 0 } configured ? configured : WebhookOptions.DefaultRetryDelays).Select(TimeSpan.Parse).ToList();
 
     /// <summary>
     /// When to try again after <paramref name="failuresInRow"/> consecutive failures, or null when no retry is left.

@@ -23,8 +23,13 @@ public sealed class WebhookOptions
     /// <summary>Deliveries in flight at once to one endpoint; also the connection limit per server.</summary>
     public int MaxConcurrencyPerEndpoint { get; set; } = 4;
 
-    /// <summary>Waits before each retry of a failed delivery, as TimeSpan strings (hh:mm:ss).</summary>
-    public string[] RetryDelays { get; set; } = ["00:01:00", "00:02:00", "00:05:00", "00:10:00", "00:30:00", "01:00:00", "02:00:00", "03:00:00", "05:00:00", "08:00:00"];
+    public static readonly string[] DefaultRetryDelays = ["00:01:00", "00:02:00", "00:05:00", "00:10:00", "00:30:00", "01:00:00", "02:00:00", "03:00:00", "05:00:00", "08:00:00"];
+
+    /// <summary>
+    /// Waits before each retry of a failed delivery, as TimeSpan strings (hh:mm:ss); empty means the defaults.
+    /// (Not initialised with the defaults: configuration binding appends to an array instead of replacing it.)
+    /// </summary>
+    public string[] RetryDelays { get; set; } = [];
 
     /// <summary>How long delivery records are kept, in days.</summary>
     public int RetentionDays { get; set; } = 30;

@@ -22,7 +22,7 @@ public static class ManagementCommands
             ["email", "password"], ["name"], ["manage-integrations"], AddAdminAsync),
         ["create-token"] = new("--email E --scopes \"read_subscriptions write_subscriptions ...\" [--name N]",
             ["email", "scopes"], ["name"], [], CreateTokenAsync),
-        ["demo-data"] = new("", [], [], [], (_, _, _) => NotYet("demo-data", "the space's members, plans and bookings")),
+        ["demo-data"] = new("", [], [], [], DemoDataAsync),
         ["migrate"] = new("", [], [], [], MigrateAsync),
     };
 
@@ -90,6 +90,15 @@ public static class ManagementCommands
             .CreateAsync(o["email"], o.GetValueOrDefault("name", "CLI token"), scopes, "cli", ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         Console.WriteLine(result.Value!.Token);
+        return Ok;
+    }
+
+    private static async Task<int> DemoDataAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        await services.MigrateDatabaseAsync(ct);
+        var result = await services.GetRequiredService<EasySpace.Core.Space.DemoData>().CreateAsync(ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        Console.WriteLine(result.Value);
         return Ok;
     }
 
