@@ -52,8 +52,8 @@ public sealed class MembershipDirectory(IDbContextFactory<AppDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Search(db.Memberships.AsNoTracking(), search);
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderBy(m => m.Name).ThenBy(m => m.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
-            .Join(db.Plans, m => m.PlanId, p => p.Id, (m, p) => new { Membership = m, PlanName = p.Name })
+        var rows = await query.Join(db.Plans, m => m.PlanId, p => p.Id, (m, p) => new { Membership = m, PlanName = p.Name })
+            .OrderBy(r => r.Membership.Name).ThenBy(r => r.Membership.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
             .ToListAsync(ct);
         return new Page<MemberListItem>(rows.Select(r => new MemberListItem(r.Membership.Id, r.Membership.Name, r.Membership.Email,
             r.Membership.Company, r.PlanName, r.Membership.Status)).ToList(), total);

@@ -178,7 +178,7 @@ public class MembershipDatesTimeZoneTests
         await core.Services.RunDateJobAsync();
 
         Assert.True((await core.Services.MembershipAsync(created.Membership.Id)).IsConfirmed);
-        Assert.Single((await core.Services.EventNamesAsync()).Where(e => e == "confirmed_membership"));
+        Assert.Single(await core.Services.EventNamesAsync(), e => e == "confirmed_membership");
     }
 
     [Fact]

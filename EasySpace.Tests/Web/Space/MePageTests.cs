@@ -47,7 +47,7 @@ public class MePageTests : MembersComponentTest
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=me-save-details]")));
 
         Fill(page, testId, value);
-        page.Find("[data-testid=me-save-details]").Click();
+        Click(page, "me-save-details");
 
         page.WaitForAssertion(() => Assert.Contains(message, page.Markup));
         Assert.Equal("Mia Member", (await S.MembershipAsync(mia.Membership.Id)).Name);
@@ -60,7 +60,7 @@ public class MePageTests : MembersComponentTest
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=me-save-details]")));
 
         Fill(page, "me-phone", "+49 30 555");
-        page.Find("[data-testid=me-save-details]").Click();
+        Click(page, "me-save-details");
         page.WaitForAssertion(() => Assert.Contains("+49 30 555", page.Find("[data-testid=me-phone] input, input[data-testid=me-phone]").GetAttribute("value")));
         Assert.Equal("+49 30 555", (await S.MembershipAsync(mia.Membership.Id)).Phone);
 
@@ -76,12 +76,12 @@ public class MePageTests : MembersComponentTest
 
         Fill(page, "me-email", "mia.new@example.com");
         Fill(page, "me-current-password", "wrong");
-        page.Find("[data-testid=me-change-email]").Click();
+        Click(page, "me-change-email");
         page.WaitForAssertion(() => Assert.Contains("Enter your current password to change your e-mail address.", page.Markup));
 
         Fill(page, "me-email", "mia.new@example.com");
         Fill(page, "me-current-password", mia.Password);
-        page.Find("[data-testid=me-change-email]").Click();
+        Click(page, "me-change-email");
         page.WaitForAssertion(() => Assert.Contains("You log in with mia.new@example.com", page.Markup));
         Assert.Equal("updated_connected_user", (await S.EventNamesAsync())[^1]);
     }

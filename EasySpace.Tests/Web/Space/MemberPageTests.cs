@@ -95,7 +95,7 @@ public class MemberPageTests : MembersComponentTest
         ClickDialog("time-passes-submit");
         page.WaitForAssertion(() => Assert.Equal("3", page.Find("[data-testid=member-time-passes]").TextContent.Trim()));
 
-        page.Find("[data-testid=open-remove-time-passes]").Click();
+        Click(page, "open-remove-time-passes");
         FillDialog("time-passes-count", "5");
         ClickDialog("time-passes-submit");
 
@@ -115,7 +115,7 @@ public class MemberPageTests : MembersComponentTest
         ClickDialog("change-plan-submit");
 
         page.WaitForAssertion(() => Assert.Contains($"Changes to Fixed desk on {day}", page.Find("[data-testid=planned-change]").TextContent));
-        page.Find("[data-testid=drop-plan-change]").Click();
+        Click(page, "drop-plan-change");
         Confirm("Withdraw");
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=planned-change]")));
         Assert.Null((await S.MembershipAsync(member.Id)).NextPlanId);

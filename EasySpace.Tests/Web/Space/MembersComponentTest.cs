@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using AngleSharp.Dom;
 using Bunit;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
@@ -46,12 +45,18 @@ public abstract class MembersComponentTest : ComponentTest
         return parameters is null ? Render<T>() : Render<T>(parameters);
     }
 
-    /// <summary>Types into a MudBlazor field found by its data-testid.</summary>
-    protected static void Fill(IRenderedComponent<IComponent> where, string testId, string value) =>
-        where.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']").Input(value);
+    /// <summary>Types into a MudBlazor field found by its data-testid (found and typed on the renderer, so no render slips in between).</summary>
+    protected static void Fill<T>(IRenderedComponent<T> where, string testId, string value) where T : IComponent =>
+        where.InvokeAsync(() => where.Find(FieldSelector(testId)).Input(value)).GetAwaiter().GetResult();
 
-    protected void FillDialog(string testId, string value) => DialogHost.WaitForAssertion(() =>
-        DialogHost.Find($"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']").Input(value));
+    /// <summary>Clicks the element with this data-testid, found and clicked on the renderer.</summary>
+    protected static void Click<T>(IRenderedComponent<T> where, string testId) where T : IComponent =>
+        where.InvokeAsync(() => where.Find($"[data-testid='{testId}']").Click()).GetAwaiter().GetResult();
+
+    private static string FieldSelector(string testId) =>
+        $"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']";
+
+    protected void FillDialog(string testId, string value) => DialogHost.WaitForAssertion(() => DialogHost.Find(FieldSelector(testId)).Input(value));
 
     protected void ClickDialog(string testId) => DialogHost.WaitForAssertion(() => DialogHost.Find($"[data-testid='{testId}']").Click());
 
@@ -60,6 +65,4 @@ public abstract class MembersComponentTest : ComponentTest
         DialogHost.FindAll("button").First(b => b.TextContent.Trim() == buttonText).Click());
 
     protected string DialogText => DialogHost.Markup;
-
-    protected static IElement ByTestId(IRenderedComponent<IComponent> where, string testId) => where.Find($"[data-testid='{testId}']");
 }

@@ -41,7 +41,7 @@ public class MembersPageTests : MembersComponentTest
         LogInAsOwner();
         var page = RenderPage<MembersPage>();
 
-        page.Find("[data-testid=add-member]").Click();
+        Click(page, "add-member");
         ClickDialog("new-member-submit");
 
         DialogHost.WaitForAssertion(() => Assert.Contains("Enter the member's name.", DialogText));
@@ -60,7 +60,7 @@ public class MembersPageTests : MembersComponentTest
         await S.AddPlanAsync();
         LogInAsOwner();
         var page = RenderPage<MembersPage>();
-        page.Find("[data-testid=add-member]").Click();
+        Click(page, "add-member");
         FillDialog("new-member-name", "Nina New");
         FillDialog("new-member-email", "nina@example.com");
 
@@ -79,7 +79,7 @@ public class MembersPageTests : MembersComponentTest
         LogInAsOwner();
         var page = RenderPage<MembersPage>();
 
-        page.Find("[data-testid=add-member]").Click();
+        Click(page, "add-member");
         FillDialog("new-member-name", "Nina New");
         FillDialog("new-member-email", "nina@example.com");
         FillDialog("new-member-address", "Hauptstr. 1\n10115 Berlin");
@@ -100,7 +100,7 @@ public class MembersPageTests : MembersComponentTest
         LogInAsOwner();
         var page = RenderPage<MembersPage>();
 
-        page.Find("[data-testid=add-member]").Click();
+        Click(page, "add-member");
 
         DialogHost.WaitForAssertion(() => Assert.Contains("Add an active plan first", DialogText));
     }
@@ -134,7 +134,7 @@ public class PlansTabTests : MembersComponentTest
     {
         LogInAsOwner();
         var tab = RenderPage<PlansTab>(p => p.Add(t => t.Actor, "owner@example.com"));
-        tab.Find("[data-testid=add-plan]").Click();
+        Click(tab, "add-plan");
         FillDialog("plan-name", "Flex desk");
         FillDialog("plan-price", "100");
 
@@ -151,7 +151,7 @@ public class PlansTabTests : MembersComponentTest
         LogInAsOwner();
         var tab = RenderPage<PlansTab>(p => p.Add(t => t.Actor, "owner@example.com"));
 
-        tab.Find("[data-testid=add-plan]").Click();
+        Click(tab, "add-plan");
         DialogHost.WaitForAssertion(() => Assert.Equal("EUR", DialogHost.Find("[data-testid=plan-currency] input, input[data-testid=plan-currency]").GetAttribute("value")));
         FillDialog("plan-name", "Fixed desk");
         FillDialog("plan-price", "250");
@@ -188,11 +188,11 @@ public class CustomFieldsTabTests : MembersComponentTest
         tab.WaitForAssertion(() => Assert.Contains("No custom fields yet.", tab.Markup));
 
         Fill(tab, "custom-field-name", "T-shirt size");
-        tab.Find("[data-testid=add-custom-field]").Click();
+        Click(tab, "add-custom-field");
         tab.WaitForAssertion(() => Assert.Contains("T-shirt size", tab.Find("[data-testid=custom-fields]").TextContent));
 
         Fill(tab, "custom-field-name", "t-shirt SIZE");
-        tab.Find("[data-testid=add-custom-field]").Click();
+        Click(tab, "add-custom-field");
         tab.WaitForAssertion(() => Assert.Contains("There is already a field called", tab.Markup));
         Assert.Single(await S.GetRequiredService<CustomFieldService>().ListAsync());
     }
