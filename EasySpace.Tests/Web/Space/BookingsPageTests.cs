@@ -200,6 +200,28 @@ public class BookingsPageTests : BookingsPageTest
     }
 
     [Fact]
+    public async Task Changing_a_booking_in_the_form_keeps_its_time_and_raises_updated_booking()
+    {
+        var room = await Services.AddResourceAsync();
+        var from = Tomorrow(14);
+        await Services.BookAsync(room, from, TimeSpan.FromHours(1), title: "Before");
+        var page = RenderWithDialogs<BookingsPage>();
+        page.WaitForElement("[data-testid=bookings-table]");
+        for (var i = 0; i < WeeksAhead(from); i++) page.Find("button[data-testid=bookings-next]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")));
+
+        page.Find("button[data-testid=booking-edit]").Click();
+        Dialogs.WaitForElement("[data-testid=booking-title-input]");
+        Fill(Dialogs, "booking-title-input", "After");
+        Dialogs.Find("button[data-testid=booking-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("After", page.Find("[data-testid=booking-title]").TextContent));
+        var booking = Assert.Single((await Directory.PageAsync(null, null, null, 0, 10)).Items).Booking;
+        Assert.Equal((from, from.AddHours(1)), (booking.From, booking.To));
+        Assert.Single(await Services.EventsAsync("updated_booking"));
+    }
+
+    [Fact]
     public async Task A_booking_that_has_started_offers_no_change_or_cancel()
     {
         var room = await Services.AddResourceAsync();
