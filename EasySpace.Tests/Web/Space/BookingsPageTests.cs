@@ -20,6 +20,8 @@ namespace EasySpace.Tests.Web.Space;
 public abstract class BookingsPageTest : ComponentTest
 {
     protected static readonly TimeZoneInfo Berlin = SpaceTime.Zone("Europe/Berlin");
+    /// <summary>These pages read and write a real database; with the whole suite on two cores a render can take longer than bUnit's default second.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     protected BookingsPageTest()
     {
@@ -75,10 +77,12 @@ public abstract class BookingsPageTest : ComponentTest
     /// <summary>The rendered markup with entities decoded, to look for messages as a reader sees them.</summary>
     protected static string Text<T>(IRenderedComponent<T> root) where T : Microsoft.AspNetCore.Components.IComponent => System.Net.WebUtility.HtmlDecode(root.Markup);
 
-    protected void ClickDialogButton(string text) =>
-        Dialogs.WaitForElements("button").First(b => b.TextContent.Trim() == text).Click();
-
-    protected void Confirm(string yesText) => Dialogs.WaitForAssertion(() => ClickDialogButton(yesText));
+    /// <summary>Clicks the button of a confirmation box once it is there.</summary>
+    protected void Confirm(string yesText)
+    {
+        Dialogs.WaitForAssertion(() => Assert.Contains(Dialogs.FindAll("button"), b => b.TextContent.Trim() == yesText), Patience);
+        Dialogs.FindAll("button").First(b => b.TextContent.Trim() == yesText).Click();
+    }
 }
 
 public class BookingsPageTests : BookingsPageTest
@@ -90,7 +94,7 @@ public class BookingsPageTests : BookingsPageTest
     {
         var page = RenderWithDialogs<BookingsPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("Add a room or desk on the Resources tab", page.Find("[data-testid=bookings-no-resources]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("Add a room or desk on the Resources tab", page.Find("[data-testid=bookings-no-resources]").TextContent), Patience);
         Assert.True(page.Find("button[data-testid=booking-new]").HasAttribute("disabled"));
     }
 
@@ -102,18 +106,18 @@ public class BookingsPageTests : BookingsPageTest
         await Services.BookAsync(room, from, TimeSpan.FromHours(2), title: "<script>alert(1)</script>", memberName: "Ada");
         await Services.BookAsync(room, from.AddDays(7), TimeSpan.FromHours(1), title: "A week later");
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForElement("[data-testid=bookings-table]");
+        page.WaitForElement("[data-testid=bookings-table]", Patience);
 
         for (var i = 0; i < WeeksAhead(from); i++) page.Find("button[data-testid=bookings-next]").Click();
 
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")), Patience);
         Assert.Equal("<script>alert(1)</script>", page.Find("[data-testid=booking-title]").TextContent);
         Assert.Contains(SpaceTime.Describe(from, from.AddHours(2), Berlin), page.Markup);
         Assert.Contains("20.00 EUR", page.Markup);
         Assert.Empty(page.FindAll("script"));
 
         page.Find("button[data-testid=bookings-next]").Click();
-        page.WaitForAssertion(() => Assert.Equal("A week later", page.Find("[data-testid=booking-title]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("A week later", page.Find("[data-testid=booking-title]").TextContent), Patience);
     }
 
     [Fact]
@@ -121,14 +125,14 @@ public class BookingsPageTests : BookingsPageTest
     {
         await Services.AddResourceAsync();
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")), Patience);
 
         page.Find("button[data-testid=booking-new]").Click();
-        Dialogs.WaitForAssertion(() => Assert.Contains("Price: 10.00 EUR", Dialogs.Find("[data-testid=booking-price]").TextContent));
+        Dialogs.WaitForAssertion(() => Assert.Contains("Price: 10.00 EUR", Dialogs.Find("[data-testid=booking-price]").TextContent), Patience);
         Fill(Dialogs, "booking-member", "Ada\u0007");
         Dialogs.Find("button[data-testid=booking-save]").Click();
 
-        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a title.", Dialogs.Markup));
+        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a title.", Dialogs.Markup), Patience);
         Assert.Contains("A member's name cannot contain control characters.", Text(Dialogs));
         Assert.Equal(0, (await Directory.PageAsync(null, null, null, 0, 10)).Total);
     }
@@ -138,23 +142,23 @@ public class BookingsPageTests : BookingsPageTest
     {
         await Services.AddResourceAsync();
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")), Patience);
         var before = DateTimeOffset.UtcNow;
 
         page.Find("button[data-testid=booking-new]").Click();
-        Dialogs.WaitForElement("[data-testid=booking-title-input]");
+        Dialogs.WaitForElement("[data-testid=booking-title-input]", Patience);
         Fill(Dialogs, "booking-title-input", "Team sync");
         Fill(Dialogs, "booking-member", "Ada Lovelace");
         Fill(Dialogs, "booking-comments", "coffee please");
         Dialogs.Find("button[data-testid=booking-save]").Click();
 
-        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[data-testid=booking-dialog]")));
+        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[data-testid=booking-dialog]")), Patience);
         var booking = Assert.Single((await Directory.PageAsync(null, null, null, 0, 10)).Items).Booking;
         Assert.Equal(("Team sync", "Ada Lovelace", "coffee please"), (booking.Title, booking.MemberName, booking.Comments));
         Assert.Equal((0, 0, TimeSpan.FromHours(1)), (booking.From.Minute, booking.From.Second, booking.To - booking.From));
         Assert.InRange(booking.From, before, DateTimeOffset.UtcNow.AddHours(1));
         if (WeeksAhead(booking.From) == 0)
-            page.WaitForAssertion(() => Assert.Equal("Team sync", page.Find("[data-testid=booking-title]").TextContent));
+            page.WaitForAssertion(() => Assert.Equal("Team sync", page.Find("[data-testid=booking-title]").TextContent), Patience);
         Assert.Empty(Dialogs.FindAll("[data-testid=booking-dialog]"));
     }
 
@@ -167,16 +171,16 @@ public class BookingsPageTests : BookingsPageTest
         var to = from.AddHours(3);
         await Services.BookAsync(room, from, to - from, title: "Board meeting");
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")));
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")), Patience);
 
         page.Find("button[data-testid=booking-new]").Click();
-        Dialogs.WaitForElement("[data-testid=booking-title-input]");
+        Dialogs.WaitForElement("[data-testid=booking-title-input]", Patience);
         Fill(Dialogs, "booking-title-input", "Overlapping");
         Dialogs.Find("button[data-testid=booking-save]").Click();
 
         Dialogs.WaitForAssertion(() => Assert.Equal(
             $"Meeting Room is already booked {SpaceTime.Describe(from, to, Berlin)} (“Board meeting”). Choose another time or room.",
-            Dialogs.Find("[data-testid=booking-error]").TextContent.Trim()));
+            Dialogs.Find("[data-testid=booking-error]").TextContent.Trim()), Patience);
         Assert.Equal(1, (await Directory.PageAsync(null, null, null, 0, 10)).Total);
     }
 
@@ -187,16 +191,38 @@ public class BookingsPageTests : BookingsPageTest
         var from = Tomorrow(10);
         await Services.BookAsync(room, from, TimeSpan.FromHours(1), title: "To cancel");
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForElement("[data-testid=bookings-table]");
+        page.WaitForElement("[data-testid=bookings-table]", Patience);
         for (var i = 0; i < WeeksAhead(from); i++) page.Find("button[data-testid=bookings-next]").Click();
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")), Patience);
 
         page.Find("button[data-testid=booking-cancel]").Click();
         Confirm("Cancel booking");
 
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=bookings-empty]")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=bookings-empty]")), Patience);
         Assert.Equal(0, (await Directory.PageAsync(null, null, null, 0, 10)).Total);
         Assert.Single(await Services.EventsAsync("deleted_booking"));
+    }
+
+    [Fact]
+    public async Task Changing_a_booking_in_the_form_keeps_its_time_and_raises_updated_booking()
+    {
+        var room = await Services.AddResourceAsync();
+        var from = Tomorrow(14);
+        await Services.BookAsync(room, from, TimeSpan.FromHours(1), title: "Before");
+        var page = RenderWithDialogs<BookingsPage>();
+        page.WaitForElement("[data-testid=bookings-table]", Patience);
+        for (var i = 0; i < WeeksAhead(from); i++) page.Find("button[data-testid=bookings-next]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")), Patience);
+
+        page.Find("button[data-testid=booking-edit]").Click();
+        Dialogs.WaitForElement("[data-testid=booking-title-input]", Patience);
+        Fill(Dialogs, "booking-title-input", "After");
+        Dialogs.Find("button[data-testid=booking-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("After", page.Find("[data-testid=booking-title]").TextContent), Patience);
+        var booking = Assert.Single((await Directory.PageAsync(null, null, null, 0, 10)).Items).Booking;
+        Assert.Equal((from, from.AddHours(1)), (booking.From, booking.To));
+        Assert.Single(await Services.EventsAsync("updated_booking"));
     }
 
     [Fact]
@@ -209,7 +235,7 @@ public class BookingsPageTests : BookingsPageTest
 
         var page = RenderWithDialogs<BookingsPage>();
 
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")), Patience);
         Assert.True(page.Find("button[data-testid=booking-edit]").HasAttribute("disabled"));
         Assert.True(page.Find("button[data-testid=booking-cancel]").HasAttribute("disabled"));
     }
@@ -220,8 +246,8 @@ public class BookingsResourcesTabTests : BookingsPageTest
     private IRenderedComponent<BookingsPage> OpenResourcesTab()
     {
         var page = RenderWithDialogs<BookingsPage>();
-        page.WaitForAssertion(() => page.FindAll(".mud-tab").First(t => t.TextContent.Contains("Resources")).Click());
-        page.WaitForElement("button[data-testid=resource-add]");
+        page.WaitForAssertion(() => page.FindAll(".mud-tab").First(t => t.TextContent.Contains("Resources")).Click(), Patience);
+        page.WaitForElement("button[data-testid=resource-add]", Patience);
         return page;
     }
 
@@ -231,14 +257,14 @@ public class BookingsResourcesTabTests : BookingsPageTest
         var page = OpenResourcesTab();
 
         page.Find("button[data-testid=resource-add]").Click();
-        Dialogs.WaitForElement("[data-testid=resource-name-input]");
+        Dialogs.WaitForElement("[data-testid=resource-name-input]", Patience);
         Fill(Dialogs, "resource-price", "-5");
         Fill(Dialogs, "resource-capacity", "0");
         Fill(Dialogs, "resource-tax", "150");
         Fill(Dialogs, "resource-currency", "XX");
         Dialogs.Find("button[data-testid=resource-save]").Click();
 
-        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a name.", Dialogs.Markup));
+        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a name.", Dialogs.Markup), Patience);
         Assert.Contains("The hourly price cannot be negative.", Dialogs.Markup);
         Assert.Contains("Capacity is 1 to 1,000 people.", Dialogs.Markup);
         Assert.Contains("The tax rate is 0 to 100 %.", Dialogs.Markup);
@@ -252,12 +278,12 @@ public class BookingsResourcesTabTests : BookingsPageTest
         var page = OpenResourcesTab();
 
         page.Find("button[data-testid=resource-add]").Click();
-        Dialogs.WaitForElement("[data-testid=resource-name-input]");
+        Dialogs.WaitForElement("[data-testid=resource-name-input]", Patience);
         Fill(Dialogs, "resource-name-input", "<b>Blue</b> Room");
         Fill(Dialogs, "resource-price", "12.5");
         Dialogs.Find("button[data-testid=resource-save]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("<b>Blue</b> Room", page.Find("[data-testid=resource-name]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("<b>Blue</b> Room", page.Find("[data-testid=resource-name]").TextContent), Patience);
         Assert.Empty(page.FindAll("[data-testid=resource-name] b"));
         Assert.Contains("12.50 EUR", page.Markup);
         var room = Assert.Single(await Services.GetRequiredService<BookingDirectory>().ResourcesAsync());
@@ -269,12 +295,12 @@ public class BookingsResourcesTabTests : BookingsPageTest
     {
         await Services.AddResourceAsync("Old Room");
         var page = OpenResourcesTab();
-        page.WaitForElement("button[data-testid=resource-archive]");
+        page.WaitForElement("button[data-testid=resource-archive]", Patience);
 
         page.Find("button[data-testid=resource-archive]").Click();
         Confirm("Archive");
 
-        page.WaitForAssertion(() => Assert.Contains("No rooms or desks yet", page.Markup));
+        page.WaitForAssertion(() => Assert.Contains("No rooms or desks yet", page.Markup), Patience);
         Assert.True(Assert.Single(await Services.GetRequiredService<BookingDirectory>().ResourcesAsync(includeArchived: true)).IsArchived);
     }
 }
