@@ -19,6 +19,8 @@ public abstract class IntegrationsTest : ComponentTest
 
     protected Actor Owner { get; private set; } = Actor.System;
     protected IRenderedComponent<MudDialogProvider> DialogProvider { get; private set; } = default!;
+    /// <summary>Where open selects and menus render their items.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
 
     public override async Task InitializeAsync()
     {
@@ -33,10 +35,10 @@ public abstract class IntegrationsTest : ComponentTest
         Owner = new Actor(ownerId, OwnerEmail);
 
         Auth.SetAuthorized(OwnerEmail);
-        Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, ownerId), new Claim(ClaimTypes.Name, OwnerEmail));
         Auth.SetRoles(Roles.Owner);
         Auth.SetPolicies(Policies.ManageIntegrations);
-        RenderPopoverProvider();
+        Auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, ownerId)); // last: setting roles rebuilds the user without earlier claims
+        Popovers = Render<MudPopoverProvider>();
         DialogProvider = RenderDialogProvider();
         Render<MudSnackbarProvider>();
     }
@@ -62,6 +64,14 @@ public abstract class IntegrationsTest : ComponentTest
     /// <summary>Types into a MudBlazor input found by its data-testid.</summary>
     protected static void Type<T>(IRenderedComponent<T> component, string testId, string value) where T : IComponent =>
         component.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Input(value);
+
+    /// <summary>Opens a MudSelect found by its data-testid and picks the item with this text.</summary>
+    protected void Pick<T>(IRenderedComponent<T> component, string testId, string item) where T : IComponent
+    {
+        var control = component.Find($"[data-testid={testId}]").Closest(".mud-input-control")!;
+        control.MouseDown();
+        Popovers.WaitForElements(".mud-list-item").Single(i => i.TextContent.Trim() == item).Click();
+    }
 
     /// <summary>Clicks the button with this text (a dialog's "Delete", "Cancel").</summary>
     protected static void ClickButton<T>(IRenderedComponent<T> component, string text) where T : IComponent =>

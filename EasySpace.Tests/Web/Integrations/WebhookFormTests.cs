@@ -156,6 +156,7 @@ public class WebhookFormTests : IntegrationsTest
         Assert.Equal(PayloadFormat.Full, saved.Format);
         Assert.Equal(EndpointOrigin.SettingsUi, saved.Origin);
         Assert.Equal(OwnerEmail, saved.CreatedByEmail);
+        Assert.Equal(Owner.UserId, saved.CreatedByUserId);
         Assert.EndsWith($"/settings/integrations/webhooks/{saved.Id}", CurrentUri);
     }
 
