@@ -20,13 +20,13 @@ public class LargeLogTests : IntegrationsTest
         var newest = DateTimeOffset.UtcNow.UtcTicks;
         await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         // One statement: 100,000 delivered created_admin deliveries, ten seconds apart, newest first.
-        await db.Database.ExecuteSqlRawAsync($"""
+        var step = TimeSpan.TicksPerSecond * 10;
+        await db.Database.ExecuteSqlAsync($"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Deliveries})
             INSERT INTO Deliveries (EndpointId, EventName, MessageId, Body, Status, AttemptCount, FailuresInRow, NextAttemptAt, CreatedAt,
                                     LastAttemptAt, LastStatusCode, DeliveredAt, IsTest)
             SELECT {endpoint.Id}, 'created_admin', 'msg_bulk' || i, X'7B7D', {(int)DeliveryStatus.Delivered}, 1, 0,
-                   {newest} - i * {TimeSpan.TicksPerSecond * 10}, {newest} - i * {TimeSpan.TicksPerSecond * 10},
-                   {newest} - i * {TimeSpan.TicksPerSecond * 10}, 200, {newest} - i * {TimeSpan.TicksPerSecond * 10}, 0
+                   {newest} - i * {step}, {newest} - i * {step}, {newest} - i * {step}, 200, {newest} - i * {step}, 0
             FROM n
             """);
     }

@@ -222,14 +222,15 @@ public class WebhookFormTests : IntegrationsTest
         {
             Name = "CRM", Url = "https://crm.example.com/hook", Events = ["created_admin"],
         }, EndpointOrigin.SettingsUi, Owner);
-        var page = Render<EditWebhookPage>(p => p.Add(x => x.Id, created.Value!.Endpoint.Id));
+        var (endpoint, secret) = created.Value!;
+        var page = Render<EditWebhookPage>(p => p.Add(x => x.Id, endpoint.Id));
         page.WaitForElement("form");
 
         Type(page, "webhook-name-input", "CRM (new)");
         page.Find("form").Submit();
 
-        page.WaitForAssertion(() => Assert.EndsWith($"/settings/integrations/webhooks/{created.Value.Endpoint.Id}", CurrentUri));
-        Assert.Equal("CRM (new)", (await Get<EndpointService>().GetAsync(created.Value.Endpoint.Id))!.Name);
-        Assert.Equal(created.Value.Secret, await Get<EndpointService>().RevealSecretAsync(created.Value.Endpoint.Id, Owner));
+        page.WaitForAssertion(() => Assert.EndsWith($"/settings/integrations/webhooks/{endpoint.Id}", CurrentUri));
+        Assert.Equal("CRM (new)", (await Get<EndpointService>().GetAsync(endpoint.Id))!.Name);
+        Assert.Equal(secret, await Get<EndpointService>().RevealSecretAsync(endpoint.Id, Owner));
     }
 }
