@@ -48,7 +48,8 @@ public static class DependencyInjection
 
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Confirmations appear at the bottom, where they don't cover a page's own buttons at the top.
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

@@ -18,7 +18,8 @@ public sealed record WindowStats(int Succeeded, int Failed, int? MedianMs, int? 
     public double? SuccessRate => Total == 0 ? null : (double)Succeeded / Total;
 }
 
-public sealed record DeliveryFilter(string? EventName = null, DeliveryStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+/// <param name="ExcludeTests">Leave out the deliveries "Test" made (what "Resend failed since…" counts, since it never resends them).</param>
+public sealed record DeliveryFilter(string? EventName = null, DeliveryStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool ExcludeTests = false);
 
 /// <summary>The reads behind the webhooks pages: from the rollups and indexed, paged queries, so they stay fast with millions of rows.</summary>
 public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -73,6 +74,7 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.Status is { } status) q = q.Where(d => d.Status == status);
         if (filter.From is { } from) q = q.Where(d => d.CreatedAt >= from);
         if (filter.To is { } to) q = q.Where(d => d.CreatedAt < to);
+        if (filter.ExcludeTests) q = q.Where(d => !d.IsTest);
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
         var total = await q.Take(10_001).CountAsync(ct);
         var items = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);

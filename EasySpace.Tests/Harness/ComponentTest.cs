@@ -20,7 +20,11 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["EasySpace:DataDirectory"] = data.Path,
+                ["Webhooks:AllowPrivateNetworks"] = "true",   // test sends go to receivers on loopback
+            })
             .Build();
         Services.AddEasySpaceCore(configuration);
         Services.AddLogging();
@@ -36,10 +40,17 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     // MudBlazor's services dispose only asynchronously, so the container must be disposed that way.
     async Task IAsyncLifetime.DisposeAsync()
     {
+        await DisposeTestAsync();
         await ((IAsyncDisposable)this).DisposeAsync();
         data.Dispose();
     }
 
+    /// <summary>For what a test class started itself (a receiver); runs before the container goes.</summary>
+    protected virtual Task DisposeTestAsync() => Task.CompletedTask;
+
     /// <summary>Popovers, menus and selects need their provider in the tree.</summary>
     protected void RenderPopoverProvider() => Render<MudBlazor.MudPopoverProvider>();
+
+    /// <summary>Dialogs render into their provider; find their content in what this returns.</summary>
+    protected IRenderedComponent<MudBlazor.MudDialogProvider> RenderDialogProvider() => Render<MudBlazor.MudDialogProvider>();
 }

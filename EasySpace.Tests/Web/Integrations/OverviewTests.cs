@@ -1,0 +1,86 @@
+using Bunit;
+using EasySpace.Core.Data;
+using EasySpace.Core.Identity;
+using EasySpace.Web.Components.Pages.Integrations.Overview;
+using EasySpace.Web.Components.Pages.Integrations.Overview.Components;
+using Microsoft.EntityFrameworkCore;
+
+namespace EasySpace.Tests.Web.Integrations;
+
+public class OverviewTests : IntegrationsTest
+{
+    private IRenderedComponent<IntegrationsPage> RenderPage()
+    {
+        var page = Render<IntegrationsPage>();
+        page.WaitForElement("[data-testid=card-webhooks]");
+        return page;
+    }
+
+    [Fact]
+    public async Task The_webhooks_card_counts_them_by_status()
+    {
+        await CreateEndpointAsync("A");
+        await CreateEndpointAsync("B");
+        var off = await CreateEndpointAsync("C");
+        await Get<EasySpace.Core.Webhooks.EndpointService>().DisableAsync(off.Id, Owner);
+
+        var counts = RenderPage().Find("[data-testid=webhook-counts]").TextContent;
+
+        Assert.Contains("2 active", counts);
+        Assert.Contains("1 inactive", counts);
+        Assert.Contains("0 deactivated", counts);
+    }
+
+    [Fact]
+    public async Task A_deactivated_webhook_comes_first_as_a_problem_with_a_link_to_fix_it()
+    {
+        var endpoint = await CreateEndpointAsync("CRM");
+        await using (var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            (await db.Endpoints.SingleAsync(e => e.Id == endpoint.Id)).Deactivate("The receiver answered 410 Gone.", DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage();
+
+        var problem = page.Find("[data-testid=problem]");
+        Assert.Contains("“CRM” was switched off by EasySpace: The receiver answered 410 Gone.", problem.TextContent);
+        Assert.Equal($"settings/integrations/webhooks/{endpoint.Id}", problem.QuerySelector("a")!.GetAttribute("href"));
+        Assert.True(page.Markup.IndexOf("data-testid=\"problems\"", StringComparison.Ordinal) < page.Markup.IndexOf("data-testid=\"card-webhooks\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_cannot_be_connected_yet()
+    {
+        var page = RenderPage();
+
+        var stripe = page.Find("[data-testid=card-stripe]");
+        Assert.Equal("Not connected", stripe.QuerySelector("[data-testid=provider-status]")!.TextContent.Trim());
+        Assert.Contains("Available in", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
+        Assert.Contains("(DE)", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
+        Assert.True(stripe.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
+        var paypal = page.Find("[data-testid=card-paypal]");
+        Assert.Contains("most countries", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
+        Assert.True(paypal.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
+        Assert.Contains("arrives with the payments work", paypal.TextContent);
+    }
+
+    [Fact]
+    public void Stripe_is_listed_as_unavailable_outside_its_countries()
+    {
+        Assert.True(PaymentAvailability.StripeAvailableIn("DE"));
+        Assert.True(PaymentAvailability.StripeAvailableIn("us"));
+        Assert.False(PaymentAvailability.StripeAvailableIn("PK"));
+        Assert.InRange(PaymentAvailability.StripeCountries.Count, 40, 60);
+    }
+
+    [Fact]
+    public async Task The_API_card_counts_active_tokens()
+    {
+        await Get<ApiTokenService>().CreateAsync(Owner.UserId, "one", [ApiScopes.Read], OwnerEmail);
+        var two = await Get<ApiTokenService>().CreateAsync(Owner.UserId, "two", [ApiScopes.Read], OwnerEmail);
+        await Get<ApiTokenService>().RevokeAsync(two.Value!.Entity.Id, OwnerEmail);
+
+        Assert.Equal("1 active token.", RenderPage().Find("[data-testid=token-count]").TextContent.Trim());
+    }
+}

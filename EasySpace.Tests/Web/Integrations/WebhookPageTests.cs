@@ -1,0 +1,267 @@
+using Bunit;
+using EasySpace.Core.Identity;
+using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Fakes;
+using EasySpace.Tests.Harness;
+using EasySpace.Web.Components.Pages.Integrations.Webhooks;
+using Microsoft.AspNetCore.Http;
+
+namespace EasySpace.Tests.Web.Integrations;
+
+public class WebhookPageTests : IntegrationsTest
+{
+    private Receiver receiver = default!;
+    private static int admins;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        receiver = await Receiver.StartAsync();
+    }
+
+    protected override async Task DisposeTestAsync() => await receiver.DisposeAsync();
+
+    private IRenderedComponent<WebhookPage> RenderPage(long id)
+    {
+        var page = Render<WebhookPage>(p => p.Add(x => x.Id, id));
+        page.WaitForElement("[data-testid=webhook-title]");
+        return page;
+    }
+
+    /// <summary>A real action that raises created_admin.</summary>
+    private async Task AddAdminAsync()
+    {
+        var email = $"admin{Interlocked.Increment(ref admins)}@example.com";
+        var result = await Get<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password), false, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+    }
+
+    private Task PumpAsync() => Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
+
+    private static void OpenTab(IRenderedComponent<WebhookPage> page, string text) =>
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == text).Click();
+
+    [Fact]
+    public async Task The_header_shows_the_name_status_and_address()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", "https://crm.example.com/hook");
+
+        var page = RenderPage(endpoint.Id);
+
+        Assert.Equal("CRM", page.Find("[data-testid=webhook-title]").TextContent);
+        Assert.Equal("Active", page.Find("[data-testid=status]").TextContent.Trim());
+        Assert.Equal("https://crm.example.com/hook", page.Find("[data-testid=webhook-url]").TextContent);
+        Assert.Equal("Disable", page.Find("button[data-testid=toggle-status]").TextContent.Trim());
+        Assert.Contains("created_admin", page.Find("[data-testid=webhook-summary]").TextContent);
+    }
+
+    [Fact]
+    public async Task Delete_asks_first_naming_the_webhook_and_saying_it_cannot_be_undone()
+    {
+        var endpoint = await CreateEndpointAsync("CRM <b>sync</b>");
+        var page = RenderPage(endpoint.Id);
+
+        page.Find("button[data-testid=delete-webhook]").Click();
+
+        DialogProvider.WaitForAssertion(() => Assert.Contains("Delete the webhook “CRM &lt;b&gt;sync&lt;/b&gt;”?", DialogProvider.Markup));
+        Assert.Contains("This cannot be undone", DialogProvider.Markup);
+        Assert.NotNull(await Get<EndpointService>().GetAsync(endpoint.Id));
+
+        ClickButton(DialogProvider, "Delete");
+
+        page.WaitForAssertion(() => Assert.EndsWith("/settings/integrations/webhooks", CurrentUri));
+        Assert.Null(await Get<EndpointService>().GetAsync(endpoint.Id));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_delete_keeps_the_webhook()
+    {
+        var endpoint = await CreateEndpointAsync("CRM");
+        var page = RenderPage(endpoint.Id);
+
+        page.Find("button[data-testid=delete-webhook]").Click();
+        DialogProvider.WaitForAssertion(() => Assert.Contains("Delete the webhook “CRM”?", DialogProvider.Markup));
+        ClickButton(DialogProvider, "Cancel");
+
+        DialogProvider.WaitForAssertion(() => Assert.DoesNotContain("Delete the webhook", DialogProvider.Markup));
+        Assert.NotNull(await Get<EndpointService>().GetAsync(endpoint.Id));
+    }
+
+    [Fact]
+    public async Task Test_sends_to_an_inactive_webhook_and_shows_the_status_duration_and_signature_headers()
+    {
+        receiver.Respond = async (_, http) =>
+        {
+            http.Response.Headers["X-Receiver"] = "crm-1";
+            await http.Response.WriteAsync("thanks, got it");
+        };
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        await Get<EndpointService>().DisableAsync(endpoint.Id, Owner);
+        var page = RenderPage(endpoint.Id);
+
+        page.Find("button[data-testid=test-webhook]").Click();
+        DialogProvider.WaitForElement("button[data-testid=test-send]").Click();
+
+        DialogProvider.WaitForAssertion(() => Assert.Equal("200", DialogProvider.Find("[data-testid=test-status]").TextContent), TimeSpan.FromSeconds(20));
+        Assert.Matches(@"^[0-9]+(\.[0-9])? (ms|s)$", DialogProvider.Find("[data-testid=test-duration]").TextContent);
+        var signature = DialogProvider.Find("[data-testid=test-signature]").TextContent;
+        Assert.Contains("webhook-id", signature);
+        Assert.Contains("msg_", signature);
+        Assert.Contains("webhook-timestamp", signature);
+        Assert.Contains("webhook-signature", signature);
+        Assert.Contains("v1,<redacted>", signature);
+        Assert.Equal("thanks, got it", DialogProvider.Find("[data-testid=test-response-body]").TextContent);
+        Assert.Contains("crm-1", DialogProvider.Markup);
+
+        var request = await receiver.NextAsync();
+        Assert.Equal("test_webhook", request.Header("X-EasySpace-Event"));
+        Assert.StartsWith("v1,", request.Header("webhook-signature"));
+    }
+
+    [Fact]
+    public async Task Test_reports_a_refused_connection_with_what_to_check()
+    {
+        var port = receiver.Port;
+        await receiver.DisposeAsync();
+        receiver = await Receiver.StartAsync();
+        var endpoint = await CreateEndpointAsync("CRM", $"http://127.0.0.1:{port}/hook");
+        var page = RenderPage(endpoint.Id);
+
+        page.Find("button[data-testid=test-webhook]").Click();
+        DialogProvider.WaitForElement("button[data-testid=test-send]").Click();
+
+        DialogProvider.WaitForAssertion(() => Assert.Equal("Connection refused", DialogProvider.Find("[data-testid=test-status]").TextContent), TimeSpan.FromSeconds(20));
+        Assert.Contains("Check URL", DialogProvider.Find("[data-testid=test-result]").TextContent);
+    }
+
+    [Fact]
+    public async Task The_stats_tab_shows_the_counts_latency_and_errors_from_the_rollups()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        await AddAdminAsync();
+        await AddAdminAsync();
+        await PumpAsync();
+        receiver.Respond = Receiver.Status(500);
+        await AddAdminAsync();
+        await PumpAsync();
+        var page = RenderPage(endpoint.Id);
+
+        OpenTab(page, "Delivery stats");
+
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=stats-succeeded]").TextContent));
+        Assert.Equal("1", page.Find("[data-testid=stats-failed]").TextContent);
+        Assert.Equal("67 %", page.Find("[data-testid=stats-rate]").TextContent);
+        Assert.StartsWith("≤ ", page.Find("[data-testid=stats-median]").TextContent);
+        Assert.NotEmpty(page.FindAll("[data-testid=stats-chart] svg"));
+        var errors = page.Find("[data-testid=stats-errors]").TextContent;
+        Assert.Contains("Error status from the receiver", errors);
+        Assert.Contains("Verify authentication", errors);
+
+        page.Find("[data-testid=stats-window] .mud-toggle-item:last-child, [data-testid=stats-window] button:last-child").Click();
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=stats-succeeded]").TextContent));
+    }
+
+    [Fact]
+    public async Task The_delivery_log_opens_a_delivery_with_its_attempts_and_can_redeliver_it()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString(), headers: [new CustomHeader("X-Api-Key", "k-123")]);
+        await AddAdminAsync();
+        await PumpAsync();
+        var page = RenderPage(endpoint.Id);
+
+        OpenTab(page, "Delivery log");
+        var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
+        Assert.Contains("created_admin", row.TextContent);
+        Assert.Contains("Delivered", row.TextContent);
+        Assert.Contains("HTTP 200", row.TextContent);
+
+        row.Click();
+        page.WaitForElement("[data-testid=delivery-details] [data-testid=attempt]");
+        var details = page.Find("[data-testid=delivery-details]").TextContent;
+        Assert.Contains("X-Api-Key", details);
+        Assert.Contains("<redacted>", details);
+        Assert.DoesNotContain("k-123", details);
+        Assert.Contains("\"type\": \"created_admin\"", page.Find("[data-testid=request-body]").TextContent);
+        Assert.Equal("ok", page.Find("[data-testid=response-body]").TextContent);
+
+        page.Find("button[data-testid=redeliver]").Click();
+        await PumpAsync();
+
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.Equal(receiver.Received[0].Header("webhook-id"), receiver.Received[1].Header("webhook-id"));
+    }
+
+    [Fact]
+    public async Task Resend_failed_since_a_moment_confirms_then_reports_how_many_were_queued()
+    {
+        receiver.Respond = Receiver.Status(410); // fails the delivery for good and deactivates the webhook
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        await AddAdminAsync();
+        await PumpAsync();
+        await Get<EndpointService>().EnableAsync(endpoint.Id, releaseHeld: false, Owner);
+        receiver.Respond = Receiver.Status(200);
+        var page = RenderPage(endpoint.Id);
+        OpenTab(page, "Delivery log");
+
+        page.WaitForElement("button[data-testid=resend-failed]").Click();
+        DialogProvider.WaitForAssertion(() => Assert.Contains("1</b> failed", DialogProvider.Find("[data-testid=resend-preview]").InnerHtml));
+        DialogProvider.Find("button[data-testid=resend-confirm]").Click();
+
+        DialogProvider.WaitForAssertion(() => Assert.Contains("1 delivery is queued again", DialogProvider.Find("[data-testid=resend-done]").TextContent));
+        await PumpAsync();
+        Assert.Equal(2, receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task Enabling_a_webhook_with_held_deliveries_asks_whether_to_send_them()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        await Get<EndpointService>().DisableAsync(endpoint.Id, Owner);
+        await Get<EndpointService>().EnableAsync(endpoint.Id, false, Owner);
+        await AddAdminAsync();                                       // a delivery waits...
+        await Get<EndpointService>().DisableAsync(endpoint.Id, Owner); // ...and is held
+        var page = RenderPage(endpoint.Id);
+        Assert.Contains("1 delivery is held for it.", page.Find("[data-testid=disabled-alert]").TextContent);
+
+        page.Find("button[data-testid=toggle-status]").Click();
+
+        DialogProvider.WaitForAssertion(() => Assert.Contains("Send the 1 held delivery?", DialogProvider.Markup));
+        ClickButton(DialogProvider, "Send them");
+        page.WaitForAssertion(() => Assert.Equal("Active", page.Find("[data-testid=status]").TextContent.Trim()));
+        await PumpAsync();
+        Assert.Equal("created_admin", Assert.Single(receiver.Received).Header("X-EasySpace-Event"));
+    }
+
+    [Fact]
+    public async Task Disable_switches_the_webhook_off_and_new_events_are_not_sent()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        var page = RenderPage(endpoint.Id);
+
+        page.Find("button[data-testid=toggle-status]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Inactive", page.Find("[data-testid=status]").TextContent.Trim()));
+        Assert.Equal("Enable", page.Find("button[data-testid=toggle-status]").TextContent.Trim());
+        await AddAdminAsync();
+        await PumpAsync();
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task Signature_help_shows_verification_code_with_the_header_names()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", "https://crm.example.com/easyspace/in");
+        var page = RenderPage(endpoint.Id);
+
+        OpenTab(page, "Signature help");
+
+        var csharp = page.WaitForElement("[data-testid=snippet-csharp]").TextContent;
+        Assert.Contains("headers[\"webhook-signature\"]", csharp);
+        Assert.Contains("app.MapPost(\"/easyspace/in\"", csharp);
+        Assert.Contains("HMACSHA256", csharp);
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Python (standardwebhooks)").Click();
+        var python = page.WaitForElement("[data-testid=snippet-python]").TextContent;
+        Assert.Contains("@app.post(\"/easyspace/in\")", python);
+        Assert.Contains("from standardwebhooks import Webhook", python);
+    }
+}
