@@ -32,11 +32,11 @@ public sealed class BenchOptions
     public static string Usage => """
         EasySpace.Bench — the outgoing-webhooks engine against receivers on 127.0.0.1.
 
-          --events E           events in the throughput phase (default 2000; --quick 50)
+          --events E           events in the throughput phase (default 2000; --quick 30)
           --endpoints N        endpoints, one receiver each, all subscribed to created_booking (default 10)
           --rate R             events/s offered in the latency phase (default: half the measured throughput)
-          --latency-seconds S  length of the latency phase (default 20; --quick 4)
-          --enqueue-events M   events committed in the enqueue phase, fanned out to 10 endpoints (default E, at most 1000)
+          --latency-seconds S  length of the latency phase (default 20; --quick 3), at least 100 events (--quick 6)
+          --enqueue-events M   events committed in the enqueue phase, fanned out to 10 endpoints (default E, at most 1000; --quick 10)
           --raw-posts X        posts in the raw-limit phase (default max(E x N, 20000); --quick max(E x N, 5000))
           --body-bytes B       size of each delivery's JSON body (default 512)
           --concurrency C      Webhooks:MaxConcurrency, and the raw client's global limit (default 16)
@@ -91,9 +91,9 @@ public sealed class BenchOptions
             }
         }
         if (o.Endpoints > 1000) throw new ArgumentException("--endpoints is at most 1000.");
-        o.Events = events ?? (o.Quick ? 50 : 2000);
-        o.LatencySeconds = seconds ?? (o.Quick ? 4 : 20);
-        o.EnqueueEvents = enqueue ?? Math.Min(o.Events, 1000);
+        o.Events = events ?? (o.Quick ? 30 : 2000);
+        o.LatencySeconds = seconds ?? (o.Quick ? 3 : 20);
+        o.EnqueueEvents = enqueue ?? (o.Quick ? 10 : Math.Min(o.Events, 1000));
         o.RawPosts = rawPosts ?? Math.Max(o.Events * o.Endpoints, o.Quick ? 5000 : 20000);
         return o;
     }

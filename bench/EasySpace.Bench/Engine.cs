@@ -64,6 +64,8 @@ public sealed class Engine : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        // Logs go to stderr: stdout carries only the table and the JSON line.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddEasySpaceCore(builder.Configuration);
         profiler?.Register(builder.Services);
@@ -222,6 +224,38 @@ public sealed class Engine : IAsyncDisposable
         var due = Convert.ToInt64(await count.ExecuteScalarAsync());
         return (await Time(ranked), await Time(plain), due);
     });
+
+    /// <summary>
+    /// Bytes allocated by the engine's unit of database work, on this thread, averaged over <paramref name="runs"/> runs after a fifth as many to warm:
+    /// a context from the product's factory, the same with the first database touch, one small query, and the same
+    /// from a pooled factory (AddPooledDbContextFactory, same connection string) and from a plain pooled SqliteConnection.
+    /// </summary>
+    public List<(string What, long Bytes)> EfCostProbe(int runs = 500)
+    {
+        var options = host.Services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
+        var connectionString = DatabaseSetup.ConnectionString(options);
+        using var pooledServices = new ServiceCollection()
+            .AddPooledDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString))
+            .BuildServiceProvider();
+        var pooled = pooledServices.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var endpointId = 1L;
+        long Measure(Action work)
+        {
+            for (var i = 0; i < runs / 5; i++) work();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < runs; i++) work();
+            return (GC.GetAllocatedBytesForCurrentThread() - before) / runs;
+        }
+        return
+        [
+            ("product factory: new context, first use (Model), dispose", Measure(() => { using var db = dbs.CreateDbContext(); _ = db.Model; })),
+            ("product factory: new context + open/close its connection", Measure(() => { using var db = dbs.CreateDbContext(); db.Database.OpenConnection(); db.Database.CloseConnection(); })),
+            ("product factory: new context + one endpoint by id (no tracking)", Measure(() => { using var db = dbs.CreateDbContext(); db.Endpoints.AsNoTracking().FirstOrDefault(e => e.Id == endpointId); })),
+            ("pooled factory: context lease, first use, return", Measure(() => { using var db = pooled.CreateDbContext(); _ = db.Model; })),
+            ("pooled factory: lease + one endpoint by id (no tracking)", Measure(() => { using var db = pooled.CreateDbContext(); db.Endpoints.AsNoTracking().FirstOrDefault(e => e.Id == endpointId); })),
+            ("plain SqliteConnection (pooled): open/close", Measure(() => { using var c = new SqliteConnection(connectionString); c.Open(); })),
+        ];
+    }
 
     public Task CheckpointAsync() => ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE);");
 

@@ -61,6 +61,7 @@ namespace EasySpace.Bench
 
             farm = await ReceiverFarm.StartAsync(Math.Max(o.Endpoints, BenchOptions.EnqueueFanOut), o.ReceiverDelayMs);
             engine = await Engine.StartAsync(o, profiler);
+            Progress("engine started, setup complete");
             try
             {
                 await SetUpAsync();
@@ -73,6 +74,7 @@ namespace EasySpace.Bench
                 var raw = await RawAsync();
                 json["ratio"] = Round(throughput / raw, 3);
                 Add("raw limit", "ratio = deliveries_per_s / raw_posts_per_s", "", Round(throughput / raw, 3), "target ≥ 0.5");
+                Progress("checking losses and storage");
                 await FinishAsync();
             }
             finally
@@ -105,7 +107,7 @@ namespace EasySpace.Bench
             engine.PrepareBodies(EnqueueEvent, Key('q', 0), o.BodyBytes);
 
             Add("setup", "machine load at start (all processes)", "", MachineLoad(), "other work on the box skews the figures");
-            var fsync = FsyncProbe.Run(engine.DataDirectory);
+            var fsync = FsyncProbe.Run(engine.DataDirectory, o.Quick ? 50 : 200);
             var busy = await engine.ScalarAsync("PRAGMA busy_timeout;");
             var sync = await engine.ScalarAsync("PRAGMA synchronous;");
             var mode = await engine.TextAsync("PRAGMA journal_mode;");
@@ -113,6 +115,12 @@ namespace EasySpace.Bench
             Add("setup", "fsync of a 4 KiB write (median / p90)", "ms", $"{fsync.Median:F2} / {fsync.P90:F2}");
             Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), busy_timeout={busy} ms");
             json["fsync_ms"] = Round(fsync.Median, 3);
+
+            var ef = engine.EfCostProbe(o.Quick ? 100 : 500);
+            foreach (var (what, bytes) in ef)
+                Add("per-operation cost", what, "B allocated", bytes);
+            json["alloc_bytes_per_context"] = ef[0].Bytes;
+            json["alloc_bytes_per_pooled_context"] = ef[3].Bytes;
             json["sqlite_busy_timeout_ms"] = busy;
             json["sqlite_synchronous"] = sync;
         }
@@ -120,7 +128,7 @@ namespace EasySpace.Bench
         /// <summary>JIT, connection pools, Kestrel, the endpoint cache: warmed on both paths before anything is timed.</summary>
         private async Task WarmUpAsync()
         {
-            var events = Math.Min(o.Quick ? 20 : 50, o.Events);
+            var events = Math.Min(o.Quick ? 10 : 50, o.Events);
             var log = Begin("warm-up", 'w', events * o.Endpoints);
             for (var i = 0; i < events; i++) await engine.CommitAsync(Event, Key('w', i));
             await log.WaitAsync(Stall, TimeSpan.FromMinutes(3));
@@ -131,21 +139,27 @@ namespace EasySpace.Bench
             await rawLog.WaitAsync(Stall, TimeSpan.FromMinutes(1));
             farm.Record(null);
 
-            await RestAsync("setup", "CPU at rest after warm-up (2 s)");
+            await RestAsync("setup", "CPU at rest after warm-up");
         }
 
-        /// <summary>What the process burns with nothing to do (Quartz's 5 s safety-net trigger, Kestrel, timers, JIT): a fixed 2 s window.</summary>
+        /// <summary>What the process burns with nothing to do (Quartz's 5 s safety-net trigger, Kestrel, timers, JIT): a fixed 2 s window (1 s in a quick run).</summary>
         private async Task RestAsync(string section, string label)
         {
             var idle = PhaseCost.Begin();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Task.Delay(TimeSpan.FromSeconds(o.Quick ? 1 : 2));
             idle.End();
             Add(section, label, "%", Round(idle.CpuSeconds / idle.WallSeconds * 100, 1),
                 $"of one core; {idle.AllocatedBytes / 1024.0:F0} KiB allocated; by thread: {ThreadCpu.Format(idle.CpuByThread, idle.WallSeconds, idle.CpuSeconds, 4)}");
         }
 
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+
+        /// <summary>Where the run is, on stderr (the table and the JSON stay alone on stdout).</summary>
+        private void Progress(string what) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {what}");
+
         private ArrivalLog Begin(string phase, char prefix, int expected)
         {
+            Progress($"{phase}: {expected:N0} arrivals expected");
             var log = new ArrivalLog(phase, prefix, expected);
             logs.Add(log);
             farm.Record(log);
@@ -165,9 +179,7 @@ namespace EasySpace.Bench
             var log = Begin("throughput", 't', deliveries);
             var commits = new long[E];
             var commitMs = new double[E];
-            var profiling = profiler is { Profiling: true };
-            if (profiling) profiler!.Start();
-            allocations?.Start();
+            StartProfile();
             var cost = PhaseCost.Begin();
             var next = -1;
             await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
@@ -184,8 +196,7 @@ namespace EasySpace.Bench
             var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, deliveries / 5.0)));
             cost.End();
             await engine.PumpIdleAsync();
-            var profile = profiling ? profiler!.Stop() : default((Dictionary<string, SqlProfiler.Counter>, Dictionary<string, SqlProfiler.Counter>)?);
-            var allocated = allocations?.Stop();
+            var profile = StopProfile();
 
             var first = commits.Where(c => c != 0).DefaultIfEmpty(committed).Min();
             var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(first).Max();
@@ -221,14 +232,8 @@ namespace EasySpace.Bench
             json["db_mb_per_100k_deliveries"] = Round(per100k, 1);
             json["db_file_mb_per_100k_deliveries_checkpointed"] = Round(per100kFile, 1);
 
-            if (profile is { } p) PrintProfile(p.Item1, p.Item2, log.Pairs, E);
-            if (allocated is { } a)
-            {
-                Console.WriteLine($"ALLOCATIONS, throughput phase (sampled by the runtime every ~100 KB; {a.Total / 1048576.0:F0} MiB sampled, {a.Total / 1024.0 / Math.Max(1, log.Pairs):F0} KiB per delivery)");
-                foreach (var (type, bytes) in a.Top)
-                    Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, a.Total),5:F1} %  {bytes / 1024.0 / Math.Max(1, log.Pairs),7:F1} KiB/delivery  {type}");
-                Console.WriteLine();
-            }
+            PrintProfile(profile, $"throughput phase ({log.Pairs:N0} deliveries, {E:N0} events)", log.Pairs, "delivery");
+            if (profile.Statements is { } st) json["profile_sqlite_us_per_delivery"] = Round(st.Values.Sum(c => c.TotalNs) / 1e3 / Math.Max(1, log.Pairs), 0);
             return perSecond;
         }
 
@@ -259,7 +264,8 @@ namespace EasySpace.Bench
 
         private async Task LatencyAsync(double rate)
         {
-            var count = Math.Max(10, (int)Math.Round(rate * o.LatencySeconds));
+            // At least 100 events (10 in a quick run), so p99 is not one unlucky sample.
+            var count = Math.Max(o.Quick ? 6 : 100, (int)Math.Round(rate * o.LatencySeconds));
             var log = Begin("latency", 'l', count * o.Endpoints);
             var commits = new long[count];
             var commitMs = new double[count];
@@ -302,7 +308,7 @@ namespace EasySpace.Bench
             var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(first).Max();
             var sortedCommit = commitMs.Order().ToList();
             var sortedBehind = behind.Order().ToList();
-            Add("latency", "offered", "", $"{rate:F1} events/s x {o.Endpoints} = {rate * o.Endpoints:F0} deliveries/s for {o.LatencySeconds:0.#} s ({count:N0} events)");
+            Add("latency", "offered", "", $"{rate:F1} events/s x {o.Endpoints} = {rate * o.Endpoints:F0} deliveries/s for {count / rate:0.#} s ({count:N0} events)");
             Add("latency", "delivered", "", $"{log.Pairs:N0} of {count * o.Endpoints:N0} at {log.Pairs / PhaseCost.Elapsed(first, last):F0}/s{(complete ? "" : " — INCOMPLETE")}");
             Add("latency", "commit→arrival p50 / p95 / p99 / max", "ms",
                 $"{Percentiles.Of(lat, 50):F1} / {Percentiles.Of(lat, 95):F1} / {Percentiles.Of(lat, 99):F1} / {lat.LastOrDefault():F1}");
@@ -328,6 +334,7 @@ namespace EasySpace.Bench
             var log = Begin("enqueue", 'q', M * fanOut);
             // The pump must not compete: Quartz on standby, and the run under way (if any) finished.
             await engine.StandbyAsync();
+            StartProfile();
             var cost = PhaseCost.Begin();
             var next = -1;
             var start = Stopwatch.GetTimestamp();
@@ -338,6 +345,7 @@ namespace EasySpace.Bench
             })));
             var end = Stopwatch.GetTimestamp();
             cost.End();
+            PrintProfile(StopProfile(), $"enqueue phase ({M:N0} events x {fanOut} endpoints, pump stopped)", M, "event");
             var early = log.Pairs;
             var perSecond = M / PhaseCost.Elapsed(start, end);
             Add("enqueue", "events committed per s (pump stopped)", "/s", Round(perSecond, 1), $"{M:N0} events, each fanned out to {fanOut} endpoints, {o.Committers} committers");
@@ -387,7 +395,7 @@ namespace EasySpace.Bench
             var deliveries = await engine.ScalarAsync("SELECT COUNT(*) FROM Deliveries");
             var attempts = await engine.ScalarAsync("SELECT COUNT(*) FROM Attempts");
 
-            await RestAsync("memory", "CPU at rest after the run (2 s)");
+            await RestAsync("memory", "CPU at rest after the run");
             Add("memory", "machine load at the end (all processes)", "", MachineLoad());
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             Add("memory", "peak working set through the engine phases", "MiB", Round(enginePeak / 1048576.0, 1),
@@ -513,24 +521,48 @@ namespace EasySpace.Bench
             Console.WriteLine();
         }
 
-        private void PrintProfile(Dictionary<string, SqlProfiler.Counter> statements, Dictionary<string, SqlProfiler.Counter> transactions, int deliveries, int events)
+        private record struct Profile(Dictionary<string, SqlProfiler.Counter>? Statements, Dictionary<string, SqlProfiler.Counter>? Transactions,
+            (List<(string Type, long Bytes)> Top, long Total)? Allocations);
+
+        private void StartProfile()
         {
-            Console.WriteLine();
-            Console.WriteLine($"SQLITE PROFILE, throughput phase ({deliveries:N0} deliveries, {events:N0} events): time inside sqlite3_step per statement kind");
-            Console.WriteLine($"  {"count",8} {"per dlv",8} {"total ms",10} {"mean µs",9} {"max ms",8}  statement");
-            double sum = 0;
-            foreach (var (sql, c) in statements.OrderByDescending(s => s.Value.TotalNs).Take(25))
+            if (profiler is { Profiling: true }) profiler.Start();
+            allocations?.Start();
+        }
+
+        private Profile StopProfile()
+        {
+            var (statements, transactions) = profiler is { Profiling: true } ? profiler.Stop() : (null, null);
+            return new Profile(statements, transactions, allocations?.Stop());
+        }
+
+        /// <summary>The --profile tables: SQLite time per statement kind, EF transactions' wall time, sampled allocations by type.</summary>
+        private static void PrintProfile(Profile p, string what, int units, string unit)
+        {
+            var n = Math.Max(1, units);
+            if (p.Statements is { } statements)
             {
-                sum += c.TotalNs / 1e6;
-                Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)deliveries,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {sql}");
+                Console.WriteLine();
+                Console.WriteLine($"SQLITE PROFILE, {what}: time inside sqlite3_step per statement kind");
+                Console.WriteLine($"  {"count",8} {"per " + unit[..3],8} {"total ms",10} {"mean µs",9} {"max ms",8}  statement");
+                foreach (var (sql, c) in statements.OrderByDescending(s => s.Value.TotalNs).Take(25))
+                    Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)n,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {sql}");
+                var all = statements.Values.Sum(c => c.TotalNs) / 1e6;
+                Console.WriteLine($"  all statements: {statements.Values.Sum(c => c.Count):N0} executions, {all:F0} ms inside SQLite ({all * 1000 / n:F0} µs per {unit})");
             }
-            var all = statements.Values.Sum(c => c.TotalNs) / 1e6;
-            Console.WriteLine($"  all statements: {statements.Values.Sum(c => c.Count):N0} executions, {all:F0} ms inside SQLite ({all * 1000 / deliveries:F0} µs per delivery)");
-            Console.WriteLine("EF TRANSACTIONS (wall time, including Microsoft.Data.Sqlite's busy retries)");
-            foreach (var (what, c) in transactions.OrderBy(t => t.Key))
-                Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)deliveries,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {what}; {c.Over100Ms} took > 100 ms");
-            Console.WriteLine();
-            json["profile_sqlite_us_per_delivery"] = Round(all * 1000 / deliveries, 0);
+            if (p.Transactions is { Count: > 0 } transactions)
+            {
+                Console.WriteLine("EF TRANSACTIONS (wall time, including Microsoft.Data.Sqlite's busy retries)");
+                foreach (var (kind, c) in transactions.OrderBy(t => t.Key))
+                    Console.WriteLine($"  {c.Count,8:N0} {c.Count / (double)n,8:F2} {c.TotalNs / 1e6,10:F0} {c.TotalNs / 1e3 / c.Count,9:F0} {c.MaxNs / 1e6,8:F1}  {kind}; {c.Over100Ms} took > 100 ms");
+            }
+            if (p.Allocations is { } a)
+            {
+                Console.WriteLine($"ALLOCATIONS, {what} (sampled by the runtime every ~100 KB; {a.Total / 1048576.0:F0} MiB sampled, {a.Total / 1024.0 / n:F0} KiB per {unit})");
+                foreach (var (type, bytes) in a.Top)
+                    Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, a.Total),5:F1} %  {bytes / 1024.0 / n,7:F1} KiB/{unit}  {type}");
+            }
+            if (p.Statements is not null || p.Allocations is not null) Console.WriteLine();
         }
     }
 }
