@@ -36,7 +36,7 @@ public static class DependencyInjection
         services.AddSingleton<StorageHealthInterceptor>();
         services.AddDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(DatabaseSetup.ConnectionString(options))
-            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor()));
 
         services.AddDataProtection()
             .SetApplicationName("EasySpace")

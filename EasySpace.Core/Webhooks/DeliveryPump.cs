@@ -33,8 +33,10 @@ public sealed class DeliveryPump(
     {
         await oneRunAtATime.WaitAsync(ct);
         signal.EnterRun();
-        var inFlight = new Dictionary<Task, long>();
+        // A slot is taken while the HTTP attempt is under way; recording it happens after, in the recorder's next batch.
+        var inFlight = new Dictionary<Task<AttemptResult?>, Claimed>();
         var perEndpoint = new Dictionary<long, int>();
+        var recording = new List<Task>();
         try
         {
             while (true)
@@ -52,47 +54,70 @@ public sealed class DeliveryPump(
                     foreach (var c in claimed)
                     {
                         perEndpoint[c.EndpointId] = perEndpoint.GetValueOrDefault(c.EndpointId) + 1;
-                        inFlight[SendAndRecordAsync(c, endpoints.GetValueOrDefault(c.EndpointId), ct)] = c.EndpointId;
+                        inFlight[SendAsync(c, endpoints.GetValueOrDefault(c.EndpointId), ct)] = c;
                     }
                     continue; // more may be due
                 }
 
-                if (inFlight.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
+                recording.RemoveAll(r => r.IsCompleted);
+                if (inFlight.Count == 0)
+                {
+                    if (recording.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
+                    await Task.WhenAll(recording); // a run ends with its attempts on record
+                    continue;
+                }
 
                 await Task.WhenAny(inFlight.Keys.Append(signal.WhenWoken));
                 foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToList())
                 {
-                    var endpointId = inFlight[done];
+                    var c = inFlight[done];
                     inFlight.Remove(done);
-                    if (--perEndpoint[endpointId] == 0) perEndpoint.Remove(endpointId);
+                    if (--perEndpoint[c.EndpointId] == 0) perEndpoint.Remove(c.EndpointId);
+                    if (done.Result is { } result) recording.Add(RecordAsync(c, result));
                 }
             }
         }
         finally
         {
             // On shutdown the attempts under way finish within their timeout and are recorded.
-            await Task.WhenAll(inFlight.Keys);
+            foreach (var (done, c) in inFlight)
+                if (await done is { } result) recording.Add(RecordAsync(c, result));
+            await Task.WhenAll(recording);
             signal.ExitRun();
             oneRunAtATime.Release();
         }
     }
 
-    private async Task SendAndRecordAsync(Claimed c, EndpointTarget? target, CancellationToken ct)
+    /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure).</summary>
+    private async Task<AttemptResult?> SendAsync(Claimed c, EndpointTarget? target, CancellationToken ct)
     {
         try
         {
-            if (target is null) return; // the endpoint was deleted with its deliveries
-            var result = await sender.SendAsync(target, new Outgoing(c.MessageId, c.EventName, c.Body, c.AttemptCount + 1), ct);
-            await recorder.RecordAsync(c.Id, result, CancellationToken.None);
+            if (target is null) return null; // the endpoint was deleted with its deliveries
+            return await sender.SendAsync(target, new Outgoing(c.MessageId, c.EventName, c.Body, c.AttemptCount + 1), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down mid-attempt: nothing is recorded, the lease expires, the delivery is due again.
+            return null;
         }
         catch (Exception e)
         {
             // Never lose the delivery over our own failure: the lease will make it due again.
-            log.LogError(e, "Delivery {DeliveryId} could not be sent or recorded; it will be retried when its lease expires", c.Id);
+            log.LogError(e, "Delivery {DeliveryId} could not be sent; it will be retried when its lease expires", c.Id);
+            return null;
+        }
+    }
+
+    private async Task RecordAsync(Claimed c, AttemptResult result)
+    {
+        try
+        {
+            await recorder.RecordAsync(c.Id, result, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Delivery {DeliveryId} was sent but could not be recorded; it will be sent again when its lease expires", c.Id);
         }
     }
 
@@ -103,8 +128,8 @@ public sealed class DeliveryPump(
         // Longer than any attempt can take (its timeout) plus recording it; after a crash it is how long a claimed delivery waits.
         var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * 2 + 5);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct); // through EF, so the connection interceptors run
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE Deliveries SET LeaseUntil = $lease

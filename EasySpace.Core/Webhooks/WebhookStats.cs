@@ -63,29 +63,43 @@ public sealed class WebhookStatsHour
         return i < 0 ? BucketBoundsMs.Length : i;
     }
 
-    /// <summary>Adds one attempt to its hour's row, inside the caller's transaction (one upsert statement).</summary>
-    internal static Task AddAsync(AppDbContext db, long endpointId, AttemptResult result, CancellationToken ct)
+    /// <summary>Attempts of one endpoint in one hour, summed before they are written.</summary>
+    internal sealed class Delta
     {
-        var bucket = "L" + BucketOf(result.DurationMs);
-        var error = result.Error == AttemptError.None ? null : "Err" + result.Error;
-        var ok = result.Succeeded ? 1 : 0;
-        string[] counters = [.. Enumerable.Range(0, BucketBoundsMs.Length + 1).Select(i => "L" + i), .. ErrorColumns];
-        // Column names come from our own bucket index and enum, never from input.
-        var columns = string.Join(", ", counters);
-        var values = string.Join(", ", counters.Select(c => c == bucket || c == error ? "1" : "0"));
-        var errorUpdate = error is null ? "" : $", {error} = {error} + 1";
-        var sql = $$"""
-            INSERT INTO WebhookStats (EndpointId, HourStart, Succeeded, Failed, TotalDurationMs, {{columns}})
-            VALUES ({0}, {1}, {2}, {3}, {4}, {{values}})
-            ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
-                Succeeded = Succeeded + excluded.Succeeded,
-                Failed = Failed + excluded.Failed,
-                TotalDurationMs = TotalDurationMs + excluded.TotalDurationMs,
-                {{bucket}} = {{bucket}} + 1{{errorUpdate}}
-            """;
-        return db.Database.ExecuteSqlRawAsync(sql, [endpointId, HourOf(result.At).UtcTicks, ok, 1 - ok, (long)result.DurationMs], ct);
+        public int Succeeded { get; private set; }
+        public int Failed { get; private set; }
+        public long TotalDurationMs { get; private set; }
+        public int[] Buckets { get; } = new int[BucketBoundsMs.Length + 1];
+        public int[] Errors { get; } = new int[ErrorColumns.Length];
+
+        public void Add(AttemptResult result)
+        {
+            if (result.Succeeded) Succeeded++; else Failed++;
+            TotalDurationMs += result.DurationMs;
+            Buckets[BucketOf(result.DurationMs)]++;
+            if (result.Error != AttemptError.None) Errors[(int)result.Error - 1]++;
+        }
     }
 
+    /// <summary>Adds the attempts to their hour's row, inside the caller's transaction (one upsert statement).</summary>
+    internal static Task AddAsync(AppDbContext db, long endpointId, DateTimeOffset hour, Delta delta, CancellationToken ct = default)
+    {
+        object[] values = [endpointId, hour.UtcTicks, delta.Succeeded, delta.Failed, delta.TotalDurationMs, .. delta.Buckets.Cast<object>(), .. delta.Errors.Cast<object>()];
+        return db.Database.ExecuteSqlRawAsync(UpsertSql, values, ct);
+    }
+
+    // AttemptError's values 1..9 in order: the error column of error e is ErrorColumns[e - 1].
     private static readonly string[] ErrorColumns =
         ["ErrHttpStatus", "ErrRedirect", "ErrTimeout", "ErrConnectionRefused", "ErrConnectionReset", "ErrDns", "ErrTls", "ErrBlockedAddress", "ErrOther"];
+
+    private static readonly string[] Counters =
+        ["Succeeded", "Failed", "TotalDurationMs", .. Enumerable.Range(0, BucketBoundsMs.Length + 1).Select(i => "L" + i), .. ErrorColumns];
+
+    // One fixed statement, so SQLite prepares it once. Column names are ours, never input.
+    private static readonly string UpsertSql = $"""
+        INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", Counters)})
+        VALUES ({string.Join(", ", Enumerable.Range(0, Counters.Length + 2).Select(i => "{" + i + "}"))})
+        ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
+            {string.Join(",\n    ", Counters.Select(c => $"{c} = {c} + excluded.{c}"))}
+        """;
 }
