@@ -23,8 +23,9 @@ public sealed class DeliveryPump(
     TimeProvider clock,
     ILogger<DeliveryPump> log)
 {
-    // Only rows this far ahead in the queue are ranked per endpoint, so a huge backlog costs the same as a small one.
-    private const int ScanWindow = 2000;
+    // Rows ranked per claim, per slot to fill: a huge backlog costs the same as a small one. Endpoints already at
+    // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work.
+    private const int ScanRowsPerSlot = 8;
     private readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
     private sealed record Claimed(long Id, long EndpointId, string EventName, string MessageId, byte[] Body, int AttemptCount);
@@ -35,7 +36,10 @@ public sealed class DeliveryPump(
         signal.EnterRun();
         // A slot is taken while the HTTP attempt is under way; recording it happens after, in the recorder's next batch.
         var inFlight = new Dictionary<Task<AttemptResult?>, Claimed>();
-        var perEndpoint = new Dictionary<long, int>();
+        var sending = new Dictionary<long, int>();
+        // Claimed ahead, up to one more round of slots, so a claim serves several freed slots: claims are writes.
+        var waiting = new List<(Claimed Delivery, EndpointTarget? Target)>();
+        var held = new Dictionary<long, int>(); // waiting + sending, per endpoint
         var recording = new List<Task>();
         try
         {
@@ -43,24 +47,26 @@ public sealed class DeliveryPump(
             {
                 signal.TakeRequest(); // what was committed before this point, the claim below sees
                 var settings = options.CurrentValue;
-                var capacity = settings.MaxConcurrency - inFlight.Count;
-                var claimed = capacity > 0 && !ct.IsCancellationRequested
-                    ? await ClaimAsync(capacity, settings.MaxConcurrencyPerEndpoint, perEndpoint, ct)
-                    : [];
-
-                if (claimed.Count > 0)
+                var room = 2 * settings.MaxConcurrency - inFlight.Count - waiting.Count;
+                // Claim when the work held drops to one round; at once when a wake may have brought new work.
+                if (inFlight.Count + waiting.Count <= settings.MaxConcurrency && room > 0 && !ct.IsCancellationRequested)
                 {
-                    var endpoints = await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct);
-                    foreach (var c in claimed)
+                    var claimed = await ClaimAsync(room, 2 * settings.MaxConcurrencyPerEndpoint, held, ct);
+                    if (claimed.Count > 0)
                     {
-                        perEndpoint[c.EndpointId] = perEndpoint.GetValueOrDefault(c.EndpointId) + 1;
-                        inFlight[SendAsync(c, endpoints.GetValueOrDefault(c.EndpointId), ct)] = c;
+                        var endpoints = await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct);
+                        foreach (var c in claimed)
+                        {
+                            held[c.EndpointId] = held.GetValueOrDefault(c.EndpointId) + 1;
+                            waiting.Add((c, endpoints.GetValueOrDefault(c.EndpointId)));
+                        }
+                        Start(settings);
                     }
-                    continue; // more may be due
+                    if (claimed.Count == room) continue; // more may be due
                 }
 
                 recording.RemoveAll(r => r.IsCompleted);
-                if (inFlight.Count == 0)
+                if (inFlight.Count == 0 && waiting.Count == 0)
                 {
                     if (recording.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
                     await Task.WhenAll(recording); // a run ends with its attempts on record
@@ -72,20 +78,41 @@ public sealed class DeliveryPump(
                 {
                     var c = inFlight[done];
                     inFlight.Remove(done);
-                    if (--perEndpoint[c.EndpointId] == 0) perEndpoint.Remove(c.EndpointId);
+                    Decrement(sending, c.EndpointId);
+                    Decrement(held, c.EndpointId);
                     if (done.Result is { } result) recording.Add(RecordAsync(c, result));
                 }
+                Start(settings);
             }
         }
         finally
         {
-            // On shutdown the attempts under way finish within their timeout and are recorded.
+            // On shutdown the attempts under way finish within their timeout and are recorded; the waiting ones'
+            // leases expire and they are due again.
             foreach (var (done, c) in inFlight)
                 if (await done is { } result) recording.Add(RecordAsync(c, result));
             await Task.WhenAll(recording);
             signal.ExitRun();
             oneRunAtATime.Release();
         }
+
+        // Sends the waiting deliveries that fit in the free slots, in claim order.
+        void Start(WebhookOptions settings)
+        {
+            for (var i = 0; i < waiting.Count && inFlight.Count < settings.MaxConcurrency; i++)
+            {
+                var (c, target) = waiting[i];
+                if (sending.GetValueOrDefault(c.EndpointId) >= settings.MaxConcurrencyPerEndpoint) continue;
+                waiting.RemoveAt(i--);
+                sending[c.EndpointId] = sending.GetValueOrDefault(c.EndpointId) + 1;
+                inFlight[SendAsync(c, target, ct)] = c;
+            }
+        }
+    }
+
+    private static void Decrement(Dictionary<long, int> counts, long key)
+    {
+        if (--counts[key] == 0) counts.Remove(key);
     }
 
     /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure).</summary>
@@ -121,12 +148,13 @@ public sealed class DeliveryPump(
         }
     }
 
-    /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> in flight per endpoint.</summary>
+    /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> held per endpoint.</summary>
     private async Task<List<Claimed>> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // Longer than any attempt can take (its timeout) plus recording it; after a crash it is how long a claimed delivery waits.
-        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * 2 + 5);
+        // Longer than waiting for a slot (one round of attempts), the attempt (its timeout) and recording it; after a
+        // crash it is how long a claimed delivery waits.
+        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * 3 + 5);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct); // through EF, so the connection interceptors run
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -138,6 +166,7 @@ public sealed class DeliveryPump(
                     SELECT d.Id, d.EndpointId, ROW_NUMBER() OVER (PARTITION BY d.EndpointId ORDER BY d.NextAttemptAt, d.Id) AS rn
                     FROM (SELECT Id, EndpointId, NextAttemptAt FROM Deliveries
                           WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
+                            AND EndpointId NOT IN (SELECT CAST(key AS INTEGER) FROM json_each($busy) WHERE value >= $perEndpoint)
                           ORDER BY NextAttemptAt, Id LIMIT $scan) d
                 ) r
                 LEFT JOIN json_each($busy) b ON b.key = CAST(r.EndpointId AS TEXT)
@@ -148,7 +177,7 @@ public sealed class DeliveryPump(
             """;
         command.Parameters.AddWithValue("$lease", lease.UtcTicks);
         command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$scan", ScanWindow);
+        command.Parameters.AddWithValue("$scan", capacity * ScanRowsPerSlot);
         command.Parameters.AddWithValue("$busy", JsonSerializer.Serialize(busy.ToDictionary(b => b.Key.ToString(), b => b.Value)));
         command.Parameters.AddWithValue("$perEndpoint", perEndpointLimit);
         command.Parameters.AddWithValue("$capacity", capacity);

@@ -173,9 +173,11 @@ public sealed class Engine : IAsyncDisposable
 
     /// <summary>
     /// Times the pump's claim ranking (the SELECT inside its UPDATE, copied from DeliveryPump.ClaimAsync, read-only) for
-    /// one free slot, against the same due rows taken in order from the (Status, NextAttemptAt) index with no ranking.
+    /// <see cref="ProbeSlots"/> free slots, against the same due rows taken in order from the (Status, NextAttemptAt) index with no ranking.
     /// Returns medians in ms over <paramref name="runs"/> runs, and how many deliveries are due.
     /// </summary>
+    public const int ProbeSlots = 16;
+
     public Task<(double Ranked, double Plain, long Due)> ClaimProbeAsync(int runs = 25) => WithConnectionAsync(async c =>
     {
         const string ranked = """
@@ -183,17 +185,18 @@ public sealed class Engine : IAsyncDisposable
                 SELECT d.Id, d.EndpointId, ROW_NUMBER() OVER (PARTITION BY d.EndpointId ORDER BY d.NextAttemptAt, d.Id) AS rn
                 FROM (SELECT Id, EndpointId, NextAttemptAt FROM Deliveries
                       WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
-                      ORDER BY NextAttemptAt, Id LIMIT 2000) d
+                        AND EndpointId NOT IN (SELECT CAST(key AS INTEGER) FROM json_each($busy) WHERE value >= $perEndpoint)
+                      ORDER BY NextAttemptAt, Id LIMIT $scan) d
             ) r
             LEFT JOIN json_each($busy) b ON b.key = CAST(r.EndpointId AS TEXT)
             WHERE r.rn <= $perEndpoint - COALESCE(b.value, 0)
             ORDER BY r.rn, r.Id
-            LIMIT 1
+            LIMIT $capacity
             """;
         const string plain = """
             SELECT Id FROM Deliveries
             WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
-            ORDER BY NextAttemptAt, Id LIMIT 1
+            ORDER BY NextAttemptAt, Id LIMIT $capacity
             """;
         var now = DateTimeOffset.UtcNow.UtcTicks;
         async Task<double> Time(string sql)
@@ -204,11 +207,13 @@ public sealed class Engine : IAsyncDisposable
                 await using var command = c.CreateCommand();
                 command.CommandText = sql;
                 command.Parameters.AddWithValue("$now", now);
+                command.Parameters.AddWithValue("$capacity", ProbeSlots);
                 if (sql.Contains("$busy"))
                 {
                     // The usual state under load: every endpoint has some deliveries in flight.
                     command.Parameters.AddWithValue("$busy", "{}");
-                    command.Parameters.AddWithValue("$perEndpoint", 4);
+                    command.Parameters.AddWithValue("$perEndpoint", 8);
+                    command.Parameters.AddWithValue("$scan", ProbeSlots * 8);
                 }
                 var t = Stopwatch.GetTimestamp();
                 await using (var reader = await command.ExecuteReaderAsync())

@@ -358,8 +358,8 @@ namespace EasySpace.Bench
 
             // With the backlog in place and the pump stopped: what one claim's ranking costs.
             var probe = await engine.ClaimProbeAsync();
-            Add("backlog drain", "claim query for one free slot, ranked / plain index read", "ms", $"{probe.Ranked:F2} / {probe.Plain:F3}",
-                $"{probe.Due:N0} deliveries due; the pump ranks up to 2,000 rows per claim, inside its write");
+            Add("backlog drain", $"claim query for {Engine.ProbeSlots} free slots, ranked / plain index read", "ms", $"{probe.Ranked:F2} / {probe.Plain:F3}",
+                $"{probe.Due:N0} deliveries due; the pump ranks {Engine.ProbeSlots * 8} rows for them, inside its write");
             json["claim_ranked_ms_at_backlog"] = Round(probe.Ranked, 3);
             json["claim_plain_ms_at_backlog"] = Round(probe.Plain, 3);
             json["claim_probe_backlog"] = probe.Due;
