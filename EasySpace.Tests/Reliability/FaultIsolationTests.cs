@@ -87,4 +87,38 @@ public class FaultIsolationTests : IAsyncLifetime
         }
         Assert.All(await app.DeliveriesAsync(ids["throttled"]), d => Assert.True(d.NextAttemptAt >= d.LastAttemptAt!.Value.AddSeconds(120)));
     }
+
+    [Fact]
+    public async Task A_long_backlog_for_a_hanging_endpoint_does_not_hide_new_work_for_another()
+    {
+        // The claim ranks only a few rows per free slot; 400 older deliveries to a stuck endpoint must not fill that window.
+        var gate = new TaskCompletionSource();
+        var stuck = await ReceiverAsync(async (_, http) => { await gate.Task.WaitAsync(http.RequestAborted); await http.Response.WriteAsync("late"); });
+        var stuckId = (await app.CreateEndpointAsync(stuck.Url, ["created_booking"], name: "stuck")).Endpoint.Id;
+        var outbox = app.Get<EventOutbox>();
+        var dbFactory = app.Get<IDbContextFactory<AppDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            for (var i = 0; i < 400; i++)
+                await outbox.RaiseAsync(db, "created_booking", new EventSubject($"old{i}", new() { ["id"] = $"old{i}", ["url"] = $"http://x/api/bookings/old{i}" }));
+            await db.SaveChangesAsync();
+        }
+        await stuck.WaitForDistinctAsync(4, seconds: 30);
+
+        var healthy = await ReceiverAsync();
+        await app.CreateEndpointAsync(healthy.Url, ["created_booking"], name: "healthy");
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await outbox.RaiseAsync(db, "created_booking", new EventSubject("new", new() { ["id"] = "new", ["url"] = "http://x/api/bookings/new" }));
+            await db.SaveChangesAsync();
+        }
+
+        await healthy.WaitForDistinctAsync(1, seconds: 30);
+        Assert.False(gate.Task.IsCompleted);
+        Assert.Equal(4, stuck.Received.Count);
+        gate.SetResult();
+        await stuck.WaitForDistinctAsync(401, seconds: 60);
+        await app.PumpAsync();
+        Assert.All(await app.DeliveriesAsync(stuckId), d => Assert.Equal(DeliveryStatus.Delivered, d.Status));
+    }
 }
