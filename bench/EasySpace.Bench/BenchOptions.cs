@@ -20,11 +20,9 @@ public sealed class BenchOptions
     public bool Keep { get; private set; }
     public string? DataRoot { get; private set; }
     public int RawPosts { get; private set; }
-    /// <summary>Experiment: set sqlite3_busy_timeout on every connection (the product sets none).</summary>
-    public int? BusyTimeoutMs { get; private set; }
     /// <summary>Experiment: PRAGMA synchronous=NORMAL on every connection (the product keeps FULL).</summary>
     public bool SynchronousNormal { get; private set; }
-    public bool Experimenting => BusyTimeoutMs is not null || SynchronousNormal;
+    public bool Experimenting => SynchronousNormal;
 
     /// <summary>The endpoints the enqueue phase fans out to (Convoy's comparison is one event to 10 endpoints).</summary>
     public const int EnqueueFanOut = 10;
@@ -50,7 +48,6 @@ public sealed class BenchOptions
 
         Experiments (change how the bench's connections are set up, to measure what a change in Core would buy;
         off by default, and a run with one says so in its output and JSON):
-          --experiment-busy-timeout MS   sqlite3_busy_timeout(MS) on every connection
           --experiment-synchronous-normal  PRAGMA synchronous=NORMAL on every connection
         """;
 
@@ -84,7 +81,6 @@ public sealed class BenchOptions
                 case "--keep": o.Keep = true; break;
                 case "--data-root": o.DataRoot = Next(); break;
                 case "--raw-posts": rawPosts = Int(1); break;
-                case "--experiment-busy-timeout": o.BusyTimeoutMs = Int(0); break;
                 case "--experiment-synchronous-normal": o.SynchronousNormal = true; break;
                 case "-h" or "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option {a}.");

@@ -54,9 +54,9 @@ namespace EasySpace.Bench
                               $"{(o.Quick ? ", quick" : "")}{(o.Profile ? ", PROFILING (slower)" : "")}{(o.ReceiverDelayMs > 0 ? $", receivers answer after {o.ReceiverDelayMs} ms" : "")}");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
             if (o.Experimenting)
-                Console.WriteLine($"EXPERIMENT (not the product as shipped):{(o.BusyTimeoutMs is { } b ? $" busy_timeout={b} ms" : "")}{(o.SynchronousNormal ? " synchronous=NORMAL" : "")} on every connection");
+                Console.WriteLine($"EXPERIMENT (not the product as shipped):{(o.SynchronousNormal ? " synchronous=NORMAL" : "")} on every connection");
             MemorySampler.Start();
-            profiler = o.Profile || o.Experimenting ? new SqlProfiler(o.Profile, o.BusyTimeoutMs, o.SynchronousNormal) : null;
+            profiler = o.Profile || o.Experimenting ? new SqlProfiler(o.Profile, o.SynchronousNormal) : null;
             allocations = o.Profile ? new AllocationSampler() : null;
 
             farm = await ReceiverFarm.StartAsync(Math.Max(o.Endpoints, BenchOptions.EnqueueFanOut), o.ReceiverDelayMs);
@@ -108,12 +108,11 @@ namespace EasySpace.Bench
 
             Add("setup", "machine load at start (all processes)", "", MachineLoad(), "other work on the box skews the figures");
             var fsync = FsyncProbe.Run(engine.DataDirectory, o.Quick ? 50 : 200);
-            var busy = await engine.ScalarAsync("PRAGMA busy_timeout;");
             var sync = await engine.ScalarAsync("PRAGMA synchronous;");
             var mode = await engine.TextAsync("PRAGMA journal_mode;");
             var version = await engine.TextAsync("SELECT sqlite_version();");
             Add("setup", "fsync of a 4 KiB write (median / p90)", "ms", $"{fsync.Median:F2} / {fsync.P90:F2}");
-            Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), busy_timeout={busy} ms");
+            Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), a writer waiting for the lock polls every 1 ms");
             json["fsync_ms"] = Round(fsync.Median, 3);
 
             var ef = engine.EfCostProbe(o.Quick ? 100 : 500);
@@ -121,7 +120,6 @@ namespace EasySpace.Bench
                 Add("per-operation cost", what, "B allocated", bytes);
             json["alloc_bytes_per_context"] = ef[0].Bytes;
             json["alloc_bytes_per_pooled_context"] = ef[3].Bytes;
-            json["sqlite_busy_timeout_ms"] = busy;
             json["sqlite_synchronous"] = sync;
         }
 
@@ -447,7 +445,6 @@ namespace EasySpace.Bench
             json["quick"] = o.Quick;
             json["profile"] = o.Profile;
             if (o.ReceiverDelayMs > 0) json["receiver_delay_ms"] = o.ReceiverDelayMs;
-            if (o.BusyTimeoutMs is { } busy) json["experiment_busy_timeout_ms"] = busy;
             if (o.SynchronousNormal) json["experiment_synchronous_normal"] = true;
         }
 

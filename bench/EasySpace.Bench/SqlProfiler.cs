@@ -17,8 +17,8 @@ namespace EasySpace.Bench;
 /// <list type="bullet">
 /// <item>Every SQLite statement on every connection the engine's contexts create — including the pump's claim, which
 /// runs as plain ADO.NET on such a connection — is timed by SQLite itself (<c>sqlite3_profile</c>: time inside
-/// <c>sqlite3_step</c>, so a COMMIT's fsync is in, Microsoft.Data.Sqlite's 150 ms sleeps between busy retries are not;
-/// each busy attempt is counted as one more execution of the statement).</item>
+/// <c>sqlite3_step</c>, so a COMMIT's fsync is in, the waits of EasySpace's busy handler between
+/// tries are too: SQLite calls it from inside the step).</item>
 /// <item>EF's BeginTransaction and Commit are timed from the outside (wall time, busy sleeps included).</item>
 /// </list>
 /// The same hook carries the <c>--experiment-*</c> switches, which change how every connection is set up, to measure
@@ -31,18 +31,15 @@ public sealed partial class SqlProfiler
     private readonly ConditionalWeakTable<sqlite3, object> hooked = new();
     private readonly delegate_profile callback;
     private readonly bool profile;
-    private readonly int? busyTimeoutMs;
     private readonly bool synchronousNormal;
     private volatile bool on;
 
     /// <param name="profile">Time statements and transactions.</param>
-    /// <param name="busyTimeoutMs">Experiment: <c>sqlite3_busy_timeout</c> on every connection (the product sets none).</param>
     /// <param name="synchronousNormal">Experiment: <c>PRAGMA synchronous=NORMAL</c> on every connection (the product keeps FULL).</param>
-    public SqlProfiler(bool profile, int? busyTimeoutMs, bool synchronousNormal)
+    public SqlProfiler(bool profile, bool synchronousNormal)
     {
         callback = OnStatement;
         this.profile = profile;
-        this.busyTimeoutMs = busyTimeoutMs;
         this.synchronousNormal = synchronousNormal;
     }
 
@@ -91,7 +88,6 @@ public sealed partial class SqlProfiler
             if (hooked.TryGetValue(handle, out _)) return;
             hooked.Add(handle, this);
         }
-        if (busyTimeoutMs is { } ms) raw.sqlite3_busy_timeout(handle, ms);
         if (synchronousNormal) raw.sqlite3_exec(handle, "PRAGMA synchronous=NORMAL;");
         if (profile) raw.sqlite3_profile(handle, callback, null);
     }
