@@ -21,7 +21,7 @@ public sealed class EventOutbox(TimeProvider clock)
         var record = EventRecord.Raise(type, subject, url, now);
         db.Events.Add(record);
 
-        var endpoints = await db.Endpoints
+        var endpoints = await db.Endpoints.AsNoTracking() // read only: nothing here changes an endpoint
             .Where(e => e.Status == EndpointStatus.Active && e.Events.Contains(eventName))
             .ToListAsync(ct);
         foreach (var endpoint in endpoints)
