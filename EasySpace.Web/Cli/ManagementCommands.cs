@@ -28,8 +28,12 @@ public static class ManagementCommands
 
     /// <summary>When a verb runs, the host gets no command-line settings of its own and logs only warnings, to stderr, so stdout stays the verb's.</summary>
     public static string[] HostArgs(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0])
-        ? ["--Logging:LogLevel:Default=Warning", "--Logging:Console:LogToStandardErrorThreshold=Trace", "--Logging:Console:FormatterName=simple"]
-        : args;
+        ? ["--Logging:LogLevel:Default=Warning", "--Logging:Console:LogToStandardErrorThreshold=Trace", "--Logging:Console:FormatterName=simple", NoConfigWatch]
+        : [.. args, NoConfigWatch];
+
+    // The data folder lives under the content root, and watching appsettings.json for changes watches the whole tree:
+    // every database write woke the file watcher (a tenth of a core while events were committed). Settings are read at start.
+    public const string NoConfigWatch = "--hostBuilder:reloadConfigOnChange=false";
 
     public static async Task<int?> TryRunAsync(WebApplication app, string[] args)
     {

@@ -54,6 +54,7 @@ public sealed class Engine : IAsyncDisposable
             // Not the repository root: its appsettings.json is the product's, not the bench's.
             ContentRootPath = dataDirectory,
             EnvironmentName = Environments.Production,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"], // as the product runs (ManagementCommands.NoConfigWatch)
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
