@@ -53,8 +53,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),
-        ["/settings/integrations/webhooks/{Id:long}"] = new("GET", "/settings/integrations/webhooks/0", Login, Forbidden, Forbidden, Ok, Ok),
-        ["/settings/integrations/webhooks/{Id:long}/edit"] = new("GET", "/settings/integrations/webhooks/0/edit", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/webhooks/{Id:long}"] = new("GET", "/settings/integrations/webhooks/0", Login, Forbidden, Forbidden, NotFound, NotFound),   // "no such webhook" page
+        ["/settings/integrations/webhooks/{Id:long}/edit"] = new("GET", "/settings/integrations/webhooks/0/edit", Login, Forbidden, Forbidden, NotFound, NotFound),
         ["/health"] = new("GET", "/health", Ok, Ok, Ok, Ok, Ok),
         ["/openapi/{documentName}.json"] = new("GET", "/openapi/v1.json", Ok, Ok, Ok, Ok, Ok),
         ["/api/docs/{documentName?}"] = new("GET", "/api/docs/", Ok, Ok, Ok, Ok, Ok),
@@ -73,8 +73,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/passes"] = new("GET", "/passes", Login, Forbidden, Ok, Ok, Ok),
         ["/guests"] = new("GET", "/guests", Login, Forbidden, Ok, Ok, Ok),
         ["/community"] = new("GET", "/community", Login, Forbidden, Ok, Ok, Ok),
-        ["/community/{Id:long}"] = new("GET", "/community/0", Login, Forbidden, Ok, Ok, Ok),     // "no such event" page
-        ["/invoices/{Id:long}"] = new("GET", "/invoices/0", Login, Forbidden, Ok, Ok, Ok),       // "no such invoice" page
+        ["/community/{Id:long}"] = new("GET", "/community/0", Login, Forbidden, NotFound, NotFound, NotFound),     // "no such event" page
+        ["/invoices/{Id:long}"] = new("GET", "/invoices/0", Login, Forbidden, NotFound, NotFound, NotFound),       // "no such invoice" page
         ["/api/invoices/"] = new("GET", "/api/invoices/", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/invoices/{id}"] = new("GET", "/api/invoices/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/api/invoices/{id}/e_invoice"] = new("GET", "/api/invoices/0/e_invoice", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
@@ -84,7 +84,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/events/{id}"] = new("GET", "/api/events/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/event_attendances/{id}"] = new("GET", "/api/event_attendances/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/me"] = new("GET", "/me", Login, Ok, Ok, Ok, Ok),
-        ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, Ok, Ok, Ok),         // "no such member" page
+        ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, NotFound, NotFound, NotFound),         // "no such member" page
         ["/settings/admins"] = new("GET", "/settings/admins", Login, Forbidden, Ok, Ok, Ok),
         ["/api/memberships/"] = new("GET", "/api/memberships/", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/memberships/{id}"] = new("GET", "/api/memberships/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
