@@ -11,7 +11,7 @@ namespace EasySpace.Core.Webhooks;
 /// One writer records every attempt that finished while the previous batch was being written in a single
 /// transaction: SQLite takes one write at a time, and a transaction per attempt made the engine queue on its own lock.
 /// </summary>
-public sealed class DeliveryRecorder : IAsyncDisposable
+public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
 {
     private const int MaxBatch = 256;
 
@@ -158,4 +158,7 @@ public sealed class DeliveryRecorder : IAsyncDisposable
         queue.Writer.TryComplete();
         await writer;
     }
+
+    // A container disposed synchronously must not throw; what is queued is still written before the loop ends.
+    public void Dispose() => queue.Writer.TryComplete();
 }
