@@ -35,6 +35,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(20_000);
+        // Expectations poll until true; on a busy 2-core box a page (Scalar's API reference) once took over the default 5 s.
+        Assertions.SetDefaultExpectTimeout(20_000);
         return await context.NewPageAsync();
     }
 
