@@ -5,6 +5,7 @@ using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 
 namespace EasySpace.Tests.Reliability;
 
@@ -77,6 +78,8 @@ public class StorageFaultTests : IAsyncLifetime
         await app.AddAdminAsync();                       // committed; its delivery waits at the receiver's gate
         var first = await receiver.NextAsync();
 
+        // An emptied WAL: otherwise SQLite may write into WAL space it already has, and a full disk is no fault (yet).
+        TruncateWal();
         disk.Fill();
         gate.SetResult();                                // the answer comes, but recording it cannot be written
 
@@ -96,5 +99,16 @@ public class StorageFaultTests : IAsyncLifetime
         Assert.Equal(first.Header("webhook-id"), again.Header("webhook-id"));
         await app.PumpAsync();
         Assert.Equal(DeliveryStatus.Delivered, Assert.Single(await app.DeliveriesAsync(endpoint.Id)).Status);
+    }
+
+    private void TruncateWal()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(disk.Path, "easyspace.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal(0L, reader.GetInt64(0)); // not blocked by a reader or writer
     }
 }
