@@ -64,15 +64,16 @@ internal sealed class StorageHealthInterceptor(StorageHealth health) : SaveChang
         return Task.CompletedTask;
     }
 
+    // Only a save that wrote rows proves the disk takes writes; one with nothing to write never touched it.
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        health.Succeeded();
+        if (result > 0) health.Succeeded();
         return result;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
     {
-        health.Succeeded();
+        if (result > 0) health.Succeeded();
         return ValueTask.FromResult(result);
     }
 }
