@@ -20,6 +20,40 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
 
     /// <summary>Set by the outbox; once this unit of work commits, the delivery pump is woken.</summary>
     internal bool DeliveriesAdded { get; set; }
+
+    // Deliveries raised in this unit of work, written by the outbox's own statement after the changes they report.
+    private readonly List<Delivery> fanOut = [];
+
+    internal void QueueFanOut(Delivery delivery)
+    {
+        fanOut.Add(delivery);
+        DeliveriesAdded = true;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        if (fanOut.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        // One transaction for the change, its events and their deliveries; changes count as saved only once it commits.
+        await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+        written += await EventOutbox.WriteFanOutAsync(this, fanOut, ct);
+        if (own is not null) await own.CommitAsync(ct);
+        fanOut.Clear();
+        if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+        return written;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (fanOut.Count == 0) return base.SaveChanges(acceptAllChangesOnSuccess);
+        using var own = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+        var written = base.SaveChanges(acceptAllChangesOnSuccess: false);
+        written += EventOutbox.WriteFanOut(this, fanOut);
+        own?.Commit();
+        fanOut.Clear();
+        if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+        return written;
+    }
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Scheduling.FiredEvent> FiredEvents => Set<Scheduling.FiredEvent>();
 

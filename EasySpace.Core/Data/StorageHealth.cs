@@ -53,12 +53,29 @@ public sealed class StorageHealth(TimeProvider clock, ILogger<StorageHealth> log
     }
 }
 
-/// <summary>Feeds <see cref="StorageHealth"/> from every save.</summary>
-internal sealed class StorageHealthInterceptor(StorageHealth health) : SaveChangesInterceptor
+/// <summary>Feeds <see cref="StorageHealth"/>: every save, statement or commit that fails, every save that wrote rows.</summary>
+internal sealed class StorageHealthInterceptor(StorageHealth health) : SaveChangesInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
 {
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => health.Failed(eventData.Exception);
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken ct = default)
+    {
+        health.Failed(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    // Statements and commits too: writes that bypass the change tracker (the outbox's fan-out) fail there.
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => health.Failed(eventData.Exception);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken ct = default)
+    {
+        health.Failed(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => health.Failed(eventData.Exception);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken ct = default)
     {
         health.Failed(eventData.Exception);
         return Task.CompletedTask;

@@ -79,33 +79,39 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
         var ids = batch.Select(p => p.DeliveryId).ToList();
-        var deliveries = await db.Deliveries.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id);
+        // Untracked: the entities decide each delivery's next state, two statements write them all (WriteRowsAsync).
+        var deliveries = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id);
         var endpointIds = deliveries.Values.Select(d => d.EndpointId).Distinct().ToList();
         var endpoints = await db.Endpoints.Where(e => endpointIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id);
         var stats = new Dictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta>();
+        var attempts = new List<Attempt>(batch.Count);
+        var deactivated = new List<(Endpoint Endpoint, string Reason, DateTimeOffset At)>();
 
         foreach (var (deliveryId, result, _) in batch)
         {
             // Deleted with its endpoint while the attempt was on its way: nothing is left to record.
             if (!deliveries.TryGetValue(deliveryId, out var delivery)) continue;
             var endpoint = endpoints[delivery.EndpointId];
-            await ApplyAsync(db, delivery, endpoint, result);
+            attempts.Add(Attempt.Record(delivery.Id, endpoint.Id, delivery.AttemptCount + 1, result));
+            if (Apply(delivery, endpoint, result) is { } reason) deactivated.Add((endpoint, reason, result.At));
             if (delivery.IsTest) continue;
             var key = (endpoint.Id, WebhookStatsHour.HourOf(result.At));
             if (!stats.TryGetValue(key, out var delta)) stats[key] = delta = new WebhookStatsHour.Delta();
             delta.Add(result);
         }
 
-        await db.SaveChangesAsync();
+        await WriteRowsAsync(db, attempts, deliveries.Values.ToList());
+        // After the rows above: holding writes the status of every pending delivery of the endpoint, this batch's too.
+        foreach (var (endpoint, reason, at) in deactivated) await HoldAsync(db, endpoint, reason, at);
+        await db.SaveChangesAsync(); // the endpoints switched off and their activity entries
         foreach (var ((endpointId, hour), delta) in stats)
             await WebhookStatsHour.AddAsync(db, endpointId, hour, delta);
         await tx.CommitAsync();
     }
 
-    private async Task ApplyAsync(AppDbContext db, Delivery delivery, Endpoint endpoint, AttemptResult result)
+    /// <summary>The next state of the delivery; the reason when the endpoint has to be switched off.</summary>
+    private string? Apply(Delivery delivery, Endpoint endpoint, AttemptResult result)
     {
-        db.Attempts.Add(Attempt.Record(delivery.Id, endpoint.Id, delivery.AttemptCount + 1, result));
-
         if (result.Succeeded)
         {
             delivery.RecordSuccess(result.StatusCode!.Value, result.At);
@@ -117,7 +123,7 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         else if (result.IsGone && endpoint.IsActive)
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: null);
-            await DeactivateAsync(db, endpoint, "The receiver answered 410 Gone: it asked not to be sent anything more.", result.At);
+            return Deactivate(endpoint, "The receiver answered 410 Gone: it asked not to be sent anything more.", result.At);
         }
         else if (!endpoint.IsActive)
         {
@@ -132,16 +138,49 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         else
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: null);
-            await DeactivateAsync(db, endpoint,
+            return Deactivate(endpoint,
                 $"Every retry failed ({delivery.AttemptCount} attempts over {FormatSpan(result.At - delivery.CreatedAt)}); the last one: {result.Summary}", result.At);
         }
+        return null;
     }
 
-    /// <summary>Switches the endpoint off and holds its other undelivered deliveries: they are kept, not dropped.</summary>
-    private async Task DeactivateAsync(AppDbContext db, Endpoint endpoint, string reason, DateTimeOffset at)
+    private static string Deactivate(Endpoint endpoint, string reason, DateTimeOffset at)
     {
         endpoint.Deactivate(reason, at);
-        // Straight to the database, in this transaction; deliveries of this batch still pending are held by the caller.
+        return reason;
+    }
+
+    private const string InsertAttempts =
+        "INSERT INTO Attempts (DeliveryId, EndpointId, Number, At, DurationMs, StatusCode, Error, ErrorMessage, RequestHeadersJson, ResponseHeadersJson, ResponseBody) VALUES ";
+
+    private const string UpdateDeliveriesHead =
+        "WITH v(Id, Status, AttemptCount, FailuresInRow, NextAttemptAt, LeaseUntil, LastAttemptAt, LastStatusCode, LastError, DeliveredAt) AS (VALUES ";
+
+    private const string UpdateDeliveriesTail = """
+        ) UPDATE Deliveries SET Status = v.Status, AttemptCount = v.AttemptCount, FailuresInRow = v.FailuresInRow,
+            NextAttemptAt = v.NextAttemptAt, LeaseUntil = v.LeaseUntil, LastAttemptAt = v.LastAttemptAt,
+            LastStatusCode = v.LastStatusCode, LastError = v.LastError, DeliveredAt = v.DeliveredAt
+        FROM v WHERE Deliveries.Id = v.Id
+        """;
+
+    /// <summary>The attempts and the deliveries' new states: fixed shapes, a few statements per batch instead of two per attempt.</summary>
+    private static async Task WriteRowsAsync(AppDbContext db, IReadOnlyList<Attempt> attempts, IReadOnlyList<Delivery> deliveries)
+    {
+        await RowWriter.WriteAsync(db, InsertAttempts, "", attempts, a =>
+        [
+            a.DeliveryId, a.EndpointId, a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.ErrorMessage,
+            a.RequestHeadersJson, a.ResponseHeadersJson, a.ResponseBody,
+        ]);
+        await RowWriter.WriteAsync(db, UpdateDeliveriesHead, UpdateDeliveriesTail, deliveries, d =>
+        [
+            d.Id, d.Status, d.AttemptCount, d.FailuresInRow, d.NextAttemptAt, d.LeaseUntil, d.LastAttemptAt,
+            d.LastStatusCode, d.LastError, d.DeliveredAt,
+        ]);
+    }
+
+    /// <summary>Holds the switched-off endpoint's undelivered deliveries (kept, not dropped) and says so in the activity log.</summary>
+    private async Task HoldAsync(AppDbContext db, Endpoint endpoint, string reason, DateTimeOffset at)
+    {
         var held = await db.Deliveries
             .Where(d => d.EndpointId == endpoint.Id && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held));

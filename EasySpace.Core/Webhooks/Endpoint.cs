@@ -37,6 +37,14 @@ public sealed class EndpointFilters
     /// <summary>booking_will_begin this many minutes (0–60) before the start.</summary>
     public int? LeadTimeMinutes { get; set; }
 
+    /// <summary>Whether an event about <paramref name="subject"/> passes these filters.</summary>
+    public bool Admit(Events.EventSubject subject)
+    {
+        if (ResourceId is { } resource && subject.ResourceId != resource) return false;
+        if (Fields is { Count: > 0 } fields && (subject.ChangedFields is null || !subject.ChangedFields.Any(fields.Contains))) return false;
+        return true;
+    }
+
     public bool IsEmpty => ResourceId is null && (Fields is null || Fields.Count == 0) && LeadTimeMinutes is null;
 }
 
@@ -143,14 +151,6 @@ public sealed class Endpoint
     }
 
     /// <summary>Whether an event of this type, about this subject, goes to this endpoint.</summary>
-    public bool Wants(string eventName, Events.EventSubject subject)
-    {
-        if (!Events.Contains(eventName)) return false;
-        if (Filters.ResourceId is { } resource && subject.ResourceId != resource) return false;
-        if (Filters.Fields is { Count: > 0 } fields && (subject.ChangedFields is null || !subject.ChangedFields.Any(fields.Contains))) return false;
-        return true;
-    }
-
     private void Touch(DateTimeOffset at)
     {
         UpdatedAt = at;

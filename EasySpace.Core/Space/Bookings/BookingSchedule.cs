@@ -34,7 +34,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
             .Where(e => e.Status == EndpointStatus.Active && e.Events.Contains(WillBegin))
             .ToListAsync(ct);
         // Lead 0 is always announced, so the event log shows the start even when nobody listens yet.
-        var leads = subscribed.Select(LeadMinutes).Append(0).Distinct().OrderBy(l => l).ToList();
+        var leads = subscribed.Select(e => LeadMinutes(e.Filters)).Append(0).Distinct().OrderBy(l => l).ToList();
         var horizon = now + TimeSpan.FromMinutes(leads[^1]);
         var earliest = now - Grace;
 
@@ -47,7 +47,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
                 var key = $"{WillBegin}:{booking.Id}:{lead}:{booking.From.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
                 if (!await db.TryClaimAsync(key, now, ct)) continue;
                 await outbox.RaiseAsync(db, WillBegin, await BookingService.SubjectAsync(urls, booking, resourceName, now, ct), ct,
-                    only: endpoint => LeadMinutes(endpoint) == lead);
+                    only: filters => LeadMinutes(filters) == lead);
             }
     }
 
@@ -64,5 +64,5 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
         }
     }
 
-    private static int LeadMinutes(Endpoint endpoint) => Math.Clamp(endpoint.Filters.LeadTimeMinutes ?? 0, 0, 60);
+    private static int LeadMinutes(EndpointFilters filters) => Math.Clamp(filters.LeadTimeMinutes ?? 0, 0, 60);
 }

@@ -70,6 +70,24 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
+    public async Task A_save_whose_deliveries_cannot_be_written_keeps_neither_the_change_nor_its_event()
+    {
+        // Tried: the endpoint is deleted between raising the event and saving, so its delivery row is refused.
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", "the.change", "fan-out test", DateTimeOffset.UtcNow));
+        var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+        Assert.True(await app.Get<EndpointService>().DeleteAsync(endpoint.Id, WebhookHostExtensions.Owner));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
+
+        await using var read = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.False(await read.ActivityLog.AnyAsync(a => a.Action == "the.change"));
+        Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
+        Assert.Equal(EntityState.Added, db.Entry(raised).State); // not taken for saved: the caller may still retry
+    }
+
+    [Fact]
     public async Task Only_active_endpoints_subscribed_to_the_event_get_a_delivery()
     {
         var subscribed = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"], name: "subscribed")).Endpoint;
