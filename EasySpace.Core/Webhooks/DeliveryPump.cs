@@ -26,9 +26,14 @@ public sealed class DeliveryPump(
     // Rows ranked per claim, per slot to fill: a huge backlog costs the same as a small one. Endpoints already at
     // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work.
     private const int ScanRowsPerSlot = 8;
+    // Slots' worth of deliveries held (sending and waiting) at most; a claim tops up once half of that is left.
+    // Each claim waits its turn for SQLite's write lock, so it had better bring enough work for several rounds.
+    private const int RoundsHeld = 4;
     private readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
     private sealed record Claimed(long Id, long EndpointId, string EventName, string MessageId, byte[] Body, int AttemptCount);
+
+    private sealed record Batch(int Asked, List<Claimed> Claimed, IReadOnlyDictionary<long, EndpointTarget> Targets);
 
     public async Task RunUntilIdleAsync(CancellationToken ct)
     {
@@ -37,43 +42,51 @@ public sealed class DeliveryPump(
         // A slot is taken while the HTTP attempt is under way; recording it happens after, in the recorder's next batch.
         var inFlight = new Dictionary<Task<AttemptResult?>, Claimed>();
         var sending = new Dictionary<long, int>();
-        // Claimed ahead, up to one more round of slots, so a claim serves several freed slots: claims are writes.
+        // Claimed ahead, up to RoundsHeld rounds of slots, so a claim serves many freed slots: claims are writes.
         var waiting = new List<(Claimed Delivery, EndpointTarget? Target)>();
         var held = new Dictionary<long, int>(); // waiting + sending, per endpoint
         var recording = new List<Task>();
+        // A claim waits for SQLite's write lock and its commit; sending goes on meanwhile.
+        Task<Batch>? claiming = null;
         try
         {
             while (true)
             {
-                signal.TakeRequest(); // what was committed before this point, the claim below sees
                 var settings = options.CurrentValue;
-                var room = 2 * settings.MaxConcurrency - inFlight.Count - waiting.Count;
-                // Claim when the work held drops to one round; at once when a wake may have brought new work.
-                if (inFlight.Count + waiting.Count <= settings.MaxConcurrency && room > 0 && !ct.IsCancellationRequested)
+                var cameBackShort = false;
+                if (claiming is { IsCompleted: true })
                 {
-                    var claimed = await ClaimAsync(room, 2 * settings.MaxConcurrencyPerEndpoint, held, ct);
-                    if (claimed.Count > 0)
+                    var batch = await claiming;
+                    claiming = null;
+                    foreach (var c in batch.Claimed)
                     {
-                        var endpoints = await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct);
-                        foreach (var c in claimed)
-                        {
-                            held[c.EndpointId] = held.GetValueOrDefault(c.EndpointId) + 1;
-                            waiting.Add((c, endpoints.GetValueOrDefault(c.EndpointId)));
-                        }
-                        Start(settings);
+                        held[c.EndpointId] = held.GetValueOrDefault(c.EndpointId) + 1;
+                        waiting.Add((c, batch.Targets.GetValueOrDefault(c.EndpointId)));
                     }
-                    if (claimed.Count == room) continue; // more may be due
+                    Start(settings);
+                    cameBackShort = batch.Claimed.Count < batch.Asked;
                 }
 
-                recording.RemoveAll(r => r.IsCompleted);
-                if (inFlight.Count == 0 && waiting.Count == 0)
+                var canClaim = claiming is null && !ct.IsCancellationRequested;
+                var woken = canClaim && signal.TakeRequest(); // what was committed before this point, the next claim sees
+                if (cameBackShort && !woken && inFlight.Count == 0 && waiting.Count == 0)
                 {
+                    recording.RemoveAll(r => r.IsCompleted);
                     if (recording.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
                     await Task.WhenAll(recording); // a run ends with its attempts on record
                     continue;
                 }
+                // Claim when the work held drops to one round; after a claim that found all there was, only once a
+                // slot frees or a commit wakes the pump.
+                var room = RoundsHeld * settings.MaxConcurrency - inFlight.Count - waiting.Count;
+                if (canClaim && room > 0 && inFlight.Count + waiting.Count <= RoundsHeld / 2 * settings.MaxConcurrency && (!cameBackShort || woken))
+                {
+                    var busy = new Dictionary<long, int>(held);
+                    claiming = Task.Run(() => ClaimAsync(room, RoundsHeld * settings.MaxConcurrencyPerEndpoint, busy, ct), CancellationToken.None);
+                }
 
-                await Task.WhenAny(inFlight.Keys.Append(signal.WhenWoken));
+                if (claiming is null && inFlight.Count == 0 && waiting.Count == 0) break; // cancelled
+                await Task.WhenAny(inFlight.Keys.Append(claiming ?? signal.WhenWoken));
                 foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToList())
                 {
                     var c = inFlight[done];
@@ -88,7 +101,8 @@ public sealed class DeliveryPump(
         finally
         {
             // On shutdown the attempts under way finish within their timeout and are recorded; the waiting ones'
-            // leases expire and they are due again.
+            // (and a claim's) leases expire and they are due again.
+            if (claiming is not null) await claiming.ContinueWith(_ => { }, TaskScheduler.Default);
             foreach (var (done, c) in inFlight)
                 if (await done is { } result) recording.Add(RecordAsync(c, result));
             await Task.WhenAll(recording);
@@ -149,15 +163,17 @@ public sealed class DeliveryPump(
     }
 
     /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> held per endpoint.</summary>
-    private async Task<List<Claimed>> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
+    private async Task<Batch> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // Longer than waiting for a slot (one round of attempts), the attempt (its timeout) and recording it; after a
-        // crash it is how long a claimed delivery waits.
-        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * 3 + 5);
+        // Longer than waiting for a slot (the rounds held ahead of it, each at most a timeout), the attempt and recording
+        // it; after a crash it is how long a claimed delivery waits.
+        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * (RoundsHeld + 1) + 5);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct); // through EF, so the connection interceptors run
         var connection = (SqliteConnection)db.Database.GetDbConnection();
+        // A lease lost in a power cut only makes its deliveries due again: no fsync of its own.
+        await using var relaxed = await RelaxedCommit.BeginAsync(connection, ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE Deliveries SET LeaseUntil = $lease
@@ -185,7 +201,8 @@ public sealed class DeliveryPump(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             claimed.Add(new Claimed(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4], reader.GetInt32(5)));
-        return claimed;
+        if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>());
+        return new Batch(capacity, claimed, await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct));
     }
 }
 

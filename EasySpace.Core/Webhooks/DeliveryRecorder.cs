@@ -77,6 +77,9 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
     private async Task WriteAsync(IReadOnlyList<Pending> batch)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        // Lost in a power cut, a batch would send its deliveries again, not lose them: no fsync of its own.
+        await using var relaxed = await RelaxedCommit.BeginAsync(db.Database.GetDbConnection());
         await using var tx = await db.Database.BeginTransactionAsync();
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, two statements write them all (WriteRowsAsync).

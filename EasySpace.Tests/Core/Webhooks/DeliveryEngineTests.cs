@@ -88,6 +88,34 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
+    public async Task Claims_and_records_give_their_connections_back_with_fsync_on_every_commit()
+    {
+        await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync(); // claimed, sent, recorded: each with synchronous=NORMAL for its own write
+
+        // The pool hands these connections to pages next: every one must sync its commits again (2 = FULL).
+        var contexts = new List<AppDbContext>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+                contexts.Add(db);
+                await db.Database.OpenConnectionAsync();
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA synchronous";
+                Assert.Equal(2L, await command.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            foreach (var db in contexts) await db.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Only_active_endpoints_subscribed_to_the_event_get_a_delivery()
     {
         var subscribed = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"], name: "subscribed")).Endpoint;
