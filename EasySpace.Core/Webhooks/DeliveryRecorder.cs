@@ -83,37 +83,49 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         await using var tx = await db.Database.BeginTransactionAsync();
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, two statements write them all (WriteRowsAsync).
-        var deliveries = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id);
-        var endpointIds = deliveries.Values.Select(d => d.EndpointId).Distinct().ToList();
-        var endpoints = await db.Endpoints.Where(e => endpointIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id);
+        var deliveries = new Dictionary<long, Delivery>();
+        await foreach (var d in DeliveriesById(db, ids)) deliveries[d.Id] = d;
+        var active = new Dictionary<long, bool>();
+        await foreach (var e in EndpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
         var stats = new Dictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta>();
         var attempts = new List<Attempt>(batch.Count);
-        var deactivated = new List<(Endpoint Endpoint, string Reason, DateTimeOffset At)>();
+        var deactivated = new List<(long EndpointId, string Reason, DateTimeOffset At)>();
 
         foreach (var (deliveryId, result, _) in batch)
         {
             // Deleted with its endpoint while the attempt was on its way: nothing is left to record.
             if (!deliveries.TryGetValue(deliveryId, out var delivery)) continue;
-            var endpoint = endpoints[delivery.EndpointId];
-            attempts.Add(Attempt.Record(delivery.Id, endpoint.Id, delivery.AttemptCount + 1, result));
-            if (Apply(delivery, endpoint, result) is { } reason) deactivated.Add((endpoint, reason, result.At));
+            attempts.Add(Attempt.Record(delivery.Id, delivery.EndpointId, delivery.AttemptCount + 1, result));
+            if (Apply(delivery, active[delivery.EndpointId], result) is { } reason)
+            {
+                active[delivery.EndpointId] = false; // the rest of this batch sees it switched off
+                deactivated.Add((delivery.EndpointId, reason, result.At));
+            }
             if (delivery.IsTest) continue;
-            var key = (endpoint.Id, WebhookStatsHour.HourOf(result.At));
+            var key = (delivery.EndpointId, WebhookStatsHour.HourOf(result.At));
             if (!stats.TryGetValue(key, out var delta)) stats[key] = delta = new WebhookStatsHour.Delta();
             delta.Add(result);
         }
 
         await WriteRowsAsync(db, attempts, deliveries.Values.ToList());
         // After the rows above: holding writes the status of every pending delivery of the endpoint, this batch's too.
-        foreach (var (endpoint, reason, at) in deactivated) await HoldAsync(db, endpoint, reason, at);
+        foreach (var (endpointId, reason, at) in deactivated) await DeactivateAsync(db, endpointId, reason, at);
         await db.SaveChangesAsync(); // the endpoints switched off and their activity entries
-        foreach (var ((endpointId, hour), delta) in stats)
-            await WebhookStatsHour.AddAsync(db, endpointId, hour, delta);
+        if (stats.Count > 0) await WebhookStatsHour.AddAsync(db, stats);
         await tx.CommitAsync();
     }
 
+    private sealed record EndpointActive(long Id, bool Active);
+
+    // Run for every batch: compiled once, and the endpoints are read for their status only.
+    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Delivery>> DeliveriesById = EF.CompileAsyncQuery(
+        (AppDbContext db, List<long> ids) => db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)));
+
+    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> EndpointsActive = EF.CompileAsyncQuery(
+        (AppDbContext db, List<long> ids) => db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new EndpointActive(e.Id, e.Status == EndpointStatus.Active)));
+
     /// <summary>The next state of the delivery; the reason when the endpoint has to be switched off.</summary>
-    private string? Apply(Delivery delivery, Endpoint endpoint, AttemptResult result)
+    private string? Apply(Delivery delivery, bool endpointActive, AttemptResult result)
     {
         if (result.Succeeded)
         {
@@ -123,12 +135,12 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: null);
         }
-        else if (result.IsGone && endpoint.IsActive)
+        else if (result.IsGone && endpointActive)
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: null);
-            return Deactivate(endpoint, "The receiver answered 410 Gone: it asked not to be sent anything more.", result.At);
+            return "The receiver answered 410 Gone: it asked not to be sent anything more.";
         }
-        else if (!endpoint.IsActive)
+        else if (!endpointActive)
         {
             // Switched off while this attempt was on its way: keep the delivery for when it is switched on again.
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: result.At);
@@ -141,16 +153,9 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         else
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: null);
-            return Deactivate(endpoint,
-                $"Every retry failed ({delivery.AttemptCount} attempts over {FormatSpan(result.At - delivery.CreatedAt)}); the last one: {result.Summary}", result.At);
+            return $"Every retry failed ({delivery.AttemptCount} attempts over {FormatSpan(result.At - delivery.CreatedAt)}); the last one: {result.Summary}";
         }
         return null;
-    }
-
-    private static string Deactivate(Endpoint endpoint, string reason, DateTimeOffset at)
-    {
-        endpoint.Deactivate(reason, at);
-        return reason;
     }
 
     private const string InsertAttempts =
@@ -181,9 +186,11 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         ]);
     }
 
-    /// <summary>Holds the switched-off endpoint's undelivered deliveries (kept, not dropped) and says so in the activity log.</summary>
-    private async Task HoldAsync(AppDbContext db, Endpoint endpoint, string reason, DateTimeOffset at)
+    /// <summary>Switches the endpoint off, holds its undelivered deliveries (kept, not dropped) and says so in the activity log.</summary>
+    private async Task DeactivateAsync(AppDbContext db, long endpointId, string reason, DateTimeOffset at)
     {
+        var endpoint = await db.Endpoints.FindAsync(endpointId) ?? throw new InvalidOperationException($"Endpoint {endpointId} is gone.");
+        endpoint.Deactivate(reason, at);
         var held = await db.Deliveries
             .Where(d => d.EndpointId == endpoint.Id && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held));

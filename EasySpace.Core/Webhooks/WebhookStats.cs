@@ -81,12 +81,10 @@ public sealed class WebhookStatsHour
         }
     }
 
-    /// <summary>Adds the attempts to their hour's row, inside the caller's transaction (one upsert statement).</summary>
-    internal static Task AddAsync(AppDbContext db, long endpointId, DateTimeOffset hour, Delta delta, CancellationToken ct = default)
-    {
-        object[] values = [endpointId, hour.UtcTicks, delta.Succeeded, delta.Failed, delta.TotalDurationMs, .. delta.Buckets.Cast<object>(), .. delta.Errors.Cast<object>()];
-        return db.Database.ExecuteSqlRawAsync(UpsertSql, values, ct);
-    }
+    /// <summary>Adds the attempts to their hours' rows, inside the caller's transaction (one upsert statement).</summary>
+    internal static Task AddAsync(AppDbContext db, IReadOnlyDictionary<(long EndpointId, DateTimeOffset Hour), Delta> deltas, CancellationToken ct = default) =>
+        RowWriter.WriteAsync(db, UpsertHead, UpsertTail, deltas.ToList(), d =>
+            [d.Key.EndpointId, d.Key.Hour, d.Value.Succeeded, d.Value.Failed, d.Value.TotalDurationMs, .. d.Value.Buckets.Cast<object>(), .. d.Value.Errors.Cast<object>()], ct);
 
     // AttemptError's values 1..9 in order: the error column of error e is ErrorColumns[e - 1].
     private static readonly string[] ErrorColumns =
@@ -95,10 +93,11 @@ public sealed class WebhookStatsHour
     private static readonly string[] Counters =
         ["Succeeded", "Failed", "TotalDurationMs", .. Enumerable.Range(0, BucketBoundsMs.Length + 1).Select(i => "L" + i), .. ErrorColumns];
 
-    // One fixed statement, so SQLite prepares it once. Column names are ours, never input.
-    private static readonly string UpsertSql = $"""
-        INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", Counters)})
-        VALUES ({string.Join(", ", Enumerable.Range(0, Counters.Length + 2).Select(i => "{" + i + "}"))})
+    // Column names are ours, never input.
+    private static readonly string UpsertHead = $"INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", Counters)}) VALUES ";
+
+    private static readonly string UpsertTail = $"""
+
         ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
             {string.Join(",\n    ", Counters.Select(c => $"{c} = {c} + excluded.{c}"))}
         """;
