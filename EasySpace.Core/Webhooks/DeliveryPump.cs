@@ -76,7 +76,7 @@ public sealed class DeliveryPump(
                     await Task.WhenAll(recording); // a run ends with its attempts on record
                     continue;
                 }
-                // Claim when the work held drops to one round; after a claim that found all there was, only once a
+                // Claim when the work held drops to half of RoundsHeld; after a claim that found all there was, only once a
                 // slot frees or a commit wakes the pump.
                 var room = RoundsHeld * settings.MaxConcurrency - inFlight.Count - waiting.Count;
                 if (canClaim && room > 0 && inFlight.Count + waiting.Count <= RoundsHeld / 2 * settings.MaxConcurrency && (!cameBackShort || woken))
