@@ -31,12 +31,14 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
 
         // The factory serves the pages and jobs (one context per operation); Identity's stores take the scoped context.
+        // Pooled: building a context's services was a third of the CPU of raising an event (docs/performance.md).
         services.AddSingleton<WakePumpInterceptor>();
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StorageHealthInterceptor>();
-        services.AddDbContextFactory<AppDbContext>((sp, o) => o
+        services.AddPooledDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(DatabaseSetup.ConnectionString(options))
             .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddDataProtection()
             .SetApplicationName("EasySpace")

@@ -54,6 +54,25 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
         if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
         return written;
     }
+    // A pooled context goes back to the pool on dispose: a failed save must not hand its queued deliveries to the next lease.
+    public override void Dispose()
+    {
+        ForgetFanOut();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ForgetFanOut();
+        return base.DisposeAsync();
+    }
+
+    private void ForgetFanOut()
+    {
+        fanOut.Clear();
+        DeliveriesAdded = false;
+    }
+
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Scheduling.FiredEvent> FiredEvents => Set<Scheduling.FiredEvent>();
 

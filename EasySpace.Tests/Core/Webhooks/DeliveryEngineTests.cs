@@ -88,6 +88,36 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
+    public async Task A_context_given_back_without_saving_hands_none_of_its_deliveries_to_the_next_operation()
+    {
+        // Tried: a page raises an event, then gives up on its unit of work (say its validation failed) without saving.
+        // Contexts are pooled: the next lease is this very instance, and its save must not carry the abandoned fan-out.
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+        var dbs = app.Get<IDbContextFactory<AppDbContext>>();
+        AppDbContext abandoned;
+        await using (var db = await dbs.CreateDbContextAsync())
+        {
+            abandoned = db;
+            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+        }
+
+        // The pool hands out its oldest context first: lease until this one comes back.
+        var leased = new List<AppDbContext>();
+        AppDbContext next;
+        do leased.Add(next = await dbs.CreateDbContextAsync());
+        while (!ReferenceEquals(next, abandoned) && leased.Count < 200);
+        Assert.Same(abandoned, next);
+        next.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", "another.change", "unrelated", DateTimeOffset.UtcNow));
+        await next.SaveChangesAsync();
+
+        await using var read = await dbs.CreateDbContextAsync();
+        Assert.True(await read.ActivityLog.AnyAsync(a => a.Action == "another.change"));
+        Assert.Equal(0, await read.Deliveries.CountAsync(d => d.EndpointId == endpoint.Id));
+        Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
+        foreach (var db in leased) await db.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Claims_and_records_give_their_connections_back_with_fsync_on_every_commit()
     {
         await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
