@@ -19,7 +19,7 @@ public static class RawLoad
     public sealed record Item(string MessageId, byte[] Body, string Signature);
 
     /// <summary>Bodies built exactly as the outbox builds them (full format), before the clock starts.</summary>
-    public static List<Item>[] Prepare(Engine engine, int receivers, int events, char prefix)
+    public static List<Item>[] Prepare(Engine engine, int receivers, int events, char prefix, int firstIndex = 0)
     {
         var type = EventCatalogue.Find("created_booking")!;
         var now = DateTimeOffset.UtcNow;
@@ -29,7 +29,7 @@ public static class RawLoad
             lists[r] = new List<Item>(events);
             for (var i = 0; i < events; i++)
             {
-                var key = BenchRun.Key(prefix, i);
+                var key = BenchRun.Key(prefix, firstIndex + i);
                 var messageId = Signer.NewMessageId();
                 var body = PayloadBuilder.Build(PayloadFormat.Full, type, messageId, Engine.Url(key), engine.Data(key), now);
                 lists[r].Add(new Item(messageId, body, "v1," + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
