@@ -19,7 +19,9 @@ public sealed record WindowStats(int Succeeded, int Failed, int? MedianMs, int? 
 }
 
 /// <param name="ExcludeTests">Leave out the deliveries "Test" made (what "Resend failed since…" counts, since it never resends them).</param>
-public sealed record DeliveryFilter(string? EventName = null, DeliveryStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null, bool ExcludeTests = false);
+/// <param name="MessageId">A <c>webhook-id</c> as a receiver reports it: the one delivery that carried it.</param>
+public sealed record DeliveryFilter(string? EventName = null, DeliveryStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    bool ExcludeTests = false, string? MessageId = null);
 
 /// <summary>The reads behind the webhooks pages: from the rollups and indexed, paged queries, so they stay fast with millions of rows.</summary>
 public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -75,6 +77,7 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.From is { } from) q = q.Where(d => d.CreatedAt >= from);
         if (filter.To is { } to) q = q.Where(d => d.CreatedAt < to);
         if (filter.ExcludeTests) q = q.Where(d => !d.IsTest);
+        if (!string.IsNullOrWhiteSpace(filter.MessageId)) q = q.Where(d => d.MessageId == filter.MessageId.Trim());
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
         var total = await q.Take(10_001).CountAsync(ct);
         var items = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);

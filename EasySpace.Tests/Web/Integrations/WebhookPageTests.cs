@@ -192,6 +192,29 @@ public class WebhookPageTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task The_delivery_log_finds_a_delivery_by_the_webhook_id_a_receiver_reports()
+    {
+        var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        await AddAdminAsync();
+        await AddAdminAsync();
+        await PumpAsync();
+        var reported = receiver.Received[1].Header("webhook-id")!;
+        var page = RenderPage(endpoint.Id);
+        OpenTab(page, "Delivery log");
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=delivery-log] tbody tr").Count));
+
+        page.Find("input[data-testid=log-message-id]").Change($"  {reported} "); // pasted with the spaces around it
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=delivery-log] tbody tr")));
+        page.FindAll("[data-testid=delivery-log] tbody tr")[0].Click();
+        page.WaitForAssertion(() => Assert.Contains(reported, page.Find("[data-testid=delivery-details]").TextContent));
+
+        // Tried: an id no delivery of this webhook carried finds nothing, and says so rather than showing them all.
+        page.Find("input[data-testid=log-message-id]").Change("msg_doesnotexist");
+        page.WaitForAssertion(() => Assert.Equal("No delivery matches these filters.", page.Find("[data-testid=log-empty]").TextContent));
+        Assert.DoesNotContain("created_admin", page.Find("[data-testid=delivery-log] tbody").TextContent);
+    }
+
+    [Fact]
     public async Task Resend_failed_since_a_moment_confirms_then_reports_how_many_were_queued()
     {
         receiver.Respond = Receiver.Status(410); // fails the delivery for good and deactivates the webhook
