@@ -127,6 +127,37 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         Assert.NotNull(result.Errors.For(field));
     }
 
+    public static TheoryData<string, string> DeliveryLogSearchRows => new()
+    {
+        { "SQL in the webhook-id box", "' OR 1=1 --" },
+        { "a LIKE wildcard", "%" },
+        { "a script tag", Script },
+        { "a NUL and a newline", "msg_\0\n" },
+        { "10,000 characters", new string('m', 10_000) },
+        { "only spaces", "   " },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeliveryLogSearchRows))]
+    public async Task The_delivery_log_search_treats_hostile_input_as_an_id_that_matches_nothing(string tried, string typed)
+    {
+        var endpoint = (await app.Get<EndpointService>().CreateAsync(
+            new EndpointDraft { Name = "Log", Url = "https://crm.example.com/hook", Events = ["created_booking"] },
+            EndpointOrigin.SettingsUi, WebhookHostExtensions.Owner)).Value!.Endpoint;
+        await using (var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync())
+        {
+            await app.Get<EasySpace.Core.Events.EventOutbox>().RaiseAsync(db, "created_booking",
+                new EasySpace.Core.Events.EventSubject("b1", new() { ["url"] = "https://space.example.com/api/bookings/b1" }));
+            await db.SaveChangesAsync();
+        }
+        var queries = app.Get<WebhookQueries>();
+
+        var found = await queries.DeliveriesAsync(endpoint.Id, new DeliveryFilter(MessageId: typed), 0, 25);
+
+        var expected = string.IsNullOrWhiteSpace(typed) ? 1 : 0; // blank is no filter at all
+        Assert.True(found.Total == expected && found.Items.Count == expected, $"{tried}: {found.Total} found");
+    }
+
     public static TheoryData<string, Action<SetupRequest>, string> SetupFormRows => new()
     {
         { "a script tag as the e-mail", r => r.Email = Script, "Email" },
