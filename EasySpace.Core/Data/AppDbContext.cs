@@ -54,7 +54,9 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
         if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
         return written;
     }
-    // A pooled context goes back to the pool on dispose: a failed save must not hand its queued deliveries to the next lease.
+
+    // A pooled context goes back to the pool on dispose: a unit of work given up (or a failed save) must not hand its
+    // queued deliveries to the next lease.
     public override void Dispose()
     {
         ForgetFanOut();

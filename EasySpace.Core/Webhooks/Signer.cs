@@ -65,7 +65,7 @@ public static class Signer
         return copy;
     }
 
-    /// <summary>A new <c>webhook-id</c>: <c>msg_</c> + 27 random base62 characters (ASCII letters and digits only).</summary>
+    /// <summary>A new <c>webhook-id</c>: <c>msg_</c> + 27 base62 characters (ASCII letters and digits only), the time then the random part.</summary>
     public static string NewMessageId() => NewMessageId(DateTimeOffset.UtcNow);
 
     /// <summary>
