@@ -29,9 +29,11 @@ public class ApiDocsPageTests(BrowserFixture browser) : IAsyncLifetime
             else await route.ContinueAsync();
         });
 
-        await page.GotoAsync("/api/docs");
+        // The reference is one large script; with the whole suite running beside it the page's "load" once took over
+        // 20 s (a clean-clone CI run). What matters is that it renders, so wait for the content, longer.
+        await page.GotoAsync("/api/docs", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
 
-        await Expect(page.GetByText("EasySpace API").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("EasySpace API").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.GetByText("/api/admins/{id}").First).ToBeVisibleAsync();
         await page.ScreenshotAsync("api-docs");
         Assert.Empty(outside);
