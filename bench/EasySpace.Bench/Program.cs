@@ -134,13 +134,7 @@ namespace EasySpace.Bench
             var (engineRounds, engineJitted) = await UntilJitSettlesAsync(async round =>
             {
                 var log = Begin($"warm-up {round + 1}", 'w', perRound * o.Endpoints);
-                var next = round * perRound - 1;
-                var last = (round + 1) * perRound;
-                await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
-                {
-                    int i;
-                    while ((i = Interlocked.Increment(ref next)) < last) await engine.CommitAsync(Event, Key('w', i));
-                })));
+                await ByCommittersAsync(round * perRound, (round + 1) * perRound, i => engine.CommitAsync(Event, Key('w', i)));
                 await log.WaitAsync(Stall, TimeSpan.FromMinutes(3));
                 await engine.PumpIdleAsync();
             });
@@ -157,6 +151,17 @@ namespace EasySpace.Bench
             farm.Record(null);
 
             await RestAsync("setup", "CPU at rest after warm-up");
+        }
+
+        /// <summary>Events <paramref name="from"/> to <paramref name="to"/> (exclusive), each taken by the next free one of the committers.</summary>
+        private Task ByCommittersAsync(int from, int to, Func<int, Task> commit)
+        {
+            var next = from - 1;
+            return Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < to) await commit(i);
+            })));
         }
 
         /// <summary>Runs rounds until one compiles fewer than 20 methods (a quick run: one round; at most 8).</summary>
@@ -212,17 +217,12 @@ namespace EasySpace.Bench
             var commitMs = new double[E];
             StartProfile();
             var cost = PhaseCost.Begin();
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
+            await ByCommittersAsync(0, E, async i =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < E)
-                {
-                    var t = Stopwatch.GetTimestamp();
-                    commits[i] = await engine.CommitAsync(Event, Key('t', i));
-                    commitMs[i] = PhaseCost.Ms(t, commits[i]);
-                }
-            })));
+                var t = Stopwatch.GetTimestamp();
+                commits[i] = await engine.CommitAsync(Event, Key('t', i));
+                commitMs[i] = PhaseCost.Ms(t, commits[i]);
+            });
             var committed = Stopwatch.GetTimestamp();
             var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, deliveries / 5.0)));
             cost.End();
@@ -367,13 +367,8 @@ namespace EasySpace.Bench
             await engine.StandbyAsync();
             StartProfile();
             var cost = PhaseCost.Begin();
-            var next = -1;
             var start = Stopwatch.GetTimestamp();
-            await Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < M) await engine.CommitAsync(EnqueueEvent, Key('q', i));
-            })));
+            await ByCommittersAsync(0, M, i => engine.CommitAsync(EnqueueEvent, Key('q', i)));
             var end = Stopwatch.GetTimestamp();
             cost.End();
             PrintProfile(StopProfile(), $"enqueue phase ({M:N0} events x {fanOut} endpoints, pump stopped)", M, "event");
