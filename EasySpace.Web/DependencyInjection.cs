@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SessionCheckCircuitHandler>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -64,13 +65,13 @@ public static class DependencyInjection
         {
             o.LoginPath = "/Account/Login";
             o.Cookie.Name = "EasySpace.Auth";
+            o.Events.OnValidatePrincipal = SessionStamp.ValidateCookieAsync;
             o.Events.OnRedirectToLogin = ctx => Deny(ctx.HttpContext, StatusCodes.Status401Unauthorized, ctx.RedirectUri);
             o.Events.OnRedirectToAccessDenied = ctx => Deny(ctx.HttpContext, StatusCodes.Status403Forbidden, null);
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Admin))
-            .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx =>
-                ctx.User.IsInRole(Roles.Owner) || ctx.User.HasClaim(Permissions.ClaimType, Permissions.ManageIntegrations)));
+            .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx => Permissions.AllowsManagingIntegrations(ctx.User)));
 
         services.AddEasySpaceApi(builder.Configuration);
         services.AddEasySpaceHealthChecks();

@@ -21,7 +21,8 @@ public sealed class CreatedApiToken(string token, ApiToken entity)
 }
 
 /// <summary>Who an authenticated API request acts for.</summary>
-public sealed record ApiCaller(long TokenId, string TokenName, string UserId, string Email, IReadOnlyList<string> Roles, IReadOnlyList<string> Scopes);
+/// <remarks>Roles and permissions are read from the database on each request, so a right taken away applies to the token at once.</remarks>
+public sealed record ApiCaller(long TokenId, string TokenName, string UserId, string Email, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions, IReadOnlyList<string> Scopes);
 
 /// <summary>A token as lists show it: never its hash, never the token.</summary>
 public sealed record ApiTokenSummary(
@@ -85,6 +86,8 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
                            join r in db.Roles on ur.RoleId equals r.Id
                            where ur.UserId == user.Id
                            select r.Name!).ToListAsync(ct);
+        var permissions = await db.UserClaims.Where(c => c.UserId == user.Id && c.ClaimType == Permissions.ClaimType)
+            .Select(c => c.ClaimValue!).ToListAsync(ct);
 
         if (entity.MarkUsed(clock.GetUtcNow()))
         {
@@ -95,7 +98,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
                 logger.LogWarning(e, "Could not record the use of API token {TokenId}.", entity.Id);
             }
         }
-        return new ApiCaller(entity.Id, entity.Name, user.Id, user.Email ?? "", roles, entity.Scopes);
+        return new ApiCaller(entity.Id, entity.Name, user.Id, user.Email ?? "", roles, permissions, entity.Scopes);
     }
 
     /// <summary>Every token, or one user's, newest first; revoked ones included (they show as revoked).</summary>

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace EasySpace.Core.Identity;
 
 public static class Roles
@@ -17,6 +19,10 @@ public static class Permissions
     /// <summary>The claim type of a permission granted to one user.</summary>
     public const string ClaimType = "easyspace:permission";
     public const string ManageIntegrations = "ManageIntegrations";
+
+    /// <summary>What the integrations pages and the API's subscription routes need: the owner, or an admin granted it.</summary>
+    public static bool AllowsManagingIntegrations(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Owner) || user.HasClaim(ClaimType, ManageIntegrations);
 }
 
 /// <summary>Authorization policy names; the Web project registers them.</summary>

@@ -3,6 +3,7 @@ using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Space;
 using EasySpace.Core.Events;
+using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,12 +53,47 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var snapshot = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson();
-        Check(await users.DeleteAsync(user));
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.removed", user.Email!, clock.GetUtcNow()));
+        Check(await users.DeleteAsync(user)); // their sessions end with the account: the next request finds no user
+        var now = clock.GetUtcNow();
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.removed", user.Email!, now));
+        await EndpointService.DisableForRemovedCreatorAsync(db, user.Id, user.Email!, actor, now, ct);
         await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;
+    }
+
+    /// <summary>
+    /// Grants or takes away ManageIntegrations. A new security stamp ends the admin's sessions at once, so no open
+    /// page keeps a right it lost; their API tokens are checked on each request anyway.
+    /// </summary>
+    public async Task<Result<AppUser>> SetManageIntegrationsAsync(string userId, bool granted, string actor, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (await users.FindByIdAsync(userId) is not { } user || !await users.IsInRoleAsync(user, Roles.Admin))
+            return new ValidationErrors().Add("", "There is no admin with that id.");
+        var claim = new Claim(Permissions.ClaimType, Permissions.ManageIntegrations);
+        var has = (await users.GetClaimsAsync(user)).Any(c => c.Type == claim.Type && c.Value == claim.Value);
+        if (has == granted) return user;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Check(granted ? await users.AddClaimAsync(user, claim) : await users.RemoveClaimAsync(user, claim));
+        Check(await users.UpdateSecurityStampAsync(user));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, granted ? "admin.integrations_granted" : "admin.integrations_revoked", user.Email!,
+            clock.GetUtcNow(), "their sessions were ended"));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return user;
+    }
+
+    /// <summary>Logging out ends every session of the user, not just this browser's cookie (a copied cookie opens nothing).</summary>
+    public async Task EndSessionsAsync(string userId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        if (await users.FindByIdAsync(userId) is { } user) Check(await users.UpdateSecurityStampAsync(user));
     }
 
     internal async Task<AppUser> CreateInRoleAsync(UserManager<AppUser> users, NewAccount account, string role)

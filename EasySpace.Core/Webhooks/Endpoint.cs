@@ -127,9 +127,20 @@ public sealed class Endpoint
 
     public bool PreviousSecretValidAt(DateTimeOffset at) => ProtectedPreviousSecret is not null && PreviousSecretExpiresAt > at;
 
-    public void Disable(DateTimeOffset at)
+    /// <summary>Switched off by a manager (no reason), or by EasySpace with a reason, e.g. its creator was removed.</summary>
+    public void Disable(DateTimeOffset at, string? reason = null)
     {
         Status = EndpointStatus.Disabled;
+        DeactivationReason = reason;
+        DeactivatedAt = reason is null ? null : at;
+        Touch(at);
+    }
+
+    /// <summary>Someone else answers for it from now on (the owner takes over a removed admin's webhook).</summary>
+    internal void TakeOver(string userId, string email, DateTimeOffset at)
+    {
+        CreatedByUserId = userId;
+        CreatedByEmail = email;
         Touch(at);
     }
 

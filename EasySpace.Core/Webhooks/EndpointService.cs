@@ -120,13 +120,52 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
         endpoint.Disable(now);
-        var held = await db.Deliveries.Where(d => d.EndpointId == id && d.Status == DeliveryStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held), ct);
+        var held = await HoldAsync(db, id, ct);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.disabled", endpoint.Name, now, held > 0 ? $"{held} undelivered deliveries held" : null));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return endpoint;
     }
+
+    /// <summary>
+    /// A removed user's API webhooks stop with them: each is disabled with the reason, its undelivered deliveries held,
+    /// in the caller's unit of work (the removal commits with them). The owner can take them over.
+    /// </summary>
+    internal static async Task DisableForRemovedCreatorAsync(AppDbContext db, string userId, string email, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var reason = $"its creator {email} was removed";
+        foreach (var endpoint in await db.Endpoints.Where(e => e.Origin == EndpointOrigin.Api && e.CreatedByUserId == userId).ToListAsync(ct))
+        {
+            endpoint.Disable(now, reason);
+            var held = await HoldAsync(db, endpoint.Id, ct);
+            db.ActivityLog.Add(ActivityEntry.Record(actor, "webhook.disabled", endpoint.Name, now,
+                reason + (held > 0 ? $"; {held} undelivered deliveries held" : "")));
+        }
+    }
+
+    /// <summary>The acting user becomes the webhook's creator: how the owner adopts a removed admin's API webhook.</summary>
+    public async Task<Result<Endpoint>> TakeOverAsync(long id, Actor by, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        if (await CreatorExistsAsync(db, endpoint, ct)) return new ValidationErrors().Add("", $"{endpoint.CreatedByEmail} still answers for this webhook.");
+        var now = clock.GetUtcNow();
+        var before = endpoint.CreatedByEmail;
+        endpoint.TakeOver(by.UserId, by.Email, now);
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.taken_over", endpoint.Name, now, $"created by {before}, who was removed"));
+        await db.SaveChangesAsync(ct);
+        return endpoint;
+    }
+
+    /// <summary>Whether the user who created an API webhook still exists (only then may it run).</summary>
+    public async Task<bool> HasRemovedCreatorAsync(Endpoint endpoint, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return !await CreatorExistsAsync(db, endpoint, ct);
+    }
+
+    private static async Task<bool> CreatorExistsAsync(AppDbContext db, Endpoint endpoint, CancellationToken ct) =>
+        endpoint.Origin != EndpointOrigin.Api || await db.Users.AnyAsync(u => u.Id == endpoint.CreatedByUserId, ct);
 
     /// <summary>Switches the endpoint on; with <paramref name="releaseHeld"/> its held deliveries are sent again from the start of the schedule.</summary>
     public async Task<Result<Endpoint>> EnableAsync(long id, bool releaseHeld, Actor by, CancellationToken ct = default)
@@ -134,6 +173,9 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
+        // A token acts for its user: with the user gone, nobody would answer for what it sends.
+        if (!await CreatorExistsAsync(db, endpoint, ct))
+            return new ValidationErrors().Add("", $"Its creator {endpoint.CreatedByEmail} was removed: the owner takes it over first.");
         var now = clock.GetUtcNow();
         var reason = endpoint.DeactivationReason;
         endpoint.Enable(now);
@@ -257,6 +299,10 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Endpoints.AsNoTracking().OrderBy(e => e.Name).ThenBy(e => e.Id).ToListAsync(ct);
     }
+
+    private static Task<int> HoldAsync(AppDbContext db, long endpointId, CancellationToken ct) =>
+        db.Deliveries.Where(d => d.EndpointId == endpointId && d.Status == DeliveryStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held), ct);
 
     private static Task<int> ReleaseAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<Delivery, bool>> which, DateTimeOffset now, CancellationToken ct) =>
         db.Deliveries.Where(which).ExecuteUpdateAsync(s => s

@@ -63,7 +63,7 @@ public class ApiAccessTests(ApiFixture app) : IClassFixture<ApiFixture>
     [InlineData(ApiScopes.Read)]
     public async Task A_token_with_the_scope_reads_an_admin_whose_url_reads_the_same(string scope)
     {
-        var token = await app.CreateTokenAsync(ApiFixture.MemberEmail, scope);
+        var token = await app.CreateTokenAsync(ApiFixture.AdminEmail, scope);
         var adminId = await app.UserIdAsync(ApiFixture.AdminEmail);
         var client = app.ApiClient(token);
 
@@ -83,6 +83,22 @@ public class ApiAccessTests(ApiFixture app) : IClassFixture<ApiFixture>
         var again = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(body, await again.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(ApiScopes.ReadAdmins)]
+    [InlineData(ApiScopes.Read)]
+    public async Task A_members_token_reads_no_admin_403(string scope)
+    {
+        // Tried: a member's token with read_admins, and with the umbrella read, asking for the owner and for an admin.
+        var client = app.ApiClient(await app.CreateTokenAsync(ApiFixture.MemberEmail, scope));
+
+        foreach (var email in new[] { AppHost.OwnerEmail, ApiFixture.AdminEmail })
+        {
+            var response = await client.GetAsync($"/api/admins/{await app.UserIdAsync(email)}");
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("This call is for the owner and admins; this token's user is neither.", await ErrorAsync(response));
+        }
     }
 
     [Theory]

@@ -124,7 +124,8 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
     public async Task Each_user_sees_only_their_own_subscriptions()
     {
         var owner = await OwnerAsync();
-        var admin = app.ApiClient(await app.CreateTokenAsync(ApiFixture.AdminEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+        await app.AddUserAsync("hub-own@example.com", Roles.Admin, manageIntegrations: true);
+        var admin = app.ApiClient(await app.CreateTokenAsync("hub-own@example.com", ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
         var created = await (await PostJson(owner, $$"""{"event": "created_booking", "callback_url": "{{Callback()}}"}""")).Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("id").GetString();
 
@@ -173,6 +174,42 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         var member = app.ApiClient(await app.CreateTokenAsync(ApiFixture.MemberEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
         Assert.Equal(HttpStatusCode.Forbidden, (await PostJson(member, json)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/api/subscriptions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_without_ManageIntegrations_can_neither_make_nor_list_nor_delete_subscriptions()
+    {
+        // Tried: a plain admin's token holding both subscription scopes, on every subscriptions call.
+        var admin = app.ApiClient(await app.CreateTokenAsync(ApiFixture.AdminEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+        var id = (await (await PostJson(await OwnerAsync(), $$"""{"event": "created_booking", "callback_url": "{{Callback()}}"}"""))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        foreach (var response in new[]
+                 {
+                     await PostJson(admin, $$"""{"event": "created_booking", "callback_url": "{{Callback()}}"}"""),
+                     await admin.GetAsync("/api/subscriptions"),
+                     await admin.GetAsync($"/api/subscriptions/{id}"),
+                     await admin.DeleteAsync($"/api/subscriptions/{id}"),
+                 })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("ManageIntegrations", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Taking_ManageIntegrations_away_applies_to_an_existing_token_at_once()
+    {
+        await app.AddUserAsync("hub-revoked@example.com", Roles.Admin, manageIntegrations: true);
+        var client = app.ApiClient(await app.CreateTokenAsync("hub-revoked@example.com", ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/subscriptions")).StatusCode);
+
+        var userId = await app.UserIdAsync("hub-revoked@example.com");
+        Assert.True((await app.Get<UserAdministration>().SetManageIntegrationsAsync(userId, false, AppHost.OwnerEmail)).Succeeded);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/subscriptions")).StatusCode);
+        Assert.True((await app.Get<UserAdministration>().SetManageIntegrationsAsync(userId, true, AppHost.OwnerEmail)).Succeeded);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/subscriptions")).StatusCode);
     }
 
     [Fact]

@@ -103,14 +103,17 @@ public class AppHost : WebApplicationFactory<Program>
         { BaseAddress = BaseAddress };
 
     /// <summary>Logs in through the real login form (antiforgery token and all).</summary>
-    public async Task<HttpClient> LoggedInClientAsync(string email)
+    public async Task<HttpClient> LoggedInClientAsync(string email, string password = Password) =>
+        await LogInAsync(NewClient(), email, password);
+
+    /// <summary>Logs <paramref name="client"/> in through the real login form; its cookies hold the session.</summary>
+    public async Task<HttpClient> LogInAsync(HttpClient client, string email, string password = Password)
     {
-        var client = NewClient();
         var form = await client.GetStringAsync("/Account/Login");
         var fields = Regex.Matches(form, "<input[^>]*type=\"hidden\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")
             .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value));
         fields["Input.Email"] = email;
-        fields["Input.Password"] = Password;
+        fields["Input.Password"] = password;
         var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;

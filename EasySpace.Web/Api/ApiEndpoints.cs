@@ -60,10 +60,10 @@ public static class ApiEndpoints
             .RequireRateLimiting(ApiRateLimiting.Policy);
 
         api.MapGet("/admins/{id}", GetAdminAsync)
-            .RequireScope(ApiScopes.ReadAdmins)
+            .RequireScope(ApiScopes.ReadAdmins).RequireAdmin()
             .WithName("GetAdmin").WithTags("Admins")
             .WithSummary("An admin or the owner of the space")
-            .WithDescription("The URL in created_admin and deleted_admin payloads. Members and unknown ids answer 404.");
+            .WithDescription("The URL in created_admin and deleted_admin payloads. For the owner's and admins' tokens only (a member's token gets 403); a member's id and unknown ids answer 404.");
 
         api.MapSubscriptions();
         api.MapMembers();

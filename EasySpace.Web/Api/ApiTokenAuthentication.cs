@@ -38,6 +38,7 @@ public sealed class ApiTokenAuthenticationHandler(
             new(ApiTokenDefaults.TokenIdClaim, caller.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
         claims.AddRange(caller.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(caller.Permissions.Select(p => new Claim(Permissions.ClaimType, p)));
         claims.AddRange(caller.Scopes.Select(s => new Claim(ApiScopes.ClaimType, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));

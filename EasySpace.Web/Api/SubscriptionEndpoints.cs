@@ -29,7 +29,7 @@ internal static class SubscriptionEndpoints
 
     public static RouteGroupBuilder MapSubscriptions(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/subscriptions").RequireAdmin().WithTags("Subscriptions");
+        var group = api.MapGroup("/subscriptions").RequireManageIntegrations().WithTags("Subscriptions");
         group.MapPost("", CreateAsync).RequireScope(ApiScopes.WriteSubscriptions)
             .WithSummary("Subscribe to an event")
             .WithDescription("Body: {\"event\": \"created_booking\", \"callback_url\": \"https://...\", \"filters\": {\"resource_id\": \"...\"}} as application/json.")

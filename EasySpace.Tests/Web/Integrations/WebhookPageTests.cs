@@ -56,6 +56,26 @@ public class WebhookPageTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task The_owner_takes_over_a_removed_admins_webhook_and_then_may_enable_it()
+    {
+        var users = Get<UserAdministration>();
+        var ada = (await users.AddAdminAsync(new NewAccount("ada@example.com", AppHost.Password), true, "test")).Value!;
+        var hook = (await Get<EndpointService>().CreateAsync(new EndpointDraft { Name = "Ada's CRM", Url = "https://crm.example.com/ada", Events = ["created_booking"] },
+            EndpointOrigin.Api, new Actor(ada.Id, ada.Email!))).Value!.Endpoint;
+        Assert.True((await users.RemoveAdminAsync(ada.Id, OwnerEmail)).Succeeded);
+
+        var page = RenderPage(hook.Id);
+
+        Assert.Contains("its creator ada@example.com was removed", page.Find("[data-testid=disabled-alert]").TextContent);
+        Assert.Empty(page.FindAll("button[data-testid=toggle-status]"));   // no Enable until someone answers for it
+        page.Find("button[data-testid=take-over]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Enable", page.Find("button[data-testid=toggle-status]").TextContent.Trim()));
+        Assert.Contains("REST API · created by owner@example.com", page.Markup);
+        Assert.Equal(Owner.UserId, (await Get<EndpointService>().GetAsync(hook.Id))!.CreatedByUserId);
+    }
+
+    [Fact]
     public async Task Delete_asks_first_naming_the_webhook_and_saying_it_cannot_be_undone()
     {
         var endpoint = await CreateEndpointAsync("CRM <b>sync</b>");

@@ -52,6 +52,23 @@ public class WebhooksListTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task A_removed_admins_API_webhook_shows_that_its_creator_was_removed()
+    {
+        var users = Get<EasySpace.Core.Identity.UserAdministration>();
+        var ada = (await users.AddAdminAsync(new("ada@example.com", Harness.AppHost.Password), true, "test")).Value!;
+        await Get<EndpointService>().CreateAsync(new EndpointDraft { Name = "Ada's CRM", Url = "https://crm.example.com/ada", Events = ["created_booking"] },
+            EndpointOrigin.Api, new Actor(ada.Id, ada.Email!));
+        Assert.True((await users.RemoveAdminAsync(ada.Id, OwnerEmail)).Succeeded);
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForElement("[data-testid=webhooks-table]");
+        var row = page.Find("[data-testid=webhooks-table] tbody tr");
+        Assert.Equal("Inactive", row.QuerySelector("[data-testid=status]")!.TextContent.Trim());
+        Assert.Equal("its creator ada@example.com was removed", row.QuerySelector("[data-testid=deactivation-reason]")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_deactivated_webhook_shows_why_EasySpace_switched_it_off()
     {
         var endpoint = await CreateEndpointAsync("CRM");

@@ -2,6 +2,8 @@ using Bunit;
 using EasySpace.Core.Identity;
 using EasySpace.Tests.Harness;
 using EasySpace.Web.Components.Pages.Admins;
+using EasySpace.Core.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EasySpace.Tests.Web.Space;
@@ -44,6 +46,7 @@ public class AdminsPageTests : MembersComponentTest
         page.WaitForAssertion(() => Assert.Contains("Only the owner can add or remove admins.", page.Markup));
         Assert.Empty(page.FindAll("[data-testid=add-admin]"));
         Assert.Empty(page.FindAll("button[data-testid^=remove-admin]"));
+        Assert.Empty(page.FindAll("[data-testid^=integrations-]"));          // nor change what an admin may do
     }
 
     [Theory]
@@ -84,6 +87,28 @@ public class AdminsPageTests : MembersComponentTest
         page.WaitForAssertion(() => Assert.Contains("Nora Admin", page.Markup));
         var nora = (await S.GetRequiredService<AdminList>().ListAsync()).Single(a => a.Email == "nora@example.com");
         Assert.True(nora.ManagesIntegrations);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task The_owner_grants_or_takes_away_ManageIntegrations_after_creation_and_it_is_logged(bool had, bool granted)
+    {
+        var users = S.GetRequiredService<UserAdministration>();
+        var ada = (await users.AddAdminAsync(new NewAccount("ada@example.com", AppHost.Password, "Ada Admin"), had, "test")).Value!;
+        var stampBefore = ada.SecurityStamp;
+        LogInAsOwner();
+        var page = RenderPage<AdminsPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid='integrations-ada@example.com'] input, input[data-testid='integrations-ada@example.com']").Change(granted));
+
+        // The switch's label reads Yes or No; the list reloads after the change is saved.
+        page.WaitForAssertion(() => Assert.Equal(granted, page.FindAll("[data-testid=admins-table] tbody tr").Single(r => r.TextContent.Contains("Ada Admin")).TextContent.Contains("Yes")));
+        Assert.Equal(granted, (await S.GetRequiredService<AdminList>().ListAsync()).Single(a => a.Email == "ada@example.com").ManagesIntegrations);
+        await using var db = await S.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var entry = await db.ActivityLog.SingleAsync(e => e.Subject == "ada@example.com" && e.Action.StartsWith("admin.integrations_"));
+        Assert.Equal((AppHost.OwnerEmail, granted ? "admin.integrations_granted" : "admin.integrations_revoked"), (entry.Actor, entry.Action));
+        Assert.NotEqual(stampBefore, await db.Users.Where(u => u.Id == ada.Id).Select(u => u.SecurityStamp).SingleAsync()); // their sessions end
     }
 
     [Fact]
