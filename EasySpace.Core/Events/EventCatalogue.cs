@@ -3,29 +3,19 @@ namespace EasySpace.Core.Events;
 /// <summary>One kind of event a webhook can subscribe to.</summary>
 /// <param name="Resource">The API collection its payload URL points into, e.g. "bookings".</param>
 /// <param name="Filters">The filters a subscription may set: resource_id, fields, lead_time.</param>
-/// <param name="SendsSnapshot">A deleted object can't be read any more, so the payload carries its last state.</param>
-public sealed record EventType(string Name, string Category, string Description, string Resource, IReadOnlyList<string> Filters, bool SendsSnapshot = false)
+/// <param name="LastState">Where a thin payload carries the object's last state: a deleted object can't be read any more.</param>
+public sealed record EventType(string Name, string Category, string Description, string Resource, IReadOnlyList<string> Filters, LastState LastState = LastState.None)
 {
-    /// <summary>The object's name in a snapshot: "booking" for "bookings".</summary>
-    public string SnapshotName => Resource switch
-    {
-        "check_ins" => "check_in",
-        "check_in_tokens" => "check_in_token",
-        "guest_accounts" => "guest_account",
-        "drop_in_passes" => "drop_in_pass",
-        "event_attendances" => "event_attendance",
-        _ => Resource.TrimEnd('s'),
-    };
-
-    public string ExamplePayload(string baseUrl)
-    {
-        var url = $"{baseUrl.TrimEnd('/')}/api/{Resource}/12345";
-        var thin = "{\"url\": \"" + url + "\"";
-        return SendsSnapshot
-            ? thin + ", \"" + SnapshotName + "\": {\"id\": \"12345\", \"url\": \"" + url + "\"}}"
-            : thin + "}";
-    }
+    /// <summary>The name the last state is nested under: "booking" for "bookings", "membership" for "memberships".</summary>
+    public string SnapshotName => Resource.TrimEnd('s');
 }
+
+/// <summary>
+/// Where a thin (Cobot) payload puts the last state of a deleted object, as Cobot's documentation shows each event:
+/// deleted_membership and deleted_booking nest it under the object's name beside <c>url</c>; deleted_invoice is the
+/// invoice itself, its fields beside <c>url</c>; the other events send the url alone.
+/// </summary>
+public enum LastState { None, UnderItsName, AtTopLevel }
 
 /// <summary>Filter names a subscription may carry.</summary>
 public static class EventFilters
@@ -63,7 +53,7 @@ public static class EventCatalogue
         new("updated_membership_picture", Members, "A member's picture changes.", "memberships", None),
         new("updated_custom_field", Members, "A custom field of a membership changes.", "memberships", [EventFilters.Fields]),
         new("updated_payment_method", Members, "A member changes their payment method.", "memberships", None),
-        new("deleted_membership", Members, "An admin deletes a membership; the payload carries its last state.", "memberships", None, SendsSnapshot: true),
+        new("deleted_membership", Members, "An admin deletes a membership; the payload carries its last state.", "memberships", None, LastState.UnderItsName),
 
         new("changed_membership_plan", Plans, "A plan change is entered (not when it takes effect).", "memberships", None),
         new("membership_plan_change_date_reached", Plans, "The day a member's new plan becomes active.", "memberships", None),
@@ -76,7 +66,7 @@ public static class EventCatalogue
 
         new("created_booking", Bookings, "A booking is made.", "bookings", ByResource),
         new("updated_booking", Bookings, "A booking changes.", "bookings", ByResource),
-        new("deleted_booking", Bookings, "A booking is canceled; the payload carries its last state.", "bookings", ByResource, SendsSnapshot: true),
+        new("deleted_booking", Bookings, "A booking is canceled; the payload carries its last state.", "bookings", ByResource, LastState.UnderItsName),
         new("booking_will_begin", Bookings, "A booking is about to begin: when it starts, or up to 60 minutes before (filter lead_time).", "bookings", [EventFilters.ResourceId, EventFilters.LeadTime]),
         new("booking_has_ended", Bookings, "A booking has ended (at most 10 minutes after its end).", "bookings", ByResource),
 
@@ -90,16 +80,16 @@ public static class EventCatalogue
         new("sent_invoice", Payments, "An invoice is sent to the member.", "invoices", None),
         new("wrote_off_invoice", Payments, "An invoice is written off.", "invoices", None),
         new("requested_e_invoice", Payments, "An e-invoice must be attached before an invoice can be sent.", "invoices", None),
-        new("deleted_invoice", Payments, "An invoice is deleted; the payload carries its last state.", "invoices", None, SendsSnapshot: true),
+        new("deleted_invoice", Payments, "An invoice is deleted; the payload carries its last state.", "invoices", None, LastState.AtTopLevel),
         new("created_payment", Payments, "A payment succeeds (Stripe, PayPal or recorded by hand).", "payments", None),
         new("failed_payment", Payments, "A payment fails.", "payments", None),
         new("refunded_payment", Payments, "A payment is refunded.", "payments", None),
         new("updated_payment_subscription", Payments, "A member's recurring payment subscription changes.", "payments", None),
 
         new("created_admin", SpaceAndAdmins, "An admin is added to the space.", "admins", None),
-        new("deleted_admin", SpaceAndAdmins, "An admin is removed from the space.", "admins", None, SendsSnapshot: true),
+        new("deleted_admin", SpaceAndAdmins, "An admin is removed from the space.", "admins", None),
         new("created_guest_account", SpaceAndAdmins, "A wifi guest account is added.", "guest_accounts", None),
-        new("deleted_guest_account", SpaceAndAdmins, "A wifi guest account is removed.", "guest_accounts", None, SendsSnapshot: true),
+        new("deleted_guest_account", SpaceAndAdmins, "A wifi guest account is removed.", "guest_accounts", None),
         new("created_drop_in_pass", SpaceAndAdmins, "Someone buys a drop-in pass.", "drop_in_passes", None),
         new("published_event", SpaceAndAdmins, "An admin publishes a community event.", "events", None),
         new("created_event_attendance", SpaceAndAdmins, "Someone registers to attend a community event.", "event_attendances", None),

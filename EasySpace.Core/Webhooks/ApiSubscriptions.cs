@@ -62,6 +62,17 @@ public sealed class ApiSubscriptions(IDbContextFactory<AppDbContext> dbFactory, 
         return await db.Endpoints.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id && e.Origin == EndpointOrigin.Api && e.CreatedByUserId == userId, ct);
     }
 
+    /// <summary>
+    /// What <c>GET /api/subscriptions/{id}</c> shows: the user's own subscription, or, for a caller who may manage
+    /// integrations, a webhook made in the settings UI (its test_webhook carries this url).
+    /// </summary>
+    public async Task<Endpoint?> ShowAsync(long id, string userId, bool managesIntegrations, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Endpoints.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id
+            && ((e.Origin == EndpointOrigin.Api && e.CreatedByUserId == userId) || (managesIntegrations && e.Origin == EndpointOrigin.SettingsUi)), ct);
+    }
+
     public async Task<bool> UnsubscribeAsync(long id, Actor by, CancellationToken ct = default) =>
         await FindAsync(id, by.UserId, ct) is not null && await endpoints.DeleteAsync(id, by, ct);
 

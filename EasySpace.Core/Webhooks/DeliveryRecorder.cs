@@ -87,6 +87,11 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         await foreach (var d in DeliveriesById(db, ids)) deliveries[d.Id] = d;
         var active = new Dictionary<long, bool>();
         await foreach (var e in EndpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
+        // A failure that continues a run of failures is scheduled against the run's first attempt (RetrySchedule.Budget).
+        var runStarts = new Dictionary<long, DateTimeOffset>();
+        var failedIds = batch.Where(p => !p.Result.Succeeded).Select(p => p.DeliveryId).ToList();
+        if (failedIds.Count > 0)
+            await foreach (var start in RunStarts(db, failedIds)) runStarts[start.DeliveryId] = start.At;
         var stats = new Dictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta>();
         var attempts = new List<Attempt>(batch.Count);
         var deactivated = new List<(long EndpointId, string Reason, DateTimeOffset At)>();
@@ -96,7 +101,8 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
             // Deleted with its endpoint while the attempt was on its way: nothing is left to record.
             if (!deliveries.TryGetValue(deliveryId, out var delivery)) continue;
             attempts.Add(Attempt.Record(delivery.Id, delivery.EndpointId, delivery.AttemptCount + 1, result));
-            if (Apply(delivery, active[delivery.EndpointId], result) is { } reason)
+            var runStart = runStarts.TryGetValue(delivery.Id, out var first) ? first : result.At;
+            if (Apply(delivery, active[delivery.EndpointId], result, runStart) is { } reason)
             {
                 active[delivery.EndpointId] = false; // the rest of this batch sees it switched off
                 deactivated.Add((delivery.EndpointId, reason, result.At));
@@ -124,8 +130,17 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
     private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> EndpointsActive = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new EndpointActive(e.Id, e.Status == EndpointStatus.Active)));
 
+    private sealed record RunStart(long DeliveryId, DateTimeOffset At);
+
+    // The first attempt of each delivery's current run of failures (none when the attempt before this one succeeded).
+    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<RunStart>> RunStarts = EF.CompileAsyncQuery(
+        (AppDbContext db, List<long> ids) => db.Deliveries.Where(d => ids.Contains(d.Id) && d.FailuresInRow > 0)
+            .Join(db.Attempts, d => d.Id, a => a.DeliveryId, (d, a) => new { d, a })
+            .Where(x => x.a.Number == x.d.AttemptCount - x.d.FailuresInRow + 1)
+            .Select(x => new RunStart(x.d.Id, x.a.At)));
+
     /// <summary>The next state of the delivery; the reason when the endpoint has to be switched off.</summary>
-    private string? Apply(Delivery delivery, bool endpointActive, AttemptResult result)
+    private string? Apply(Delivery delivery, bool endpointActive, AttemptResult result, DateTimeOffset runStart)
     {
         if (result.Succeeded)
         {
@@ -146,7 +161,7 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt: result.At);
             delivery.Hold();
         }
-        else if (schedule.NextAttemptAt(delivery.FailuresInRow + 1, result.At, result.RetryAfter) is { } retryAt)
+        else if (schedule.NextAttemptAt(delivery.FailuresInRow + 1, runStart, result.At, result.RetryAfter) is { } retryAt)
         {
             delivery.RecordFailure(result.StatusCode, result.Summary, result.At, retryAt);
         }

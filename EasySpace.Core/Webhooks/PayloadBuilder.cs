@@ -15,27 +15,35 @@ public static class PayloadBuilder
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            json.WriteStartObject();
-            if (format == PayloadFormat.Full)
+            if (format == PayloadFormat.Thin && type.LastState == LastState.AtTopLevel)
             {
-                json.WriteString("id", messageId);
-                json.WriteString("type", type.Name);
-                json.WriteString("timestamp", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
-                json.WriteString("url", url);
-                json.WritePropertyName("data");
+                // Cobot's deleted_invoice is the invoice itself: its fields beside its url, no wrapper.
                 data.WriteTo(json);
             }
             else
             {
-                json.WriteString("url", url);
-                // Cobot: a deleted object can't be loaded any more, so its last state travels with the URL.
-                if (type.SendsSnapshot)
+                json.WriteStartObject();
+                if (format == PayloadFormat.Full)
                 {
-                    json.WritePropertyName(type.SnapshotName);
+                    json.WriteString("id", messageId);
+                    json.WriteString("type", type.Name);
+                    json.WriteString("timestamp", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"));
+                    json.WriteString("url", url);
+                    json.WritePropertyName("data");
                     data.WriteTo(json);
                 }
+                else
+                {
+                    json.WriteString("url", url);
+                    // Cobot: a deleted object can't be loaded any more, so its last state travels with the URL.
+                    if (type.LastState == LastState.UnderItsName)
+                    {
+                        json.WritePropertyName(type.SnapshotName);
+                        data.WriteTo(json);
+                    }
+                }
+                json.WriteEndObject();
             }
-            json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
     }

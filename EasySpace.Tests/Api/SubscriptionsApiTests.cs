@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 
@@ -108,6 +109,27 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(before, (await client.GetFromJsonAsync<JsonElement>("/api/subscriptions")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_url_of_a_test_webhook_resolves_for_a_webhook_made_in_the_settings_too()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_booking"], PayloadFormat.Thin, name: "made in the settings")).Endpoint;
+        Assert.True((await app.Get<EndpointService>().SendTestAsync(endpoint.Id, null, WebhookHostExtensions.Owner)).Succeeded);
+        var url = (await receiver.NextAsync()).Json.GetProperty("url").GetString()!;
+
+        var response = await (await OwnerAsync(ApiScopes.ReadSubscriptions)).GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var shown = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(endpoint.Id.ToString(), shown.GetProperty("id").GetString());
+        Assert.Equal(url, shown.GetProperty("url").GetString());
+        Assert.Equal(receiver.Url.ToString(), shown.GetProperty("callback_url").GetString());
+
+        // Tried: an admin without ManageIntegrations, who can't see the settings' webhooks either: 404.
+        var admin = await app.AddAdminAsync();
+        var plain = app.ApiClient(await app.CreateTokenAsync(admin.Email!, [ApiScopes.ReadSubscriptions]));
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(url)).StatusCode);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Endpoint = EasySpace.Core.Webhooks.Endpoint;
 
@@ -36,7 +37,7 @@ internal static class SubscriptionEndpoints
             .Produces<SubscriptionDto>(StatusCodes.Status201Created).Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         group.MapGet("", ListAsync).RequireScope(ApiScopes.ReadSubscriptions).WithSummary("Your subscriptions");
-        group.MapGet("/{id}", GetAsync).RequireScope(ApiScopes.ReadSubscriptions).WithSummary("One of your subscriptions");
+        group.MapGet("/{id}", GetAsync).RequireScope(ApiScopes.ReadSubscriptions).WithSummary("One of your subscriptions, or a webhook made in the settings (the url of its test_webhook)");
         group.MapDelete("/{id}", DeleteAsync).RequireScope(ApiScopes.WriteSubscriptions).WithSummary("Delete a subscription");
         return api;
     }
@@ -90,8 +91,10 @@ internal static class SubscriptionEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ApiSubscriptions subscriptions, PublicUrls urls, CancellationToken ct) =>
-        long.TryParse(id, out var key) && await subscriptions.FindAsync(key, Caller(user).UserId, ct) is { } endpoint
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ApiSubscriptions subscriptions, IAuthorizationService authorization,
+        PublicUrls urls, CancellationToken ct) =>
+        long.TryParse(id, out var key)
+        && await subscriptions.ShowAsync(key, Caller(user).UserId, (await authorization.AuthorizeAsync(user, Policies.ManageIntegrations)).Succeeded, ct) is { } endpoint
             ? TypedResults.Ok(await ToDtoAsync(endpoint, urls, ct))
             : TypedResults.NotFound(ApiError.NotFound);
 

@@ -55,9 +55,26 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         data.Dispose();
     }
 
+    /// <summary>Set to replay a run's kill points and commit bursts (the timing of the two processes still varies).</summary>
+    public const string SeedVariable = "EASYSPACE_CRASH_SEED";
+
+    private const int Kills = 4;
+
     [Fact]
     public async Task Every_committed_event_arrives_at_least_once_though_the_server_is_killed_mid_delivery()
     {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (replay with {SeedVariable}={seed})");
+        var plan = new Random(seed);
+        // The kills land when this many distinct events have arrived: seeded, anywhere in the run.
+        var killAt = Enumerable.Range(0, Kills).Select(_ => plan.Next(5, Events - 5)).Order().ToArray();
+        var pace = new Random(plan.Next());
+        async Task Arrived(int distinct)
+        {
+            try { await receiver.WaitForDistinctAsync(distinct, seconds: 120); }
+            catch (TimeoutException e) { throw new TimeoutException($"seed {seed} (replay with {SeedVariable}={seed}): {e.Message}", e); }
+        }
+
         var created = await services.GetRequiredService<EndpointService>().CreateAsync(new EndpointDraft
         {
             Name = "crash", Url = receiver.Url.ToString(), Events = ["created_booking"],
@@ -65,30 +82,48 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(created.Succeeded);
         var outbox = services.GetRequiredService<EventOutbox>();
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
-        for (var i = 0; i < Events; i++)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            await outbox.RaiseAsync(db, "created_booking", new EventSubject($"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://127.0.0.1/api/bookings/b{i}" }));
-            await db.SaveChangesAsync();
-        }
 
         var server = await ServerProcess.StartAsync(data.Path, ServerSettings);
-        var kills = 0;
-        foreach (var killAt in new[] { Events / 5, Events / 2, Events * 4 / 5 })
+        // Events are committed while the server delivers: in seeded bursts, each burst once the receiver has caught up
+        // to within a seeded backlog of the commits, so commits go on through the whole run, kills and restarts included.
+        var committed = 0;
+        var committer = Task.Run(async () =>
         {
-            await receiver.WaitForDistinctAsync(killAt, seconds: 60);
+            while (committed < Events)
+            {
+                var burst = Math.Min(Events - committed, pace.Next(1, 16));
+                for (var i = 0; i < burst; i++)
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync();
+                    var id = $"b{committed}";
+                    await outbox.RaiseAsync(db, "created_booking", new EventSubject(id, new() { ["id"] = id, ["url"] = $"http://127.0.0.1/api/bookings/{id}" }));
+                    await db.SaveChangesAsync();
+                    Interlocked.Increment(ref committed);
+                }
+                await Arrived(Math.Max(0, committed - pace.Next(5, 40)));
+            }
+        });
+
+        var killed = new List<string>();
+        foreach (var at in killAt)
+        {
+            await Arrived(at);
+            var inFlight = Volatile.Read(ref committed);
             await server.KillAsync();
-            kills++;
+            killed.Add($"{at} arrived/{inFlight} committed");
             server = await ServerProcess.StartAsync(data.Path, ServerSettings);
         }
-        await receiver.WaitForDistinctAsync(Events, seconds: 90);
+        await committer;
+        await Arrived(Events);
         await server.DisposeAsync();
 
         await using var check = await dbFactory.CreateDbContextAsync();
-        var committed = await check.Deliveries.Select(d => d.MessageId).ToListAsync();
-        Assert.Equal(Events, committed.Count);
-        Assert.All(committed, id => Assert.True(receiver.ByMessageId.ContainsKey(id), $"{id} never arrived"));
+        var deliveries = await check.Deliveries.Select(d => d.MessageId).ToListAsync();
+        Assert.Equal(Events, deliveries.Count);
+        var lost = deliveries.Count(id => !receiver.ByMessageId.ContainsKey(id));
         var duplicates = receiver.ByMessageId.Values.Sum(n => n - 1);
-        output.WriteLine($"{Events} events, {kills} SIGKILLs, {receiver.Received.Count} requests, {duplicates} duplicates, 0 lost");
+        output.WriteLine($"seed {seed}: {Events} events committed while delivering, {Kills} SIGKILLs (at {string.Join(", ", killed)}), " +
+            $"{receiver.Received.Count} requests, {duplicates} duplicates, {lost} lost");
+        Assert.True(lost == 0, $"seed {seed}: {lost} committed events never arrived (replay with {SeedVariable}={seed})");
     }
 }
