@@ -6,8 +6,8 @@ namespace EasySpace.Core.Events;
 /// <param name="LastState">Where a thin payload carries the object's last state: a deleted object can't be read any more.</param>
 public sealed record EventType(string Name, string Category, string Description, string Resource, IReadOnlyList<string> Filters, LastState LastState = LastState.None)
 {
-    /// <summary>The name the last state is nested under: "booking" for "bookings", "membership" for "memberships".</summary>
-    public string SnapshotName => Resource.TrimEnd('s');
+    /// <summary>The name the last state is nested under: "booking" for "bookings", "guest_account" for "guest_accounts".</summary>
+    public string SnapshotName => Resource[..^1];
 }
 
 /// <summary>
@@ -87,9 +87,9 @@ public static class EventCatalogue
         new("updated_payment_subscription", Payments, "A member's recurring payment subscription changes.", "payments", None),
 
         new("created_admin", SpaceAndAdmins, "An admin is added to the space.", "admins", None),
-        new("deleted_admin", SpaceAndAdmins, "An admin is removed from the space.", "admins", None),
+        new("deleted_admin", SpaceAndAdmins, "An admin is removed from the space.", "admins", None, LastState.UnderItsName),
         new("created_guest_account", SpaceAndAdmins, "A wifi guest account is added.", "guest_accounts", None),
-        new("deleted_guest_account", SpaceAndAdmins, "A wifi guest account is removed.", "guest_accounts", None),
+        new("deleted_guest_account", SpaceAndAdmins, "A wifi guest account is removed.", "guest_accounts", None, LastState.UnderItsName),
         new("created_drop_in_pass", SpaceAndAdmins, "Someone buys a drop-in pass.", "drop_in_passes", None),
         new("published_event", SpaceAndAdmins, "An admin publishes a community event.", "events", None),
         new("created_event_attendance", SpaceAndAdmins, "Someone registers to attend a community event.", "event_attendances", None),

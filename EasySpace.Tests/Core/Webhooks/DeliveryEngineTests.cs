@@ -37,7 +37,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
-    public async Task The_thin_format_sends_only_the_url_and_so_does_deleted_admin_as_in_Cobots_documentation()
+    public async Task The_thin_format_sends_only_the_url_and_a_deleted_admin_travels_with_its_last_state()
     {
         await app.CreateEndpointAsync(receiver.Url, ["created_admin", "deleted_admin"], PayloadFormat.Thin);
         var admin = await app.AddAdminAsync();
@@ -46,8 +46,11 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         Assert.Equal($$"""{"url":"{{app.BaseAddress.ToString().TrimEnd('/')}}/api/admins/{{admin.Id}}"}""", created.BodyText);
 
         Assert.True((await app.Get<EasySpace.Core.Identity.UserAdministration>().RemoveAdminAsync(admin.Id, "test")).Succeeded);
-        // Cobot's deleted_admin body is the url alone (only deleted_membership, deleted_booking and deleted_invoice carry the last state).
-        Assert.Equal(created.BodyText, (await receiver.NextAsync()).BodyText);
+        // Cobot's example shows the url alone, which answers 404 once the admin is gone: the last state travels beside it
+        // (DESIGN §5; a Cobot client reads url and ignores the rest).
+        var deleted = (await receiver.NextAsync()).Json;
+        Assert.Equal(admin.Email, deleted.GetProperty("admin").GetProperty("email").GetString());
+        Assert.EndsWith($"/api/admins/{admin.Id}", deleted.GetProperty("url").GetString());
     }
 
     [Fact]
