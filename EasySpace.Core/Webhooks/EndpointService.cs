@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EasySpace.Core.Activity;
@@ -36,8 +37,7 @@ public sealed class EndpointService(
     {
         var errors = new ValidationErrors();
         if (InputRules.RequiredText(draft.Name, "a name", MaxNameLength) is { } nameProblem) errors.Add(nameof(draft.Name), nameProblem);
-        var url = guard.CheckUrl(draft.Url);
-        if (url.Error is not null) errors.Add(nameof(draft.Url), url.Error);
+        if (AddressProblem(draft.Url) is { } urlProblem) errors.Add(nameof(draft.Url), urlProblem);
         if (!string.IsNullOrEmpty(draft.Secret) && Signer.SecretProblem(draft.Secret) is { } secretProblem) errors.Add(nameof(draft.Secret), secretProblem);
 
         if (draft.Events is null || draft.Events.Count == 0) errors.Add(nameof(draft.Events), "Choose at least one event.");
@@ -70,6 +70,19 @@ public sealed class EndpointService(
         foreach (var problem in HeaderRules.Problems((draft.Headers ?? []).Select(h => KeyValuePair.Create(h.Name, h.Value)).ToList()))
             errors.Add(nameof(draft.Headers), problem);
         return errors;
+    }
+
+    /// <summary>What is wrong with the address, or null. Its host may not hide characters, also not in punycode (xn--).</summary>
+    private string? AddressProblem(string? address)
+    {
+        if (InputRules.HiddenCharacterProblem(address, "the address") is { } hidden) return hidden;
+        var url = guard.CheckUrl(address);
+        if (url.Error is not null) return url.Error;
+        if (url.Uri!.HostNameType != UriHostNameType.Dns) return null; // an IP address has no letters to hide
+        string host;
+        try { host = new IdnMapping().GetUnicode(url.Uri.IdnHost); }
+        catch (ArgumentException) { return "The host name is not a valid international domain name (xn--…); such a name can hide invisible characters. Check the address."; }
+        return InputRules.HiddenCharacterProblem(host, "the address's host name");
     }
 
     public async Task<Result<CreatedEndpoint>> CreateAsync(EndpointDraft draft, EndpointOrigin origin, Actor by, CancellationToken ct = default)
