@@ -92,7 +92,7 @@ public sealed class EndpointService(
         var secret = string.IsNullOrEmpty(draft.Secret) ? Signer.NewSecret() : draft.Secret;
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var endpoint = Endpoint.Create(draft, secrets.Protect(secret), origin, by.UserId, by.Email, now);
+        var endpoint = Endpoint.Create(draft, secrets.Protect(secret), secrets.ProtectHeaders(draft.Headers), origin, by.UserId, by.Email, now);
         db.Endpoints.Add(endpoint);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.created", endpoint.Name, now, Describe(endpoint)));
         await db.SaveChangesAsync(ct);
@@ -107,7 +107,7 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
         var before = Describe(endpoint);
-        endpoint.Update(draft, now);
+        endpoint.Update(draft, secrets.ProtectHeaders(draft.Headers), now);
         if (!string.IsNullOrEmpty(draft.Secret)) endpoint.RotateSecret(secrets.Protect(draft.Secret), TimeSpan.Zero, now);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.updated", endpoint.Name, now,
             $"before: {before}; after: {Describe(endpoint)}{(string.IsNullOrEmpty(draft.Secret) ? "" : "; secret replaced")}"));
@@ -258,6 +258,9 @@ public sealed class EndpointService(
         if (count > 0) signal.Wake();
         return count;
     }
+
+    /// <summary>The endpoint's custom headers with their values readable, for the manager's form and summary.</summary>
+    public IReadOnlyList<CustomHeader> HeadersOf(Endpoint endpoint) => secrets.UnprotectHeaders(endpoint.Headers);
 
     public async Task<Endpoint?> GetAsync(long id, CancellationToken ct = default)
     {
