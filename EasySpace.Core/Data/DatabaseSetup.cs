@@ -20,14 +20,16 @@ public static class DatabaseSetup
     }.ToString();
 
     /// <summary>
-    /// Creates the data folder, switches the file to WAL, applies migrations,
+    /// Creates the data folder (owner only, see <see cref="PrivateFiles"/>), switches the file to WAL, applies migrations,
     /// makes sure the roles exist and encrypts custom header values older versions stored in clear.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var options = services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectoryFullPath);
-        Directory.CreateDirectory(options.KeysDirectory);
+        PrivateFiles.CreateFolder(options.DataDirectoryFullPath);
+        PrivateFiles.CreateFolder(options.KeysDirectory);
+        // Made before SQLite opens it: SQLite gives the -wal and -shm files it creates the database's mode.
+        PrivateFiles.CreateFile(options.DatabasePath);
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -41,6 +43,11 @@ public static class DatabaseSetup
                 await roles.CreateAsync(new IdentityRole(role));
 
         await ProtectClearHeaderValuesAsync(db, services.GetRequiredService<SecretBox>(), ct);
+
+        // Files an older version (or SQLite, before the database was tightened) made with the process's umask.
+        PrivateFiles.Tighten(options.DatabasePath + "-wal");
+        PrivateFiles.Tighten(options.DatabasePath + "-shm");
+        PrivateFiles.TightenAll(options.KeysDirectory);
     }
 
     /// <summary>Custom header values were stored in clear before they were encrypted like the secret; does nothing once all are.</summary>
