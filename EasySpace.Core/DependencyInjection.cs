@@ -5,11 +5,14 @@ using EasySpace.Core.Space;
 using EasySpace.Core.Space.Members;
 using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Core;
 
@@ -40,9 +43,10 @@ public static class DependencyInjection
             .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
-        services.AddDataProtection()
-            .SetApplicationName("EasySpace")
-            .PersistKeysToFileSystem(new DirectoryInfo(options.KeysDirectory));
+        services.AddDataProtection().SetApplicationName("EasySpace");
+        // The key files are made 0600 as they are written (Data Protection's own files take the process's umask).
+        services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, loggers) => o.XmlRepository =
+            new PrivateKeyFolder(new FileSystemXmlRepository(new DirectoryInfo(options.KeysDirectory), loggers), options.KeysDirectory));
 
         services.AddIdentityCore<AppUser>(o =>
             {

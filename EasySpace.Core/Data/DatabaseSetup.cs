@@ -1,4 +1,5 @@
 using EasySpace.Core.Identity;
+using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -18,12 +19,17 @@ public static class DatabaseSetup
         DefaultTimeout = 30,
     }.ToString();
 
-    /// <summary>Creates the data folder, switches the file to WAL, applies migrations, makes sure the roles exist.</summary>
+    /// <summary>
+    /// Creates the data folder (owner only, see <see cref="PrivateFiles"/>), switches the file to WAL, applies migrations,
+    /// makes sure the roles exist and encrypts custom header values older versions stored in clear.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var options = services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectoryFullPath);
-        Directory.CreateDirectory(options.KeysDirectory);
+        PrivateFiles.CreateFolder(options.DataDirectoryFullPath);
+        PrivateFiles.CreateFolder(options.KeysDirectory);
+        // Made before SQLite opens it: SQLite gives the -wal and -shm files it creates the database's mode.
+        PrivateFiles.CreateFile(options.DatabasePath);
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -35,5 +41,21 @@ public static class DatabaseSetup
         foreach (var role in Roles.All)
             if (!await roles.RoleExistsAsync(role))
                 await roles.CreateAsync(new IdentityRole(role));
+
+        await ProtectClearHeaderValuesAsync(db, services.GetRequiredService<SecretBox>(), ct);
+
+        // Files an older version (or SQLite, before the database was tightened) made with the process's umask.
+        PrivateFiles.Tighten(options.DatabasePath + "-wal");
+        PrivateFiles.Tighten(options.DatabasePath + "-shm");
+        PrivateFiles.TightenAll(options.KeysDirectory);
+    }
+
+    /// <summary>Custom header values were stored in clear before they were encrypted like the secret; does nothing once all are.</summary>
+    private static async Task ProtectClearHeaderValuesAsync(AppDbContext db, SecretBox secrets, CancellationToken ct)
+    {
+        foreach (var endpoint in await db.Endpoints.ToListAsync(ct))
+            if (secrets.ProtectClearHeaders(endpoint.Headers) is { } encrypted)
+                endpoint.ReplaceClearHeaders(encrypted);
+        await db.SaveChangesAsync(ct);
     }
 }

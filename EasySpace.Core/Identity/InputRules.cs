@@ -21,8 +21,26 @@ public static class InputRules
         if (string.IsNullOrWhiteSpace(value)) return $"Enter {what}.";
         if (value.Trim().Length > maxLength) return $"{Capitalise(what)} has at most {maxLength} characters.";
         if (value.Any(char.IsControl)) return $"{Capitalise(what)} cannot contain control characters.";
+        return HiddenCharacterProblem(value, what);
+    }
+
+    /// <summary>
+    /// Names and webhook addresses refuse characters that are invisible or turn the text around (after U+202E
+    /// "gpj.exe" reads "exe.jpg"): with them a name can look like another one. Every name field uses this rule.
+    /// </summary>
+    public static string? HiddenCharacterProblem(string? value, string what)
+    {
+        foreach (var c in value ?? "")
+            if (IsHidden(c))
+                return $"{Capitalise(what)} contains an invisible character or one that changes the direction of the text (U+{(int)c:X4}). "
+                    + "Type it again instead of pasting it.";
         return null;
     }
+
+    /// <summary>Bidirectional overrides, embeddings and isolates, and the characters that take no width.</summary>
+    private static bool IsHidden(char c) => c is
+        '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u180E' or '\u3164' or '\uFEFF' or '\uFFA0'
+        or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u206F');
 
     public static string? CountryProblem(string? country)
     {

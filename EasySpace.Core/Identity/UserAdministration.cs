@@ -126,6 +126,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
                 foreach (var e in result.Errors) errors.Add("Password", e.Description);
             }
         if (account.DisplayName is { Length: > 200 }) errors.Add("DisplayName", "A name has at most 200 characters.");
+        else if (InputRules.HiddenCharacterProblem(account.DisplayName, "the name") is { } hidden) errors.Add("DisplayName", hidden);
         return errors;
     }
 

@@ -155,7 +155,8 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
             ["X-EasySpace-Event"] = outgoing.EventName,
             ["X-EasySpace-Attempt"] = outgoing.AttemptNumber.ToString(),
         };
-        foreach (var h in target.Headers) recorded[h.Name] = HeaderRules.LooksSecret(h.Name) ? "<redacted>" : h.Value;
+        // Custom header values are kept encrypted (often API keys): the log shows that they were sent, never what they said.
+        foreach (var h in target.Headers) recorded[h.Name] = "<redacted>";
         return JsonSerializer.Serialize(recorded);
     }
 

@@ -63,6 +63,7 @@ public sealed class Endpoint
     public DateTimeOffset? PreviousSecretExpiresAt { get; private set; }
     public List<string> Events { get; private set; } = [];
     public EndpointFilters Filters { get; private set; } = new();
+    /// <summary>Custom headers, values encrypted like the secret (they often hold API keys; see <see cref="SecretBox.ProtectHeaders"/>).</summary>
     public List<CustomHeader> Headers { get; private set; } = [];
     public PayloadFormat Format { get; private set; }
     public EndpointStatus Status { get; private set; }
@@ -79,14 +80,14 @@ public sealed class Endpoint
 
     public bool IsActive => Status == EndpointStatus.Active;
 
-    internal static Endpoint Create(EndpointDraft draft, string protectedSecret, EndpointOrigin origin, string userId, string email, DateTimeOffset at) => new()
+    internal static Endpoint Create(EndpointDraft draft, string protectedSecret, List<CustomHeader> protectedHeaders, EndpointOrigin origin, string userId, string email, DateTimeOffset at) => new()
     {
         Name = draft.Name.Trim(),
         Url = draft.Url.Trim(),
         ProtectedSecret = protectedSecret,
         Events = draft.Events.Distinct().ToList(),
         Filters = draft.Filters ?? new(),
-        Headers = draft.Headers.ToList(),
+        Headers = protectedHeaders,
         Format = draft.Format,
         Status = EndpointStatus.Active,
         Origin = origin,
@@ -97,13 +98,13 @@ public sealed class Endpoint
         Version = 1,
     };
 
-    internal void Update(EndpointDraft draft, DateTimeOffset at)
+    internal void Update(EndpointDraft draft, List<CustomHeader> protectedHeaders, DateTimeOffset at)
     {
         Name = draft.Name.Trim();
         Url = draft.Url.Trim();
         Events = draft.Events.Distinct().ToList();
         Filters = draft.Filters ?? new();
-        Headers = draft.Headers.ToList();
+        Headers = protectedHeaders;
         Format = draft.Format;
         Touch(at);
     }
@@ -124,6 +125,9 @@ public sealed class Endpoint
         ProtectedSecret = newProtectedSecret;
         Touch(at);
     }
+
+    /// <summary>The start-up upgrade's step: header values a version before encryption stored in clear, now encrypted.</summary>
+    internal void ReplaceClearHeaders(List<CustomHeader> protectedHeaders) => Headers = protectedHeaders;
 
     public bool PreviousSecretValidAt(DateTimeOffset at) => ProtectedPreviousSecret is not null && PreviousSecretExpiresAt > at;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EasySpace.Core.Activity;
@@ -36,8 +37,7 @@ public sealed class EndpointService(
     {
         var errors = new ValidationErrors();
         if (InputRules.RequiredText(draft.Name, "a name", MaxNameLength) is { } nameProblem) errors.Add(nameof(draft.Name), nameProblem);
-        var url = guard.CheckUrl(draft.Url);
-        if (url.Error is not null) errors.Add(nameof(draft.Url), url.Error);
+        if (AddressProblem(draft.Url) is { } urlProblem) errors.Add(nameof(draft.Url), urlProblem);
         if (!string.IsNullOrEmpty(draft.Secret) && Signer.SecretProblem(draft.Secret) is { } secretProblem) errors.Add(nameof(draft.Secret), secretProblem);
 
         if (draft.Events is null || draft.Events.Count == 0) errors.Add(nameof(draft.Events), "Choose at least one event.");
@@ -72,6 +72,19 @@ public sealed class EndpointService(
         return errors;
     }
 
+    /// <summary>What is wrong with the address, or null. Its host may not hide characters, also not in punycode (xn--).</summary>
+    private string? AddressProblem(string? address)
+    {
+        if (InputRules.HiddenCharacterProblem(address, "the address") is { } hidden) return hidden;
+        var url = guard.CheckUrl(address);
+        if (url.Error is not null) return url.Error;
+        if (url.Uri!.HostNameType != UriHostNameType.Dns) return null; // an IP address has no letters to hide
+        string host;
+        try { host = new IdnMapping().GetUnicode(url.Uri.IdnHost); }
+        catch (ArgumentException) { return "The host name is not a valid international domain name (xn--…); such a name can hide invisible characters. Check the address."; }
+        return InputRules.HiddenCharacterProblem(host, "the address's host name");
+    }
+
     public async Task<Result<CreatedEndpoint>> CreateAsync(EndpointDraft draft, EndpointOrigin origin, Actor by, CancellationToken ct = default)
     {
         var errors = Validate(draft, creating: true);
@@ -79,7 +92,7 @@ public sealed class EndpointService(
         var secret = string.IsNullOrEmpty(draft.Secret) ? Signer.NewSecret() : draft.Secret;
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var endpoint = Endpoint.Create(draft, secrets.Protect(secret), origin, by.UserId, by.Email, now);
+        var endpoint = Endpoint.Create(draft, secrets.Protect(secret), secrets.ProtectHeaders(draft.Headers), origin, by.UserId, by.Email, now);
         db.Endpoints.Add(endpoint);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.created", endpoint.Name, now, Describe(endpoint)));
         await db.SaveChangesAsync(ct);
@@ -94,7 +107,7 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
         var before = Describe(endpoint);
-        endpoint.Update(draft, now);
+        endpoint.Update(draft, secrets.ProtectHeaders(draft.Headers), now);
         if (!string.IsNullOrEmpty(draft.Secret)) endpoint.RotateSecret(secrets.Protect(draft.Secret), TimeSpan.Zero, now);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.updated", endpoint.Name, now,
             $"before: {before}; after: {Describe(endpoint)}{(string.IsNullOrEmpty(draft.Secret) ? "" : "; secret replaced")}"));
@@ -287,6 +300,9 @@ public sealed class EndpointService(
         if (count > 0) signal.Wake();
         return count;
     }
+
+    /// <summary>The endpoint's custom headers with their values readable, for the manager's form and summary.</summary>
+    public IReadOnlyList<CustomHeader> HeadersOf(Endpoint endpoint) => secrets.UnprotectHeaders(endpoint.Headers);
 
     public async Task<Endpoint?> GetAsync(long id, CancellationToken ct = default)
     {

@@ -32,7 +32,8 @@ public sealed class EndpointTargets(IDbContextFactory<AppDbContext> dbFactory, S
     public EndpointTarget Load(Endpoint endpoint, DateTimeOffset now)
     {
         var previous = endpoint.PreviousSecretValidAt(now) ? secrets.Unprotect(endpoint.ProtectedPreviousSecret!) : null;
-        var target = new EndpointTarget(endpoint.Id, endpoint.Version, endpoint.Url, secrets.Unprotect(endpoint.ProtectedSecret), previous, endpoint.Headers.ToList());
+        var target = new EndpointTarget(endpoint.Id, endpoint.Version, endpoint.Url, secrets.Unprotect(endpoint.ProtectedSecret), previous,
+            secrets.UnprotectHeaders(endpoint.Headers));
         cache[endpoint.Id] = (target, previous is null ? null : endpoint.PreviousSecretExpiresAt);
         return target;
     }

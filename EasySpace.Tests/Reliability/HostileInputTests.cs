@@ -44,6 +44,10 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         { "invalid JSON",                         """{"event": "created_booking", """,                                                   "400" },
         { "JSON null",                            "null",                                                                                  "400" },
         { "deeply nested JSON",                   new string('[', 5000) + new string(']', 5000),                                         "400" },
+        { "a right-to-left override in the host", """{"event":"created_booking","callback_url":"https://crm\u202Eexample.com/a"}""",   "422 callback_url" },
+        { "a zero-width space in the host",       """{"event":"created_booking","callback_url":"https://crm\u200B.example.com/a"}""",  "422 callback_url" },
+        { "an IDN host hiding an override",       """{"event":"created_booking","callback_url":"https://xn--crmexample-726e.com/a"}""", "422 callback_url" },
+        { "an IDN host hiding a zero-width space", """{"event":"created_booking","callback_url":"https://xn--crmexample-7r6e.com/a"}""", "422 callback_url" },
     };
 
     [Theory]
@@ -112,6 +116,10 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         { "the cloud metadata address", d => d.Url = "http://169.254.169.254/", "Url" },
         { "a typed secret too short", d => d.Secret = "whsec_" + Convert.ToBase64String(new byte[8]), "Secret" },
         { "1,000 events", d => d.Events = Enumerable.Range(0, 1000).Select(i => $"e{i}").ToList(), "Events" },
+        { "a right-to-left override in the name", d => d.Name = "Invoices \u202Efdp.exe", "Name" },
+        { "a zero-width space in the name", d => d.Name = "C\u200BRM", "Name" },
+        { "a bidi isolate in the host", d => d.Url = "https://crm\u2066.example.com/hook", "Url" },
+        { "an IDN host (punycode) hiding an override", d => d.Url = "https://xn--crmexample-726e.com/hook", "Url" },
     };
 
     [Theory]
@@ -180,6 +188,34 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         var errors = await app.Get<SetupService>().ValidateAsync(request);
 
         Assert.True(errors.For(field) is not null, $"{tried}: {errors}");
+    }
+
+    /// <summary>Each form that names something, and the hidden character tried in it.</summary>
+    public static TheoryData<string, Func<AppHost, Task<string?>>> HiddenCharacterNameRows => new()
+    {
+        { "a webhook named with a right-to-left override", async a => (await a.Get<EndpointService>().CreateAsync(
+            new EndpointDraft { Name = "Invoices \u202Efdp.exe", Url = "https://crm.example.com/hook", Events = ["created_booking"] },
+            EndpointOrigin.SettingsUi, WebhookHostExtensions.Owner)).Errors.For("Name") },
+        { "a member named with a zero-width space", async a => (await a.Get<EasySpace.Core.Space.Members.MembershipService>().CreateAsync(
+            new EasySpace.Core.Space.Members.NewMember { Name = "Ali\u200Bce", Email = "alice.hidden@example.com" }, "test")).Errors.For("Name") },
+        { "an admin named with a bidi isolate", async a => (await a.Get<UserAdministration>().ValidateAsync(
+            new NewAccount("hidden.admin@example.com", AppHost.Password, "\u2067Bob\u2069"))).For("DisplayName") },
+        { "a token named with a byte order mark", async a => (await a.Get<ApiTokenService>().CreateAsync(
+            AppHost.OwnerEmail, "\uFEFFzapier", [ApiScopes.Read], "test")).Errors.For("Name") },
+        { "a room named with a right-to-left mark", async a => (await a.Get<EasySpace.Core.Space.Bookings.ResourceService>().AddAsync(
+            new EasySpace.Core.Space.Bookings.ResourceDraft { Name = "Room\u200F 1", Currency = "EUR" }, "test")).Errors.For("Name") },
+        { "a plan named with an Arabic letter mark", async a => (await a.Get<EasySpace.Core.Space.Members.PlanService>().CreateAsync(
+            new EasySpace.Core.Space.Members.PlanDraft { Name = "Flex\u061C desk", Price = 10m }, "test")).Errors.For("Name") },
+    };
+
+    [Theory]
+    [MemberData(nameof(HiddenCharacterNameRows))]
+    public async Task Names_refuse_invisible_and_direction_changing_characters(string tried, Func<AppHost, Task<string?>> create)
+    {
+        var problem = await create(app);
+
+        Assert.True(problem is not null, $"{tried}: accepted");
+        Assert.Contains("invisible character", problem);
     }
 
     [Theory]

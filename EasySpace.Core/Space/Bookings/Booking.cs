@@ -116,6 +116,7 @@ public sealed class BookingDraft
         {
             if (MemberName.Trim().Length > Booking.MaxMemberNameLength) errors.Add(nameof(MemberName), $"A member's name has at most {Booking.MaxMemberNameLength} characters.");
             else if (MemberName.Any(char.IsControl)) errors.Add(nameof(MemberName), "A member's name cannot contain control characters.");
+            else if (Identity.InputRules.HiddenCharacterProblem(MemberName, "a member's name") is { } hidden) errors.Add(nameof(MemberName), hidden);
         }
         if (MembershipId is <= 0) errors.Add(nameof(MembershipId), "That membership does not exist.");
         if (Comments is { } comments)

@@ -1,3 +1,4 @@
+using EasySpace.Core.Identity;
 using System.Globalization;
 
 namespace EasySpace.Core.Space.Members;
@@ -29,7 +30,7 @@ public static class MemberInputRules
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (value.Trim().Length > max) return $"{Capitalise(what)} has at most {max:N0} characters.";
         if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) return $"{Capitalise(what)} cannot contain control characters.";
-        return null;
+        return InputRules.HiddenCharacterProblem(value, what);
     }
 
     public static string? Phone(string? value)
@@ -74,7 +75,7 @@ public static class MemberInputRules
         if (trimmed.Length > max) return $"{Capitalise(what)} has at most {max:N0} characters.";
         if (trimmed.Any(char.IsControl)) return $"{Capitalise(what)} cannot contain control characters or line breaks.";
         if (trimmed.IndexOfAny(['<', '>']) >= 0) return $"{Capitalise(what)} cannot contain < or >.";
-        return null;
+        return InputRules.HiddenCharacterProblem(trimmed, what);
     }
 
     /// <summary>Trimmed, or null when blank: how optional text is stored.</summary>

@@ -152,7 +152,7 @@ public class WebhookFormTests : IntegrationsTest
         Assert.Equal("CRM Integration", saved.Name);
         Assert.Equal(EndpointStatus.Active, saved.Status);
         Assert.Equal(["created_admin", "deleted_admin"], saved.Events);
-        Assert.Equal([new CustomHeader("X-Api-Key", "k-123")], saved.Headers);
+        Assert.Equal([new CustomHeader("X-Api-Key", "k-123")], Get<EndpointService>().HeadersOf(saved)); // stored encrypted
         Assert.Equal(PayloadFormat.Full, saved.Format);
         Assert.Equal(EndpointOrigin.SettingsUi, saved.Origin);
         Assert.Equal(OwnerEmail, saved.CreatedByEmail);
