@@ -5,7 +5,8 @@ public sealed record ApiScope(string Name, string Description);
 
 /// <summary>
 /// The scope catalogue of the REST API (Cobot's names). The token form, the <c>create-token</c> verb, the API's
-/// checks and the OpenAPI document all read it.
+/// checks and the OpenAPI document all read it. Every resource has its own <c>read_*</c> scope, so a token given each
+/// <c>read_*</c> scope reads everything <c>read</c> does; docs/api.md lists which routes each one opens.
 /// </summary>
 public static class ApiScopes
 {
@@ -17,6 +18,10 @@ public static class ApiScopes
     public const string ReadCheckIns = "read_check_ins";
     public const string ReadAdmins = "read_admins";
     public const string ReadPayments = "read_payments";
+    public const string ReadDropInPasses = "read_drop_in_passes";
+    public const string ReadGuestAccounts = "read_guest_accounts";
+    public const string ReadEvents = "read_events";
+    public const string ReadEventAttendances = "read_event_attendances";
     /// <summary>Every <c>read_*</c> scope at once.</summary>
     public const string Read = "read";
 
@@ -33,6 +38,10 @@ public static class ApiScopes
         new(ReadCheckIns, "Read check-ins and check-in tokens."),
         new(ReadAdmins, "Read the space's admins (the URLs in admin events)."),
         new(ReadPayments, "Read payments (the URLs in payment events)."),
+        new(ReadDropInPasses, "Read drop-in passes (the URLs in created_drop_in_pass)."),
+        new(ReadGuestAccounts, "Read wifi guest accounts (the URLs in guest account events)."),
+        new(ReadEvents, "Read community events (the URLs in published_event)."),
+        new(ReadEventAttendances, "Read registrations for community events (the URLs in created_event_attendance)."),
         new(Read, "Every read_* scope at once."),
     ];
 

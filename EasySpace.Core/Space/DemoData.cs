@@ -27,16 +27,17 @@ public sealed class DemoData(IDbContextFactory<AppDbContext> dbFactory, PlanServ
         foreach (var (name, price, interval) in new[] { ("Flex desk", 190m, PlanInterval.Month), ("Fixed desk", 290m, PlanInterval.Month), ("Team office", 1200m, PlanInterval.Month) })
             planIds.Add(Check(await plans.CreateAsync(new PlanDraft { Name = name, Price = price, Interval = interval }, actor, ct)).Id);
 
+        var memberIds = new List<long>();
         for (var i = 0; i < 50; i++)
         {
             var name = $"{FirstNames[i % FirstNames.Length]} {LastNames[i / FirstNames.Length % LastNames.Length]}";
-            Check(await memberships.CreateAsync(new NewMember
+            memberIds.Add(Check(await memberships.CreateAsync(new NewMember
             {
                 Name = name,
                 Email = $"member{i + 1}@demo.example.com",
                 PlanId = planIds[i % planIds.Count],
                 Company = i % 4 == 0 ? "Studio " + LastNames[i % LastNames.Length] : null,
-            }, actor, ct));
+            }, actor, ct)).Membership.Id);
         }
 
         var roomIds = new List<long>();
@@ -53,7 +54,7 @@ public sealed class DemoData(IDbContextFactory<AppDbContext> dbFactory, PlanServ
                 var booking = await bookings.BookAsync(new BookingDraft
                 {
                     ResourceId = roomIds[(day + slot) % roomIds.Count], From = from, To = from.AddHours(1.5),
-                    Title = slot % 2 == 0 ? "Team meeting" : "Client call", MemberName = $"{FirstNames[(day + slot) % FirstNames.Length]} {LastNames[slot % LastNames.Length]}",
+                    Title = slot % 2 == 0 ? "Team meeting" : "Client call", MembershipId = memberIds[(day * 4 + slot) % memberIds.Count],
                 }, actor, ct);
                 if (booking.Succeeded) made++;
             }

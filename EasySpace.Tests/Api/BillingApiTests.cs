@@ -123,7 +123,7 @@ public class BillingApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         Assert.Equal(HttpStatusCode.Forbidden, (await invoicesOnly.GetAsync($"/api/payments/{payment.Id}")).StatusCode);
         var noRead = await invoicesOnly.GetAsync($"/api/guest_accounts/{guest.Account.Id}");
         Assert.Equal(HttpStatusCode.Forbidden, noRead.StatusCode);
-        Assert.Equal("This token lacks the read scope.", (await noRead.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.Equal("This token lacks the read_guest_accounts scope.", (await noRead.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.OK, (await invoicesOnly.GetAsync($"/api/invoices/{invoice.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await read.GetAsync($"/api/invoices/{invoice.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await read.GetAsync($"/api/payments/{payment.Id}")).StatusCode);
@@ -206,7 +206,8 @@ public class BillingApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         foreach (var (path, scope) in new[]
                  {
                      ("/api/invoices", "read_invoices"), ("/api/invoices/{id}", "read_invoices"), ("/api/payments/{id}", "read_payments"),
-                     ("/api/drop_in_passes/{id}", "read"), ("/api/guest_accounts/{id}", "read"), ("/api/events/{id}", "read"), ("/api/event_attendances/{id}", "read"),
+                     ("/api/drop_in_passes/{id}", "read_drop_in_passes"), ("/api/guest_accounts/{id}", "read_guest_accounts"), ("/api/events/{id}", "read_events"),
+                     ("/api/event_attendances/{id}", "read_event_attendances"),
                  })
         {
             Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not described");

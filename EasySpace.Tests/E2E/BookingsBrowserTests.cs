@@ -1,5 +1,6 @@
 using EasySpace.Core.Space.Bookings;
 using EasySpace.Core.Space.CheckIns;
+using EasySpace.Tests.Core.Space;
 using EasySpace.Tests.Harness;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -66,6 +67,29 @@ public class BookingsBrowserTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_manager_books_a_room_for_a_member_picked_by_e_mail()
+    {
+        var plan = await app.Services.AddPlanAsync();
+        await app.Services.AddMemberAsync(plan.Id, "Bruno Bauer", "bruno@example.com");
+        var ada = await app.Services.AddMemberAsync(plan.Id, "Ada Lovelace", "ada@analytical.example");
+        await app.Services.AddResourceAsync("Blue Room");
+        var page = await LoggedInPageAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Bookings", Exact = true }).ClickAsync();
+
+        await page.ByTestId("booking-new").ClickAsync();
+        await page.ByTestId("booking-title-input").FillAsync("Pitch rehearsal");
+        await page.ByTestId("booking-membership").PressSequentiallyAsync("ada@analytical");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Ada Lovelace (ada@analytical.example)" }).ClickAsync();
+        await Expect(page.Locator("[data-testid=booking-member]")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync("bookings-for-a-member");
+        await page.ByTestId("booking-save").ClickAsync();
+        await Expect(page.Locator("[data-testid=booking-dialog]")).ToHaveCountAsync(0);
+
+        var booking = Assert.Single((await app.Get<BookingDirectory>().PageAsync(null, null, null, 0, 10)).Items).Booking;
+        Assert.Equal((ada.Membership.Id, "Ada Lovelace", "Pitch rehearsal"), (booking.MembershipId, booking.MemberName, booking.Title));
+    }
+
+    [Fact]
     public async Task The_owner_checks_a_member_in_and_out()
     {
         var page = await LoggedInPageAsync();
@@ -74,7 +98,8 @@ public class BookingsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.ByTestId("checkin-member").FillAsync("Grace Hopper");
         await page.ByTestId("checkin-submit").ClickAsync();
-        await Expect(page.Locator("[data-testid=present-member]")).ToHaveTextAsync("Grace Hopper");
+        await Expect(page.Locator("[data-testid=present-member]")).ToContainTextAsync("Grace Hopper");
+        await Expect(page.Locator("[data-testid=present-member] [data-testid=no-membership]")).ToHaveTextAsync("guest");
         await page.ScreenshotAsync("checkins-present");
 
         await page.ByTestId("checkout").ClickAsync();

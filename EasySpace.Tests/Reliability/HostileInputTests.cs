@@ -2,8 +2,12 @@ using System.Net;
 using System.Text;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
+using EasySpace.Core.Space.Bookings;
+using EasySpace.Core.Space.CheckIns;
+using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Api;
+using EasySpace.Tests.Core.Space;
 using EasySpace.Tests.Harness;
 
 namespace EasySpace.Tests.Reliability;
@@ -216,6 +220,37 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
 
         Assert.True(problem is not null, $"{tried}: accepted");
         Assert.Contains("invisible character", problem);
+    }
+
+    public static TheoryData<string, long> MemberPickerRows => new()
+    {
+        // tried                 the membership id sent (the picker offers only real ones; a forged circuit call need not)
+        { "an id no membership has", 987_654 },
+        { "zero", 0 },
+        { "a negative id", -1 },
+        { "the largest id", long.MaxValue },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberPickerRows))]
+    public async Task Bookings_check_ins_tokens_and_invoices_refuse_a_membership_that_does_not_exist_at_its_field(string tried, long membershipId)
+    {
+        var room = await app.Services.AddResourceAsync($"Hostile room {Guid.NewGuid():N}");
+        var from = new DateTimeOffset(DateTimeOffset.UtcNow.Date, TimeSpan.Zero).AddDays(30).AddHours(9);
+        var invoice = BillingTestData.CobotExample(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14));
+        invoice.MembershipId = membershipId;
+        var eventsBefore = (await app.Services.EventsAsync()).Count;
+
+        var refusals = new[]
+        {
+            (await app.Get<BookingService>().BookAsync(new BookingDraft { ResourceId = room.Id, From = from, To = from.AddHours(1), Title = "T", MembershipId = membershipId }, "test")).Errors,
+            (await app.Get<CheckInService>().CheckInAsync(new CheckInDraft { MembershipId = membershipId }, "test")).Errors,
+            (await app.Get<CheckInService>().AddTokenAsync(new CheckInTokenDraft { Token = "HOSTILE-01", MembershipId = membershipId }, "test")).Errors,
+            (await app.Get<InvoiceService>().CreateAsync(invoice, "test")).Errors,
+        };
+
+        Assert.All(refusals, errors => Assert.True(errors.For("MembershipId") is not null, $"{tried}: {errors}"));
+        Assert.Equal(eventsBefore, (await app.Services.EventsAsync()).Count);
     }
 
     [Theory]

@@ -42,16 +42,16 @@ internal static class BillingEndpoints
             .WithDescription("The URL in created_payment, failed_payment, refunded_payment (a payment) and updated_payment_subscription (a subscription, id \"sub_\" and a number).")
             .Produces<PaymentResource>().Produces<PaymentSubscriptionResource>().Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/drop_in_passes/{id}", GetDropInPassAsync).RequireAdmin().RequireScope(ApiScopes.Read)
+        api.MapGet("/drop_in_passes/{id}", GetDropInPassAsync).RequireAdmin().RequireScope(ApiScopes.ReadDropInPasses)
             .WithName("GetDropInPass").WithTags("Drop-in passes").WithSummary("A drop-in day pass")
             .WithDescription("The URL in created_drop_in_pass.");
-        api.MapGet("/guest_accounts/{id}", GetGuestAccountAsync).RequireAdmin().RequireScope(ApiScopes.Read)
+        api.MapGet("/guest_accounts/{id}", GetGuestAccountAsync).RequireAdmin().RequireScope(ApiScopes.ReadGuestAccounts)
             .WithName("GetGuestAccount").WithTags("Guest accounts").WithSummary("A wifi guest account (never its password)")
             .WithDescription("The URL in created_guest_account; deleted_guest_account carries the last state because the URL then answers 404.");
-        api.MapGet("/events/{id}", GetEventAsync).RequireScope(ApiScopes.Read)
+        api.MapGet("/events/{id}", GetEventAsync).RequireScope(ApiScopes.ReadEvents)
             .WithName("GetEvent").WithTags("Community events").WithSummary("A community event")
             .WithDescription("The URL in published_event. Drafts are visible to the owner's and admins' tokens only.");
-        api.MapGet("/event_attendances/{id}", GetAttendanceAsync).RequireAdmin().RequireScope(ApiScopes.Read)
+        api.MapGet("/event_attendances/{id}", GetAttendanceAsync).RequireAdmin().RequireScope(ApiScopes.ReadEventAttendances)
             .WithName("GetEventAttendance").WithTags("Community events").WithSummary("A registration for a community event")
             .WithDescription("The URL in created_event_attendance.");
         return api;

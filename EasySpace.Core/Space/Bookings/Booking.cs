@@ -23,7 +23,7 @@ public sealed class Booking
     public DateTimeOffset To { get; private set; }
     public string Title { get; private set; } = "";
     public string? Comments { get; private set; }
-    /// <summary>The membership it is booked for, once memberships exist; null for a name typed by an admin.</summary>
+    /// <summary>The membership it is booked for; null for a walk-in booked by name, or the space's own booking.</summary>
     public long? MembershipId { get; private set; }
     /// <summary>Who it is booked for, as shown; null for the space's own bookings.</summary>
     public string? MemberName { get; private set; }
@@ -86,7 +86,7 @@ public sealed class BookingDraft
     public string Title { get; set; } = "";
     public string? Comments { get; set; }
     public string? MemberName { get; set; }
-    /// <summary>Set once the Members feature links bookings to memberships; the page types a name for now.</summary>
+    /// <summary>The member picked in the form; the service then takes <see cref="MemberName"/> from the membership.</summary>
     public long? MembershipId { get; set; }
 
     public static BookingDraft Of(Booking b) => new()

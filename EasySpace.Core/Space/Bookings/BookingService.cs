@@ -20,6 +20,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var resource = await ResourceForAsync(db, draft.ResourceId, currentResourceId: null, errors, ct);
+        await LinkMemberAsync(db, draft, stored: (null, null), errors, ct);
         var zone = await db.ZoneAsync(ct);
         if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, zone, errors, ct);
         if (!errors.IsEmpty) return errors;
@@ -47,6 +48,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
 
         var errors = draft.Validate(now);
         var resource = await ResourceForAsync(db, draft.ResourceId, booking.ResourceId, errors, ct);
+        await LinkMemberAsync(db, draft, (booking.MembershipId, booking.MemberName), errors, ct);
         var zone = await db.ZoneAsync(ct);
         if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, zone, errors, ct);
         if (!errors.IsEmpty) return errors;
@@ -101,6 +103,13 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var id = booking.Id.ToString(CultureInfo.InvariantCulture);
         var json = BookingResource.Of(booking, resourceName, await urls.ApiUrlAsync(BookingDirectory.Collection, id, ct), now).ToJson();
         return new EventSubject(id, json) { ResourceId = booking.ResourceId.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    /// <summary>A booking for a picked member carries the membership's name; without one it is a walk-in, by the name typed.</summary>
+    private static async Task LinkMemberAsync(AppDbContext db, BookingDraft draft, (long?, string?) stored, ValidationErrors errors, CancellationToken ct)
+    {
+        if (await MembershipLink.NameAsync(db, draft.MembershipId, stored, errors, nameof(BookingDraft.MembershipId), ct) is { } name)
+            draft.MemberName = name;
     }
 
     /// <summary>The chosen resource, if it can take the booking. A booking may stay on a resource archived since it was made.</summary>

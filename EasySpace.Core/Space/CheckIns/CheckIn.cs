@@ -70,7 +70,7 @@ public sealed class CheckInToken
 public sealed class CheckInDraft
 {
     public string MemberName { get; set; } = "";
-    /// <summary>Set once the Members feature links check-ins to memberships; the page types a name for now.</summary>
+    /// <summary>The member picked on the page; null for a guest checked in by name.</summary>
     public long? MembershipId { get; set; }
 
     public ValidationErrors Validate() => CheckInRules.Member(new ValidationErrors(), MemberName, MembershipId);
@@ -92,9 +92,10 @@ public sealed class CheckInTokenDraft
 
 internal static class CheckInRules
 {
+    /// <summary>A picked membership names the member; without one (a guest), the name typed is required.</summary>
     public static ValidationErrors Member(ValidationErrors errors, string? memberName, long? membershipId)
     {
-        if (Identity.InputRules.RequiredText(memberName, "the member's name", CheckIn.MaxMemberNameLength) is { } problem)
+        if (membershipId is null && Identity.InputRules.RequiredText(memberName, "the member's name", CheckIn.MaxMemberNameLength) is { } problem)
             errors.Add(nameof(CheckInDraft.MemberName), problem);
         if (membershipId is <= 0) errors.Add(nameof(CheckInDraft.MembershipId), "That membership does not exist.");
         return errors;

@@ -14,10 +14,10 @@ namespace EasySpace.Core.Space.CheckIns;
 public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, EventOutbox outbox, PublicUrls urls, TimeProvider clock)
 {
     /// <summary>An admin checks a member in; the check-in lasts until it is checked out or the space's day ends.</summary>
-    public Task<Result<CheckIn>> CheckInAsync(CheckInDraft draft, string actor, CancellationToken ct = default)
+    public async Task<Result<CheckIn>> CheckInAsync(CheckInDraft draft, string actor, CancellationToken ct = default)
     {
         var errors = draft.Validate();
-        return errors.IsEmpty ? StartAsync(draft.MembershipId, draft.MemberName, token: null, actor, ct) : Task.FromResult<Result<CheckIn>>(errors);
+        return errors.IsEmpty ? await StartAsync(draft.MembershipId, draft.MemberName, token: null, actor, ct) : errors;
     }
 
     /// <summary>A badge or tag is presented: its member is checked in.</summary>
@@ -36,6 +36,10 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var errors = new ValidationErrors();
+        memberName = await MembershipLink.NameAsync(db, membershipId, (token?.MembershipId, token?.MemberName), errors, nameof(CheckInDraft.MembershipId), ct)
+            ?? memberName;
+        if (!errors.IsEmpty) return errors;
         var zone = await db.ZoneAsync(ct);
         var present = await db.CheckIns.Where(c => c.CheckedOutAt == null && c.ValidUntil > now).ToListAsync(ct);
         if (present.FirstOrDefault(c => c.IsFor(membershipId, memberName)) is { } already)
@@ -83,6 +87,9 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var value = draft.Token.Trim();
         if (await db.CheckInTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Token == value, ct) is { } taken)
             return new ValidationErrors().Add(nameof(CheckInTokenDraft.Token), $"This token already belongs to {taken.MemberName}.");
+        if (await MembershipLink.NameAsync(db, draft.MembershipId, (null, null), errors, nameof(CheckInTokenDraft.MembershipId), ct) is { } name)
+            draft.MemberName = name;
+        if (!errors.IsEmpty) return errors;
 
         var token = CheckInToken.Issue(draft, now);
         db.CheckInTokens.Add(token);

@@ -9,6 +9,7 @@ public sealed class InvoiceDraft
     public const decimal MaxAmount = 1_000_000m;
     public const decimal MaxQuantity = 100_000m;
 
+    /// <summary>The member billed (Cobot's membership_id); null for someone without a membership.</summary>
     public long? MembershipId { get; set; }
     public string Name { get; set; } = "";
     public string? Company { get; set; }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EasySpace.Core.Space.Invoices;
 
 /// <summary>One row of the invoices list.</summary>
-public sealed record InvoiceSummary(long Id, string FormattedNumber, string BillingName, string? BillingCompany, DateOnly IssuedOn,
+public sealed record InvoiceSummary(long Id, string FormattedNumber, string BillingName, string? BillingCompany, long? MembershipId, DateOnly IssuedOn,
     DateOnly DueDate, decimal Total, string Currency, InvoiceStatus Status, bool AwaitsEInvoice);
 
 /// <summary>Reads invoices for the pages and the API.</summary>
@@ -41,7 +41,7 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         var query = Filter(db, status);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(i => i.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
-            .Select(i => new InvoiceSummary(i.Id, i.FormattedNumber, i.BillingName, i.BillingCompany, i.IssuedOn, i.DueDate, i.Total,
+            .Select(i => new InvoiceSummary(i.Id, i.FormattedNumber, i.BillingName, i.BillingCompany, i.MembershipId, i.IssuedOn, i.DueDate, i.Total,
                 i.Currency, i.Status, i.EInvoiceRequestedAt != null && i.EInvoiceFileName == null && i.SentAt == null))
             .ToListAsync(ct);
         return new Page<InvoiceSummary>(rows, total);

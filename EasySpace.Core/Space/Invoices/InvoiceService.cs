@@ -24,6 +24,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var now = clock.GetUtcNow();
         var today = space.Today(now);
         var errors = draft.Validate(today);
+        await MembershipLink.NameAsync(db, draft.MembershipId, (null, null), errors, nameof(InvoiceDraft.MembershipId), ct);
         if (!errors.IsEmpty) return errors;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -44,6 +45,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         {
             if (!invoice.CanEdit) return Refused(invoice.IsPaid ? "A paid invoice can't be edited; mark it unpaid first." : "A written-off invoice can't be edited.");
             var errors = draft.Validate(invoice.IssuedOn);
+            await MembershipLink.NameAsync(db, draft.MembershipId, (invoice.MembershipId, null), errors, nameof(InvoiceDraft.MembershipId), ct);
             if (!errors.IsEmpty) return errors;
             var hadEInvoice = invoice.HasEInvoice;
             invoice.Edit(draft, now);

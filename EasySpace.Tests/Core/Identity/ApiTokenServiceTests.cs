@@ -211,7 +211,8 @@ public class ApiTokenServiceTests : IAsyncLifetime
     public void The_catalogue_holds_Cobots_scopes_each_described()
     {
         Assert.Equal(
-            ["read_subscriptions", "write_subscriptions", "read_memberships", "read_bookings", "read_invoices", "read_check_ins", "read_admins", "read_payments", "read"],
+            ["read_subscriptions", "write_subscriptions", "read_memberships", "read_bookings", "read_invoices", "read_check_ins", "read_admins", "read_payments",
+             "read_drop_in_passes", "read_guest_accounts", "read_events", "read_event_attendances", "read"],
             ApiScopes.All.Select(s => s.Name));
         Assert.All(ApiScopes.All, s => Assert.False(string.IsNullOrWhiteSpace(s.Description)));
     }

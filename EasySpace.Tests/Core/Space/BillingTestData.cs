@@ -19,14 +19,16 @@ internal static class BillingTestData
         return core;
     }
 
-    /// <summary>The deleted_invoice example of Cobot's documentation: 2 × 80.0 and 2 × 20.0 at 20 % VAT.</summary>
+    /// <summary>
+    /// The deleted_invoice example of Cobot's documentation: 2 × 80.0 and 2 × 20.0 at 20 % VAT. Without a membership: an
+    /// invoice's membership must exist, so a test that wants one adds a member and sets its id.
+    /// </summary>
     public static InvoiceDraft CobotExample(DateOnly? due = null) => new()
     {
         Name = "joe doe",
         Company = "joe inc.",
         FullAddress = "broadway\n12345 Berlin",
         Country = "DE",
-        MembershipId = 101,
         TaxName = "VAT",
         TaxRate = 20,
         InvoiceText = "pay now",

@@ -33,7 +33,7 @@ public class BookingsCheckInsPageTests : BookingsPageTest
 
         Fill(page, "checkin-member", "<i>Ada</i>");
         Submit(page, "checkin-submit");
-        page.WaitForAssertion(() => Assert.Equal("<i>Ada</i>", page.Find("[data-testid=present-member]").TextContent), Patience);
+        page.WaitForAssertion(() => Assert.Equal("<i>Ada</i>", page.Find("[data-testid=present-member] [data-testid=member-name]").TextContent), Patience);
         Assert.Empty(page.FindAll("[data-testid=present-member] i"));
         var since = SpaceTime.ToLocal(Assert.Single(await Directory.PresentAsync()).ValidFrom, Berlin).ToString("HH:mm");
         Assert.Contains(since, page.Markup); // on the space's clock
@@ -68,7 +68,7 @@ public class BookingsCheckInsPageTests : BookingsPageTest
         page.WaitForAssertion(() => Assert.Contains("No member has this token.", page.Markup), Patience);
         Fill(page, "checkin-token", "04:A2:3B:9C");
         Submit(page, "checkin-token-submit");
-        page.WaitForAssertion(() => Assert.Equal("Grace Hopper", page.Find("[data-testid=present-member]").TextContent), Patience);
+        page.WaitForAssertion(() => Assert.Equal("Grace Hopper", page.Find("[data-testid=present-member] [data-testid=member-name]").TextContent), Patience);
 
         page.Find("button[data-testid=token-delete]").Click();
         Confirm("Remove");
