@@ -79,6 +79,23 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
     }
 
     [Theory]
+    [InlineData("PUT", "/api/subscriptions", "GET, POST")]
+    [InlineData("PATCH", "/api/subscriptions/1", "DELETE, GET")]
+    [InlineData("DELETE", "/api/subscriptions", "GET, POST")]
+    [InlineData("POST", "/api/admins/1", "GET")]
+    public async Task A_wrong_method_answers_405_JSON_with_Allow(string method, string path, string allow)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.Read, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") });
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains(method, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+    }
+
+    [Theory]
     [InlineData("/api/subscriptions/1%27%20OR%201=1")]
     [InlineData("/api/subscriptions/..%2F..%2Fetc%2Fpasswd")]
     [InlineData("/api/subscriptions/1e999")]

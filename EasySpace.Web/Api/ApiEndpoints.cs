@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EasySpace.Web.Api;
@@ -70,14 +72,35 @@ public static class ApiEndpoints
         api.MapBookings();
         api.MapBilling();
 
-        // An unknown API address answers JSON too, not the HTML 404 page.
-        api.MapFallback(() => TypedResults.NotFound(ApiError.NotFound)).ExcludeFromDescription();
+        // An unknown API address answers JSON too, not the HTML 404 page; a known one asked with another method, 405.
+        api.MapFallback(NotFoundOrWrongMethod).ExcludeFromDescription();
 
         app.MapEasySpaceApiDocs();
         return api;
     }
 
     internal static bool IsApiRequest(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    /// <summary>
+    /// The fallback takes every method, so routing never makes its own 405 here: it looks for the API routes this path
+    /// matches (not the pages' catch-all ones) and names their methods in <c>Allow</c>.
+    /// </summary>
+    private static IResult NotFoundOrWrongMethod(HttpContext http, EndpointDataSource endpoints)
+    {
+        var path = http.Request.Path;
+        var allowed = endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true
+                && e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null && Matches(e.RoutePattern, path))
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        if (allowed.Count == 0) return TypedResults.NotFound(ApiError.NotFound);
+        http.Response.Headers.Allow = string.Join(", ", allowed);
+        return TypedResults.Json(new ApiError($"This address takes {string.Join(", ", allowed)}, not {http.Request.Method}."),
+            statusCode: StatusCodes.Status405MethodNotAllowed);
+    }
+
+    private static bool Matches(RoutePattern pattern, PathString path) =>
+        new TemplateMatcher(new RouteTemplate(pattern), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary());
 
     private static async Task<Results<Ok<AdminResource>, NotFound<ApiError>>> GetAdminAsync(string id, AdminDirectory admins, CancellationToken ct) =>
         await admins.FindAsync(id, ct) is { } admin ? TypedResults.Ok(admin) : TypedResults.NotFound(ApiError.NotFound);
@@ -88,9 +111,12 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) :
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (!ApiEndpoints.IsApiRequest(http.Request)) return false;
-        logger.LogError(exception, "API request {Method} {Path} failed.", http.Request.Method, http.Request.Path);
+        // The error middleware has already pointed the request at the error page: the path asked for is in its feature.
+        var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original ? new PathString(original) : http.Request.Path;
+        if (!path.StartsWithSegments("/api")) return false;
+        logger.LogError(exception, "API request {Method} {Path} failed.", http.Request.Method, path);
         await ApiError.WriteAsync(http, StatusCodes.Status500InternalServerError, "Something went wrong on our side; the error is logged.");
         return true;
     }
 }
+
