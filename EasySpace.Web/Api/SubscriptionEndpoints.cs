@@ -21,7 +21,7 @@ public sealed record SubscriptionDto(
 
 public sealed record ValidationProblem([property: JsonPropertyName("errors")] IReadOnlyDictionary<string, string[]> Errors);
 
-/// <summary><c>/api/subscriptions</c>, Cobot-compatible: 201, 422 with field errors, 409 for a duplicate, 204, 404.</summary>
+/// <summary><c>/api/subscriptions</c>, Cobot-compatible: 201 (made, or a deactivated one renewed), 422 with field errors, 409 for a duplicate, 204, 404.</summary>
 internal static class SubscriptionEndpoints
 {
     /// <summary>A subscription request is a few hundred bytes; anything much larger is refused before it is read.</summary>
@@ -32,7 +32,8 @@ internal static class SubscriptionEndpoints
         var group = api.MapGroup("/subscriptions").RequireAdmin().WithTags("Subscriptions");
         group.MapPost("", CreateAsync).RequireScope(ApiScopes.WriteSubscriptions)
             .WithSummary("Subscribe to an event")
-            .WithDescription("Body: {\"event\": \"created_booking\", \"callback_url\": \"https://...\", \"filters\": {\"resource_id\": \"...\"}} as application/json.")
+            .WithDescription("Body: {\"event\": \"created_booking\", \"callback_url\": \"https://...\", \"filters\": {\"resource_id\": \"...\"}} as application/json. "
+                + "Posting a deactivated subscription again renews it (201).")
             .Produces<SubscriptionDto>(StatusCodes.Status201Created).Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         group.MapGet("", ListAsync).RequireScope(ApiScopes.ReadSubscriptions).WithSummary("Your subscriptions");
@@ -74,13 +75,18 @@ internal static class SubscriptionEndpoints
         if (!errors.IsEmpty) return Invalid(errors);
 
         var result = await subscriptions.SubscribeAsync(new SubscriptionRequest(eventName, callbackUrl, filters), Caller(user), ct);
-        return result.Outcome switch
+        switch (result.Outcome)
         {
-            SubscribeOutcome.Created => TypedResults.Created($"/api/subscriptions/{result.Created!.Endpoint.Id}",
-                await ToDtoAsync(result.Created.Endpoint, urls, ct) with { Secret = result.Created.Secret }),
-            SubscribeOutcome.Duplicate => Error(StatusCodes.Status409Conflict, "You already subscribed this callback_url to this event."),
-            _ => Invalid(result.Errors),
-        };
+            case SubscribeOutcome.Created or SubscribeOutcome.Renewed:
+                var dto = await ToDtoAsync(result.Endpoint!, urls, ct) with { Secret = result.Secret };
+                return TypedResults.Created(dto.Url, dto);
+            case SubscribeOutcome.Duplicate:
+                return Error(StatusCodes.Status409Conflict, $"You already subscribed this callback_url to this event: {await urls.ApiUrlAsync("subscriptions", result.Endpoint!.Id.ToString(), ct)}");
+            case SubscribeOutcome.SwitchedOffByManager:
+                return Error(StatusCodes.Status409Conflict, "You already subscribed this callback_url to this event, and a manager of the space switched it off; ask them to switch it on again.");
+            default:
+                return Invalid(result.Errors);
+        }
     }
 
     private static async Task<Ok<List<SubscriptionDto>>> ListAsync(ClaimsPrincipal user, ApiSubscriptions subscriptions, PublicUrls urls, CancellationToken ct)
