@@ -50,6 +50,30 @@ public class CobotClientTests(OneAtATimeApiFixture app) : IClassFixture<OneAtATi
     }
 
     [Fact]
+    public async Task A_Ruby_app_through_the_OAuth2_gem_posts_a_form_encoded_body_with_a_bearer_header()
+    {
+        // OAuth2::AccessToken#post(path, body: {event:, callback_url:}): Faraday's url_encoded request middleware.
+        var callback = Callback();
+        var response = await SendAsync("application/x-www-form-urlencoded", $"callback_url={Uri.EscapeDataString(callback)}&event=created_booking",
+            ("Authorization", $"Bearer {(await TokenAsync()).Token}"), ("User-Agent", "Faraday v2.9.0"));
+
+        await AssertCreatedAsync(response, "created_booking", callback);
+    }
+
+    [Fact]
+    public async Task A_PHP_app_posts_multipart_fields_with_the_token_in_an_access_token_field()
+    {
+        // curl with CURLOPT_POSTFIELDS set to an array: multipart/form-data, parts without a Content-Type of their own.
+        var callback = Callback();
+        const string boundary = "------------------------d74496d66958873e";
+        var body = string.Concat(new[] { ("access_token", (await TokenAsync()).Token), ("event", "created_membership"), ("callback_url", callback) }
+            .Select(f => $"--{boundary}\r\nContent-Disposition: form-data; name=\"{f.Item1}\"\r\n\r\n{f.Item2}\r\n")) + $"--{boundary}--\r\n";
+        var response = await SendAsync($"multipart/form-data; boundary={boundary}", body, ("User-Agent", "curl/8.5.0"));
+
+        await AssertCreatedAsync(response, "created_membership", callback);
+    }
+
+    [Fact]
     public async Task A_Java_Jersey_client_posts_JSON()
     {
         // target.request(APPLICATION_JSON).header("Authorization", "Bearer " + token).post(Entity.json(map))
@@ -69,6 +93,38 @@ public class CobotClientTests(OneAtATimeApiFixture app) : IClassFixture<OneAtATi
             ("Accept", "application/json"), ("Authorization", $"Bearer {(await TokenAsync()).Token}"), ("User-Agent", "Zapier"));
 
         await AssertCreatedAsync(response, "created_invoice", callback);
+    }
+
+    [Fact]
+    public async Task A_token_in_the_query_string_is_accepted()
+    {
+        var callback = Callback();
+        var response = await app.NewClient().PostAsync($"/api/subscriptions?access_token={(await TokenAsync()).Token}",
+            JsonContent.Create(new { @event = "created_booking", callback_url = callback }));
+        await AssertCreatedAsync(response, "created_booking", callback);
+    }
+
+    [Theory]
+    [InlineData("an unknown event", "created_unicorn", "https://crm.example.com/x", null)]
+    [InlineData("a javascript: URL", "created_booking", "javascript:alert(1)", null)]
+    [InlineData("a lead time of 90", "booking_will_begin", "https://crm.example.com/x", "90")]
+    [InlineData("a lead time that is a word", "booking_will_begin", "https://crm.example.com/x", "soon")]
+    public async Task A_form_gets_the_same_answer_as_the_same_JSON(string tried, string eventName, string callback, string? leadTime)
+    {
+        var client = app.ApiClient(await TokenAsync());
+        var leadTimeJson = int.TryParse(leadTime, out _) ? leadTime : $"\"{leadTime}\"";
+        var json = leadTime is null
+            ? $$"""{"event":"{{eventName}}","callback_url":"{{callback}}"}"""
+            : $$$"""{"event":"{{{eventName}}}","callback_url":"{{{callback}}}","filters":{"lead_time":{{{leadTimeJson}}}}}""";
+        var form = new Dictionary<string, string> { ["event"] = eventName, ["callback_url"] = callback };
+        if (leadTime is not null) form["filters[lead_time]"] = leadTime;
+
+        var fromJson = await client.PostAsync("/api/subscriptions", new StringContent(json, Encoding.UTF8, "application/json"));
+        var fromForm = await client.PostAsync("/api/subscriptions", new FormUrlEncodedContent(form));
+
+        Assert.True(fromJson.StatusCode == HttpStatusCode.UnprocessableEntity, $"{tried}: {fromJson.StatusCode}");
+        Assert.Equal(fromJson.StatusCode, fromForm.StatusCode);
+        Assert.Equal(await fromJson.Content.ReadAsStringAsync(), await fromForm.Content.ReadAsStringAsync());
     }
 
     [Fact]
