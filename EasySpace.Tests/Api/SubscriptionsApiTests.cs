@@ -37,6 +37,7 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         Assert.Equal(callback, body.GetProperty("callback_url").GetString());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("filters").ValueKind);
         Assert.StartsWith("whsec_", body.GetProperty("secret").GetString());
+        Assert.Equal(body.GetProperty("url").GetString(), response.Headers.Location?.ToString());
 
         var shown = await client.GetFromJsonAsync<JsonElement>(body.GetProperty("url").GetString());
         Assert.Equal(id, shown.GetProperty("id").GetString());
@@ -87,7 +88,6 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
     [Theory]
     [InlineData("invalid JSON", "{\"event\": ", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("a JSON array", "[]", "application/json", HttpStatusCode.BadRequest)]
-    [InlineData("a form body", "event=created_booking", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("text", "created_booking", "text/plain", HttpStatusCode.UnsupportedMediaType)]
     public async Task A_body_that_is_not_a_JSON_object_gets_a_clear_error(string tried, string body, string contentType, HttpStatusCode expected)
     {
@@ -142,6 +142,34 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         Assert.Equal(HttpStatusCode.Conflict, (await PostJson(client, json)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("the scheme in capitals", "HTTPS://crm.example.com/{0}")]
+    [InlineData("the host in capitals", "https://CRM.Example.COM/{0}")]
+    [InlineData("the default port written out", "https://crm.example.com:443/{0}")]
+    public async Task A_callback_url_that_differs_only_in_case_or_a_default_port_is_the_same_subscription(string tried, string same)
+    {
+        var client = await OwnerAsync();
+        var path = $"same/{Interlocked.Increment(ref n)}";
+        Assert.Equal(HttpStatusCode.Created, (await PostJson(client, $$"""{"event": "created_booking", "callback_url": "https://crm.example.com/{{path}}"}""")).StatusCode);
+
+        var again = await PostJson(client, $$"""{"event": "created_booking", "callback_url": "{{string.Format(same, path)}}"}""");
+
+        Assert.True(HttpStatusCode.Conflict == again.StatusCode, $"{tried}: {again.StatusCode}");
+    }
+
+    [Fact]
+    public async Task Answers_write_plus_signs_and_accents_as_themselves()
+    {
+        var client = await OwnerAsync();
+
+        var response = await PostJson(client, $$$"""{"event": "created_booking", "callback_url": "{{{Callback()}}}?tag=a+b", "filters": {"resource_id": "salle-café"}}""");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Contains("?tag=a+b\"", text);
+        Assert.Contains("\"salle-café\"", text);
+    }
+
     [Fact]
     public async Task Each_user_sees_only_their_own_subscriptions()
     {
@@ -191,7 +219,7 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         var forbidden = await PostJson(readOnly, json);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Contains("write_subscriptions", await forbidden.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Forbidden, (await OwnerAsync(ApiScopes.WriteSubscriptions)).GetAsync("/api/subscriptions").Result.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await OwnerAsync(ApiScopes.WriteSubscriptions)).GetAsync("/api/subscriptions")).StatusCode);
 
         var member = app.ApiClient(await app.CreateTokenAsync(ApiFixture.MemberEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
         Assert.Equal(HttpStatusCode.Forbidden, (await PostJson(member, json)).StatusCode);

@@ -52,21 +52,32 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         { "a zero-width space in the host",       """{"event":"created_booking","callback_url":"https://crm\u200B.example.com/a"}""",  "422 callback_url" },
         { "an IDN host hiding an override",       """{"event":"created_booking","callback_url":"https://xn--crmexample-726e.com/a"}""", "422 callback_url" },
         { "an IDN host hiding a zero-width space", """{"event":"created_booking","callback_url":"https://xn--crmexample-7r6e.com/a"}""", "422 callback_url" },
+        { "a lone surrogate in the callback_url", """{"event":"created_booking","callback_url":"https://crm.example.com/\ud800"}""",      "400" },
+        { "a lone low surrogate in an unknown field", """{"event":"created_booking","callback_url":"https://crm.example.com/a","pad":"\udc00"}""", "400" },
+        { "a lone surrogate in a property name",  """{"event":"created_booking","callback_url":"https://crm.example.com/a","\ud800":1}""", "400" },
+        { "a lone surrogate in a filter",         """{"event":"created_booking","callback_url":"https://crm.example.com/a","filters":{"resource_id":"\ud800"}}""", "400" },
+        { "a NUL in the event",                   """{"event":"\u0000","callback_url":"https://crm.example.com/a"}""",                   "422 event" },
     };
 
     [Theory]
     [MemberData(nameof(ApiRows))]
-    public async Task The_subscriptions_API_refuses_hostile_bodies_clearly(string tried, string body, string answer)
+    public Task The_subscriptions_API_refuses_hostile_bodies_clearly(string tried, string body, string answer) =>
+        AssertRefusedAsync(tried, new StringContent(body, Encoding.UTF8, "application/json"), answer);
+
+    /// <summary>Posts <paramref name="body"/>; the answer is <paramref name="answer"/> ("422 event": 422 with errors under event only), as JSON, and nothing is saved.</summary>
+    private async Task AssertRefusedAsync(string tried, HttpContent body, string answer)
     {
         var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
         var before = await client.GetStringAsync("/api/subscriptions");
 
-        var response = await client.PostAsync("/api/subscriptions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await client.PostAsync("/api/subscriptions", body);
         var text = await response.Content.ReadAsStringAsync();
 
         var expectedStatus = int.Parse(answer.Split(' ')[0]);
         Assert.True(expectedStatus == (int)response.StatusCode, $"{tried}: got {(int)response.StatusCode} {text}");
-        if (answer.Split(' ') is [_, var field]) Assert.Contains($"\"{field}\"", text);
+        // The field that caused it, and no other.
+        if (answer.Split(' ') is [_, var field])
+            Assert.True(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name).SequenceEqual([field]), $"{tried}: {text}");
         Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
         Assert.DoesNotContain("<script>", text);
         Assert.Equal(before, await client.GetStringAsync("/api/subscriptions"));
@@ -75,7 +86,7 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
     [Theory]
     [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/xml", HttpStatusCode.UnsupportedMediaType)]
-    [InlineData("multipart/form-data; boundary=x", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("multipart/form-data; boundary=x", HttpStatusCode.BadRequest)] // a form, but not a readable one
     public async Task The_subscriptions_API_refuses_wrong_content_types(string contentType, HttpStatusCode expected)
     {
         var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.WriteSubscriptions));
@@ -84,6 +95,68 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
         Assert.Equal(expected, (await client.PostAsync("/api/subscriptions", content)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("invalid UTF-8 in a string", "7B226576656E74223A22FF227D")]                 // {"event":"\xFF"}
+    [InlineData("an overlong encoding of a quote", "7B226576656E74223A22C0A2227D")]         // {"event":"\xC0\xA2"}
+    [InlineData("a surrogate encoded as UTF-8 bytes", "7B226576656E74223A22EDA080227D")]    // {"event":"\xED\xA0\x80"}
+    [InlineData("a truncated sequence", "7B226576656E74223A22E282227D")]                    // {"event":"\xE2\x82"}
+    public async Task Bytes_that_are_not_UTF8_answer_400_JSON(string tried, string hex)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.WriteSubscriptions));
+        var content = new ByteArrayContent(Convert.FromHexString(hex));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+
+        var response = await client.PostAsync("/api/subscriptions", content);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"{tried}: {(int)response.StatusCode} {text}");
+        Assert.Contains("not valid JSON", System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("error").GetString());
+    }
+
+    public static TheoryData<string, string, string> FormRows => new()
+    {
+        // tried                              form-encoded body                                                          answer
+        { "a NUL in the event",               "event=created_%00booking&callback_url=https%3A%2F%2Fcrm.example.com%2Fa",  "400" },   // the form reader refuses it
+        { "invalid UTF-8 in the event",       "event=%FF&callback_url=https%3A%2F%2Fcrm.example.com%2Fa",               "422 event" },
+        { "the event twice",                  "event=created_booking&event=deleted_booking&callback_url=https%3A%2F%2Fcrm.example.com%2Fa", "422 event" },
+        { "the metadata address",             "event=created_booking&callback_url=http%3A%2F%2F169.254.169.254%2F",     "422 callback_url" },
+        { "a lead_time that is a word",       "event=booking_will_begin&callback_url=https%3A%2F%2Fcrm.example.com%2Fa&filters%5Blead_time%5D=soon", "422 filters" },
+        { "an unknown filter",                "event=created_booking&callback_url=https%3A%2F%2Fcrm.example.com%2Fa&filters%5Bcolour%5D=red", "422 filters" },
+        { "a 20 KB field",                    "event=created_booking&callback_url=https%3A%2F%2Fcrm.example.com%2Fa&pad=" + new string('x', 20_000), "413" },
+        { "no fields at all",                 "",                                                                        "422" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FormRows))]
+    public Task The_subscriptions_API_refuses_hostile_forms_as_it_refuses_JSON(string tried, string body, string answer) =>
+        AssertRefusedAsync(tried, new StringContent(body, Encoding.ASCII, "application/x-www-form-urlencoded"), answer);
+
+    [Fact]
+    public Task A_20_KB_multipart_field_is_refused_with_413() =>
+        AssertRefusedAsync("a 20 KB multipart field", new MultipartFormDataContent
+        {
+            { new StringContent("created_booking"), "event" },
+            { new StringContent("https://crm.example.com/a"), "callback_url" },
+            { new StringContent(new string('x', 20_000)), "pad" },
+        }, "413");
+
+    [Theory]
+    [InlineData("PUT", "/api/subscriptions", "GET, POST")]
+    [InlineData("PATCH", "/api/subscriptions/1", "DELETE, GET")]
+    [InlineData("DELETE", "/api/subscriptions", "GET, POST")]
+    [InlineData("POST", "/api/admins/1", "GET")]
+    public async Task A_wrong_method_answers_405_JSON_with_Allow(string method, string path, string allow)
+    {
+        var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.Read, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") });
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains(method, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
     }
 
     [Theory]

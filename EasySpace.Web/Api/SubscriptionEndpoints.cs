@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
@@ -22,18 +23,20 @@ public sealed record SubscriptionDto(
 
 public sealed record ValidationProblem([property: JsonPropertyName("errors")] IReadOnlyDictionary<string, string[]> Errors);
 
-/// <summary><c>/api/subscriptions</c>, Cobot-compatible: 201, 422 with field errors, 409 for a duplicate, 204, 404.</summary>
+/// <summary>
+/// <c>/api/subscriptions</c>, Cobot-compatible: 201 (made, or a deactivated one renewed), 422 with field errors, 409 for a
+/// duplicate, 204, 404. Like Cobot (a Rails app), creation takes a JSON, form-encoded or multipart body.
+/// </summary>
 internal static class SubscriptionEndpoints
 {
-    /// <summary>A subscription request is a few hundred bytes; anything much larger is refused before it is read.</summary>
-    private const int MaxBodyBytes = 16 * 1024;
-
     public static RouteGroupBuilder MapSubscriptions(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/subscriptions").RequireManageIntegrations().WithTags("Subscriptions");
         group.MapPost("", CreateAsync).RequireScope(ApiScopes.WriteSubscriptions)
             .WithSummary("Subscribe to an event")
-            .WithDescription("Body: {\"event\": \"created_booking\", \"callback_url\": \"https://...\", \"filters\": {\"resource_id\": \"...\"}} as application/json.")
+            .WithDescription("Body: {\"event\": \"created_booking\", \"callback_url\": \"https://...\", \"filters\": {\"resource_id\": \"...\"}} "
+                + "as application/json, or the same fields (filters[resource_id]=...) as application/x-www-form-urlencoded or multipart/form-data. "
+                + "Posting a deactivated subscription again renews it (201).")
             .Produces<SubscriptionDto>(StatusCodes.Status201Created).Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity)
             .Produces<ApiError>(StatusCodes.Status409Conflict);
         group.MapGet("", ListAsync).RequireScope(ApiScopes.ReadSubscriptions).WithSummary("Your subscriptions");
@@ -44,27 +47,27 @@ internal static class SubscriptionEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, ApiSubscriptions subscriptions, PublicUrls urls, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
-            return Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes / 1024} KB.");
-        if (!request.HasJsonContentType())
-            return Error(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
-
         JsonElement body;
         try
         {
-            using var limited = new MemoryStream();
-            var buffer = new byte[8192];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
-            {
-                if (limited.Length + read > MaxBodyBytes) return Error(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes / 1024} KB.");
-                limited.Write(buffer, 0, read);
-            }
-            body = JsonDocument.Parse(limited.ToArray()).RootElement;
+            if (request.HasJsonContentType()) body = ParseJson(await ApiBodies.ReadAsync(request, ct));
+            else if (request.HasFormContentType) body = FormAsJson(await ApiBodies.ReadFormAsync(request, ct));
+            else return Error(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json, application/x-www-form-urlencoded or multipart/form-data.");
+        }
+        catch (BadHttpRequestException e) // Kestrel's: over the size limit, or a body that ended before its length
+        {
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Error(StatusCodes.Status413PayloadTooLarge, ApiBodies.TooLargeMessage)
+                : Error(StatusCodes.Status400BadRequest, "The body could not be read to its end.");
         }
         catch (JsonException)
         {
-            return Error(StatusCodes.Status400BadRequest, "The body is not valid JSON.");
+            return Error(StatusCodes.Status400BadRequest, "The body is not valid JSON: check its syntax, that it is UTF-8, and that no string holds half of a surrogate pair (\\ud800).");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // What the form readers throw for a broken multipart body or a field they refuse (a NUL, for one).
+            return Error(StatusCodes.Status400BadRequest, "The body is not a valid form: check the multipart boundary and that no field holds a control character.");
         }
         if (body.ValueKind != JsonValueKind.Object) return Error(StatusCodes.Status400BadRequest, "The body must be a JSON object.");
 
@@ -75,13 +78,74 @@ internal static class SubscriptionEndpoints
         if (!errors.IsEmpty) return Invalid(errors);
 
         var result = await subscriptions.SubscribeAsync(new SubscriptionRequest(eventName, callbackUrl, filters), Caller(user), ct);
-        return result.Outcome switch
+        switch (result.Outcome)
         {
-            SubscribeOutcome.Created => TypedResults.Created($"/api/subscriptions/{result.Created!.Endpoint.Id}",
-                await ToDtoAsync(result.Created.Endpoint, urls, ct) with { Secret = result.Created.Secret }),
-            SubscribeOutcome.Duplicate => Error(StatusCodes.Status409Conflict, "You already subscribed this callback_url to this event."),
-            _ => Invalid(result.Errors),
-        };
+            case SubscribeOutcome.Created or SubscribeOutcome.Renewed:
+                var dto = await ToDtoAsync(result.Endpoint!, urls, ct) with { Secret = result.Secret };
+                return TypedResults.Created(dto.Url, dto);
+            case SubscribeOutcome.Duplicate:
+                return Error(StatusCodes.Status409Conflict, $"You already subscribed this callback_url to this event: {await urls.ApiUrlAsync("subscriptions", result.Endpoint!.Id.ToString(), ct)}");
+            case SubscribeOutcome.SwitchedOffByManager:
+                return Error(StatusCodes.Status409Conflict, "You already subscribed this callback_url to this event, and a manager of the space switched it off; ask them to switch it on again.");
+            default:
+                return Invalid(result.Errors);
+        }
+    }
+
+    /// <summary>
+    /// Parses the body and reads every string in it once: invalid UTF-8 or a lone surrogate escape only shows when a
+    /// string is read, and must be a 400 here rather than an exception wherever a field is read later.
+    /// </summary>
+    private static JsonElement ParseJson(byte[] bytes)
+    {
+        var root = JsonDocument.Parse(bytes).RootElement;
+        try
+        {
+            ReadAllStrings(root);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+        return root;
+
+        static void ReadAllStrings(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String: element.GetString(); break;
+                case JsonValueKind.Array: foreach (var item in element.EnumerateArray()) ReadAllStrings(item); break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        ReadAllStrings(property.Value);
+                    }
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A form in the shape of the JSON body, the way Rails reads it, so both get the same validation and answers:
+    /// <c>event</c>, <c>callback_url</c>, <c>filters[name]</c>, <c>filters[fields][]</c> for a list. A field given twice
+    /// becomes a list (and is refused as not a string); <c>access_token</c> and other fields are left out.
+    /// </summary>
+    private static JsonElement FormAsJson(IFormCollection form)
+    {
+        var body = new JsonObject();
+        var filters = new JsonObject();
+        foreach (var (key, values) in form)
+        {
+            if (key is "event" or "callback_url") body[key] = Value(values, list: false);
+            else if (key.StartsWith("filters[", StringComparison.Ordinal) && key.IndexOf(']') is var close and > 8)
+                filters[key[8..close]] = Value(values, list: key.EndsWith("[]", StringComparison.Ordinal) && key.Length > close + 1);
+        }
+        if (filters.Count > 0) body["filters"] = filters;
+        return JsonSerializer.SerializeToElement(body);
+
+        static JsonNode? Value(Microsoft.Extensions.Primitives.StringValues values, bool list) =>
+            list || values.Count > 1 ? new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()) : JsonValue.Create(values.ToString());
     }
 
     private static async Task<Ok<List<SubscriptionDto>>> ListAsync(ClaimsPrincipal user, ApiSubscriptions subscriptions, PublicUrls urls, CancellationToken ct)
@@ -125,7 +189,7 @@ internal static class SubscriptionEndpoints
                 case "fields" when p.Value.ValueKind == JsonValueKind.Array && p.Value.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String):
                     filters.Fields = p.Value.EnumerateArray().Select(x => x.GetString()!).ToList();
                     break;
-                case "lead_time" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var minutes):
+                case "lead_time" when Minutes(p.Value) is { } minutes:
                     filters.LeadTimeMinutes = minutes;
                     break;
                 case "resource_id" or "fields" or "lead_time":
@@ -138,6 +202,14 @@ internal static class SubscriptionEndpoints
         }
         return filters;
     }
+
+    /// <summary>A whole number of minutes, as a JSON number or as the text of one (what a form sends).</summary>
+    private static int? Minutes(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt32(out var n) => n,
+        JsonValueKind.String when int.TryParse(value.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+        _ => null,
+    };
 
     private static async Task<SubscriptionDto> ToDtoAsync(Endpoint e, PublicUrls urls, CancellationToken ct) => new(
         e.Id.ToString(),
