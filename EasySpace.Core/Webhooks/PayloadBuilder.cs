@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EasySpace.Core.Events;
@@ -8,7 +9,8 @@ namespace EasySpace.Core.Webhooks;
 /// <summary>The body of a delivery, built once: every attempt sends these same bytes.</summary>
 public static class PayloadBuilder
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    // Bodies are JSON for machines, never inlined into HTML: "+" and "é" go as themselves, not as \u002B.
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] Build(PayloadFormat format, EventType type, string messageId, string url, JsonObject data, DateTimeOffset at)
     {

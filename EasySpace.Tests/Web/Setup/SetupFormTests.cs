@@ -27,7 +27,7 @@ public class SetupFormTests : ComponentTest
     }
 
     [Fact]
-    public void A_weak_password_is_refused_at_the_field_and_nothing_is_created()
+    public async Task A_weak_password_is_refused_at_the_field_and_nothing_is_created()
     {
         var page = RenderForm();
         FillValid(page);
@@ -37,7 +37,7 @@ public class SetupFormTests : ComponentTest
 
         page.WaitForAssertion(() => Assert.Contains("Passwords must be at least 10 characters.", page.Markup));
         Assert.Contains("Passwords must have at least one digit", page.Markup);
-        Assert.False(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+        Assert.False(await Services.GetRequiredService<SetupService>().IsCompleteAsync());
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public class SetupFormTests : ComponentTest
     [InlineData("ftp://space.example.com", "Enter a full http:// or https:// address")]
     [InlineData("javascript:alert(1)", "Enter a full http:// or https:// address")]
     [InlineData("https://user:pw@space.example.com", "cannot contain a user name or password")]
-    public void A_bad_public_address_is_refused_at_the_field(string url, string message)
+    public async Task A_bad_public_address_is_refused_at_the_field(string url, string message)
     {
         var page = RenderForm();
         FillValid(page);
@@ -54,7 +54,7 @@ public class SetupFormTests : ComponentTest
         page.Find("form").Submit();
 
         page.WaitForAssertion(() => Assert.Contains(message, page.Markup));
-        Assert.False(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+        Assert.False(await Services.GetRequiredService<SetupService>().IsCompleteAsync());
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class SetupFormTests : ComponentTest
     }
 
     [Fact]
-    public void A_valid_form_creates_the_owner_and_goes_to_the_login_page()
+    public async Task A_valid_form_creates_the_owner_and_goes_to_the_login_page()
     {
         var page = RenderForm();
         FillValid(page);
@@ -96,6 +96,6 @@ public class SetupFormTests : ComponentTest
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.Contains("Account/Login?email=owner%40example.com", navigation.Uri));
-        Assert.True(Services.GetRequiredService<SetupService>().IsCompleteAsync().Result);
+        Assert.True(await Services.GetRequiredService<SetupService>().IsCompleteAsync());
     }
 }
