@@ -3,6 +3,7 @@ using EasySpace.Web.Api;
 using EasySpace.Web.Components;
 using EasySpace.Web.Components.Account;
 using EasySpace.Web.Health;
+using EasySpace.Web.Security;
 using EasySpace.Web.Setup;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -72,6 +73,7 @@ public static class DependencyInjection
             .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx =>
                 ctx.User.IsInRole(Roles.Owner) || ctx.User.HasClaim(Permissions.ClaimType, Permissions.ManageIntegrations)));
 
+        services.AddEasySpaceSecurity(builder.Configuration);   // login limits, forwarded headers, Secure cookies
         services.AddEasySpaceApi(builder.Configuration);
         services.AddEasySpaceHealthChecks();
         return builder;
@@ -79,6 +81,7 @@ public static class DependencyInjection
 
     public static WebApplication UseEasySpace(this WebApplication app)
     {
+        app.UseEasySpaceSecurity();          // the client's address, security headers, the hub's origin check
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error/500", createScopeForErrors: true);
         // A page the user may not see answers 403 at its own address, rendered by the friendly error page.
