@@ -31,7 +31,10 @@ public static class SecuritySetup
 
     public static IServiceCollection AddEasySpaceSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<LoginLimitOptions>(configuration.GetSection(LoginLimitOptions.Section));
+        services.AddOptions<LoginLimitOptions>().Bind(configuration.GetSection(LoginLimitOptions.Section))
+            .Validate(o => o.FailuresPerAddress >= 1 && o.FailuresInTotal >= 1 && o.WindowMinutes >= 1,
+                "Login:FailuresPerAddress, Login:FailuresInTotal and Login:WindowMinutes must each be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<LoginLimiter>();
         services.AddScoped<PasswordLogin>();
 
