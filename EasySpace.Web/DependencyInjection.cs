@@ -3,6 +3,7 @@ using EasySpace.Web.Api;
 using EasySpace.Web.Components;
 using EasySpace.Web.Components.Account;
 using EasySpace.Web.Health;
+using EasySpace.Web.Security;
 using EasySpace.Web.Setup;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -73,6 +74,7 @@ public static class DependencyInjection
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Admin))
             .AddPolicy(Policies.ManageIntegrations, p => p.RequireAssertion(ctx => Permissions.AllowsManagingIntegrations(ctx.User)));
 
+        services.AddEasySpaceSecurity(builder.Configuration);   // login limits, forwarded headers, Secure cookies
         services.AddEasySpaceApi(builder.Configuration);
         services.AddEasySpaceHealthChecks();
         return builder;
@@ -80,6 +82,7 @@ public static class DependencyInjection
 
     public static WebApplication UseEasySpace(this WebApplication app)
     {
+        app.UseEasySpaceSecurity();          // the client's address, security headers, the hub's origin check
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error/500", createScopeForErrors: true);
         // A page the user may not see answers 403 at its own address, rendered by the friendly error page.

@@ -40,7 +40,6 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/not-found"] = new("GET", "/not-found", Ok, Ok, Ok, Ok, Ok),
         ["/error/{Code:int}"] = new("GET", "/error/500", Ok, Ok, Ok, Ok, Ok),
         ["/Account/Login"] = new("GET", "/Account/Login", Ok, Ok, Ok, Ok, Ok),
-        ["/Account/Lockout"] = new("GET", "/Account/Lockout", Ok, Ok, Ok, Ok, Ok),
         ["/Account/Manage"] = new("GET", "/Account/Manage", Login, Ok, Ok, Ok, Ok),
         ["/Account/Manage/ChangePassword"] = new("GET", "/Account/Manage/ChangePassword", Login, Ok, Ok, Ok, Ok),
         ["/Account/Logout"] = new("POST", "/Account/Logout", 400, 400, 400, 400, 400),   // no antiforgery token: refused

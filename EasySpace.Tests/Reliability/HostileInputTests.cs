@@ -355,6 +355,29 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         Assert.Contains("e-mail address like name@example.com", html);
     }
 
+    public static TheoryData<string, string> ReturnUrlRows => new()
+    {
+        // tried                                   the query string's ReturnUrl, as sent
+        { "another site",                           "https%3A%2F%2Fevil.example%2F" },
+        { "another host without a scheme",          "%2F%2Fevil.example" },
+        { "a backslash browsers read as a slash",   "%2F%5Cevil.example" },
+        { "a tab browsers drop",                    "%2F%09%2Fevil.example" },
+        { "a script",                               "javascript%3Aalert(1)" },
+        { "another host, encoded twice",            "%252F%252Fevil.example" },
+        { "a path relative to the login page",      "evil.example" },
+        { "a NUL between the slashes",              "%2F%00%2Fevil.example" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReturnUrlRows))]
+    public async Task A_hostile_ReturnUrl_after_logging_in_leads_to_the_dashboard(string tried, string returnUrl)
+    {
+        var response = await Web.Access.LoginForm.PostAsync(app, AppHost.OwnerEmail, AppHost.Password, query: "?ReturnUrl=" + returnUrl);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{tried}: got {(int)response.StatusCode}");
+        Assert.Equal(new Uri(app.BaseAddress, "/"), new Uri(app.BaseAddress, response.Headers.Location!));
+    }
+
     [Fact]
     public async Task A_form_post_without_an_antiforgery_token_is_refused_not_crashed()
     {

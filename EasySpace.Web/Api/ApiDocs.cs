@@ -62,8 +62,9 @@ internal static class ApiDocs
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous();
         // Scalar serves its script from the package itself; fonts, telemetry and its hosted extras are off so the page works offline.
-        app.MapScalarApiReference(DocsPath, o =>
+        app.MapScalarApiReference(DocsPath, (o, http) =>
             {
+                o.WithNonce(Security.SecuritySetup.Nonce(http)); // its inline start-up script runs under the page's CSP
                 o.ShowDeveloperTools = DeveloperToolsVisibility.Never; // its toolbar links to Scalar's hosted services
                 o.WithTitle("EasySpace API")
                     .WithOpenApiRoutePattern(DocumentPath)

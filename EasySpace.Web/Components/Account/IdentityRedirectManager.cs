@@ -16,25 +16,22 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
+    /// <summary>Goes to a page of this app; anything else (another site, a script, a path a browser reads as another host) goes to the dashboard.</summary>
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(LocalPath(uri, navigationManager.BaseUri));
+
+    /// <summary>
+    /// The app-relative path <paramref name="uri"/> names, or "" (the dashboard) when it leads off this app. Absolute
+    /// addresses under <paramref name="baseUri"/> are kept: the login redirect carries the page's full address.
+    /// </summary>
+    internal static string LocalPath(string? uri, string baseUri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
-    }
-
-    public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
-    {
-        var uriWithoutQuery = navigationManager.ToAbsoluteUri(uri).GetLeftPart(UriPartial.Path);
-        var newUri = navigationManager.GetUriWithQueryParameters(uriWithoutQuery, queryParameters);
-        RedirectTo(newUri);
+        if (string.IsNullOrEmpty(uri)) return "";
+        if (uri.StartsWith(baseUri, StringComparison.OrdinalIgnoreCase)) uri = "/" + uri[baseUri.Length..];
+        // Browsers drop tabs and newlines inside a URL and read "\" as "/": "/\evil" and "/\t/evil" are another host.
+        if (uri.Any(c => char.IsControl(c) || c == '\\')) return "";
+        // Only a path on this host: not "//evil" (another host), not "https:" or "javascript:" (a scheme), not "evil" (relative to the login page).
+        if (uri[0] != '/' || uri.StartsWith("//", StringComparison.Ordinal)) return "";
+        return uri.TrimStart('/');
     }
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
@@ -51,5 +48,5 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         => RedirectToWithStatus(CurrentPath, message, context);
 
     public void RedirectToInvalidUser(UserManager<AppUser> userManager, HttpContext context)
-        => RedirectToWithStatus("Account/Login", "Error: Your account could not be found; log in again.", context);
+        => RedirectToWithStatus("/Account/Login", "Error: Your account could not be found; log in again.", context);
 }
