@@ -126,10 +126,11 @@ public class SubscriptionsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
         Assert.Equal(url, shown.GetProperty("url").GetString());
         Assert.Equal(receiver.Url.ToString(), shown.GetProperty("callback_url").GetString());
 
-        // Tried: an admin without ManageIntegrations, who can't see the settings' webhooks either: 404.
+        // Tried: an admin without ManageIntegrations, who can't see the settings' webhooks either: 403, as every
+        // subscriptions call answers them.
         var admin = await app.AddAdminAsync();
         var plain = app.ApiClient(await app.CreateTokenAsync(admin.Email!, [ApiScopes.ReadSubscriptions]));
-        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync(url)).StatusCode);
     }
 
     [Fact]
