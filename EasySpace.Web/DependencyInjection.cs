@@ -3,6 +3,7 @@ using EasySpace.Web.Api;
 using EasySpace.Web.Components;
 using EasySpace.Web.Components.Account;
 using EasySpace.Web.Health;
+using EasySpace.Web.Payments;
 using EasySpace.Web.Security;
 using EasySpace.Web.Setup;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -97,6 +98,7 @@ public static class DependencyInjection
         app.MapStaticAssets();
         app.MapEasySpaceHealth();
         app.MapEasySpaceApi();
+        app.MapTransactionExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         return app;

@@ -15,7 +15,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
 {
     private readonly TempDirectory data = new();
 
-    protected ComponentTest()
+    /// <param name="clock">A fake clock for a test about times; the real one otherwise.</param>
+    protected ComponentTest(TimeProvider? clock = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
@@ -27,6 +28,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
             })
             .Build();
         Services.AddEasySpaceCore(configuration);
+        if (clock is not null) Services.AddSingleton(clock);   // before anything is resolved: bUnit forbids it after
         Services.AddLogging();
         Auth = AddAuthorization();
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));

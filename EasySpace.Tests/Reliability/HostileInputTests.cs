@@ -387,4 +387,42 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    public static TheoryData<string, string> TransactionSearchRows => new()
+    {
+        // tried                                the member search typed on Settings > Integrations > Payments > Transactions
+        { "SQL in the member search",           "' OR 1=1 --" },
+        { "a LIKE wildcard",                    "%" },
+        { "a single-character wildcard",        "_" },
+        { "a script tag",                       Script },
+        { "a NUL and a newline",                "Ada\0\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransactionSearchRows))]
+    public async Task The_transaction_search_and_its_download_treat_hostile_text_as_text_that_matches_nothing(string tried, string typed)
+    {
+        var draft = BillingTestData.CobotExample(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14));
+        draft.Name = "Ada Keller";
+        var invoice = await app.Services.CreateInvoiceAsync(draft);
+        (await app.Get<EasySpace.Core.Space.Payments.PaymentRecorder>().RecordPaymentAsync(invoice.Id, 10m, "EUR", "manual", null, "test")).Ok();
+
+        var found = await app.Get<EasySpace.Core.Space.Payments.PaymentReader>().PageAsync(new EasySpace.Core.Space.Payments.TransactionFilter(Member: typed), 0, 25);
+        var owner = await app.LoggedInClientAsync(AppHost.OwnerEmail);
+        var download = await owner.GetAsync("/settings/integrations/payments/transactions/export?member=" + Uri.EscapeDataString(typed));
+        var csv = await download.Content.ReadAsStringAsync();
+
+        Assert.True(found.Succeeded && found.Value!.Total == 0, $"{tried}: {found.Errors} {found.Value?.Total} found");
+        Assert.True(download.StatusCode == HttpStatusCode.OK, $"{tried}: {(int)download.StatusCode} {csv}");
+        Assert.Single(csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));   // the header row alone
+    }
+
+    [Fact]
+    public async Task A_reversed_date_range_in_the_transaction_history_is_refused_at_the_end_date()
+    {
+        var found = await app.Get<EasySpace.Core.Space.Payments.PaymentReader>().PageAsync(
+            new EasySpace.Core.Space.Payments.TransactionFilter(From: new DateOnly(2026, 3, 12), To: new DateOnly(2026, 3, 1)), 0, 25);
+
+        Assert.Equal("The end date is before the start date.", found.Errors.For("To"));
+    }
 }

@@ -229,7 +229,7 @@ public class BillingPaymentTests : IAsyncLifetime
         await Recorder.RecordPaymentAsync(a.Id, 10, "EUR", PaymentProviders.Manual, null, Actor);
         await Recorder.RecordFailureAsync(b.Id, 240, "EUR", PaymentProviders.Stripe, "ch_x", "expired_card", "stripe");
 
-        var page = await core.Get<PaymentReader>().PageAsync(0, 10);
+        var page = (await core.Get<PaymentReader>().PageAsync(TransactionFilter.None, 0, 10)).Value!;
 
         Assert.Equal(2, page.Total);
         Assert.Equal(new[] { ("2026-0002", PaymentStatus.Failed), ("2026-0001", PaymentStatus.Succeeded) }, page.Items.Select(p => (p.InvoiceNumber, p.Status)));

@@ -13,7 +13,7 @@ using MudBlazor;
 namespace EasySpace.Tests.Web.Integrations;
 
 /// <summary>A set-up space and its owner looking at the integrations pages, over the real Core.</summary>
-public abstract class IntegrationsTest : ComponentTest
+public abstract class IntegrationsTest(TimeProvider? clock = null) : ComponentTest(clock)
 {
     protected const string OwnerEmail = "owner@example.com";
 
@@ -22,12 +22,16 @@ public abstract class IntegrationsTest : ComponentTest
     /// <summary>Where open selects and menus render their items.</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
 
+    /// <summary>The space's time zone and country, as set up; a test about local times picks its own.</summary>
+    protected virtual (string TimeZone, string Country) Space => ("UTC", "DE");
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         var setup = await Get<SetupService>().CompleteAsync(new SetupRequest
         {
-            Email = OwnerEmail, Password = AppHost.Password, SpaceName = "Co-Up", PublicBaseUrl = "https://space.example.com", TimeZone = "UTC",
+            Email = OwnerEmail, Password = AppHost.Password, SpaceName = "Co-Up", PublicBaseUrl = "https://space.example.com",
+            TimeZone = Space.TimeZone, Country = Space.Country,
         }, "test");
         Assert.True(setup.Succeeded, setup.Errors.ToString());
         await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

@@ -48,6 +48,7 @@ public class ShellTests : ComponentTest
         Assert.Contains("settings/integrations", links);
         Assert.Contains("settings/integrations/webhooks", links);
         Assert.Contains("settings/integrations/payments", links);
+        Assert.Contains("settings/integrations/payments/transactions", links);
         Assert.Contains("settings/integrations/api-access", links);
         Assert.Contains("settings/integrations/activity", links);
         Assert.Contains("settings/admins", links);

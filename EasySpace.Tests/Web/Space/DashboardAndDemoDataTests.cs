@@ -31,7 +31,22 @@ public class DashboardAndDemoDataTests : IAsyncLifetime
             Assert.Equal(50, await db.Memberships.CountAsync());
             Assert.Equal(4, await db.Resources.CountAsync());
             Assert.Equal(28, await db.Bookings.CountAsync());
+            // Invoices open, paid and overdue, each for a demo member, and the payments recorded by hand against them.
+            var invoices = await db.Invoices.AsNoTracking().ToListAsync();
+            Assert.Equal(12, invoices.Count);
+            Assert.All(invoices, i => Assert.NotNull(i.MembershipId));
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime);
+            Assert.Equal(3, invoices.Count(i => i.IsPaid));
+            Assert.Equal(3, invoices.Count(i => !i.IsPaid && i.DueDate < today));
+            Assert.Equal(6, invoices.Count(i => !i.IsPaid && i.DueDate >= today));
+            var payments = await db.Payments.AsNoTracking().ToListAsync();
+            Assert.Equal(5, payments.Count);
+            Assert.All(payments, p => Assert.Equal("manual", p.Provider));
         }
+        var history = (await app.Get<EasySpace.Core.Space.Payments.PaymentReader>().PageAsync(EasySpace.Core.Space.Payments.TransactionFilter.None, 0, 25)).Value!;
+        Assert.Equal(5, history.Total);
+        Assert.All(history.Items, row => Assert.NotNull(row.MemberName));
+
         var again = await app.Get<DemoData>().CreateAsync();
         Assert.Contains("empty space only", again.Errors.ToString());
 
