@@ -4,7 +4,7 @@ using System.Net.Mail;
 namespace EasySpace.Core.Identity;
 
 /// <summary>The checks that several forms and verbs share, each with the message a user reads.</summary>
-public static class InputRules
+public static partial class InputRules
 {
     public static string? EmailProblem(string? email)
     {
@@ -57,7 +57,12 @@ public static class InputRules
     public static string? TimeZoneProblem(string? timeZone)
     {
         if (string.IsNullOrWhiteSpace(timeZone)) return "Choose a time zone.";
-        return TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out _) ? null : "Use a time zone such as Europe/Berlin.";
+        timeZone = timeZone.Trim();
+        // IANA names only ("Europe/Berlin", "UTC"): no paths ("../../etc") and no Windows names, which this box would
+        // translate today but another box might not.
+        return IanaZoneName().IsMatch(timeZone) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _)
+            ? null
+            : "Use a time zone such as Europe/Berlin.";
     }
 
     public static string? BaseUrlProblem(string? url)
@@ -85,6 +90,9 @@ public static class InputRules
         .Where(r => r is { Length: 3 } && r.All(char.IsAsciiLetterUpper))
         .Select(r => r!)
         .ToHashSet(StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex IanaZoneName();
 
     private static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }

@@ -10,7 +10,8 @@ namespace EasySpace.Core.Space;
 /// </summary>
 public sealed class PublicUrls(IOptionsMonitor<EasySpaceOptions> options, IDbContextFactory<AppDbContext> dbFactory)
 {
-    // The profile's address is written once at setup, so it is read once; an empty answer (not set up) is not kept.
+    // The profile's address changes only on the Space settings page, which calls Forget(); until then it is read once.
+    // An empty answer (not set up) is not kept.
     private volatile string? fromProfile;
 
     /// <summary>The base URL without a trailing slash, e.g. <c>https://space.example.com</c>.</summary>
@@ -38,6 +39,9 @@ public sealed class PublicUrls(IOptionsMonitor<EasySpaceOptions> options, IDbCon
     /// <summary><see cref="ApiUrl"/> without a synchronous database read.</summary>
     public async Task<string> ApiUrlAsync(string collection, string id, CancellationToken ct = default) =>
         Join(await BaseUrlAsync(ct), collection, id);
+
+    /// <summary>True when the setting <c>EasySpace:PublicBaseUrl</c> decides the address, so the profile's one is not used.</summary>
+    public bool IsSetBySettings => FromSettings() is not null;
 
     /// <summary>Call when the space's public base URL is edited, so the next URL reads it again.</summary>
     public void Forget() => fromProfile = null;

@@ -43,11 +43,14 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
     public async Task<ValidationErrors> ValidateAsync(SetupRequest request)
     {
         var errors = await users.ValidateAsync(new NewAccount(request.Email, request.Password));
-        AddIf(errors, nameof(request.SpaceName), InputRules.RequiredText(request.SpaceName, "the space's name", 100));
-        AddIf(errors, nameof(request.Country), InputRules.CountryProblem(request.Country));
-        AddIf(errors, nameof(request.Currency), InputRules.CurrencyProblem(request.Currency));
-        AddIf(errors, nameof(request.TimeZone), InputRules.TimeZoneProblem(request.TimeZone));
-        AddIf(errors, nameof(request.PublicBaseUrl), InputRules.BaseUrlProblem(request.PublicBaseUrl));
+        // The space's part follows the same rules as the Space settings page; only the name's field is called differently here.
+        var space = SpaceSettings.Problems(new SpaceSettings
+        {
+            Name = request.SpaceName, Country = request.Country, Currency = request.Currency, TimeZone = request.TimeZone, PublicBaseUrl = request.PublicBaseUrl,
+        });
+        foreach (var (field, messages) in space.ByField)
+            foreach (var message in messages)
+                errors.Add(field == nameof(SpaceSettings.Name) ? nameof(request.SpaceName) : field, message);
         return errors;
     }
 
@@ -74,10 +77,5 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
         await tx.CommitAsync(ct);
         done = true;
         return profile;
-    }
-
-    private static void AddIf(ValidationErrors errors, string field, string? problem)
-    {
-        if (problem is not null) errors.Add(field, problem);
     }
 }

@@ -87,6 +87,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/me"] = new("GET", "/me", Login, Ok, Ok, Ok, Ok),
         ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, NotFound, NotFound, NotFound),         // "no such member" page
         ["/settings/admins"] = new("GET", "/settings/admins", Login, Forbidden, Ok, Ok, Ok),
+        ["/settings/space"] = new("GET", "/settings/space", Login, Forbidden, Forbidden, Ok, Ok),                  // the public address and payment country: ManageIntegrations
         ["/api/memberships/"] = new("GET", "/api/memberships/", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/memberships/{id}"] = new("GET", "/api/memberships/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/memberships/{id}/picture"] = new("GET", "/api/memberships/0/picture", Unauthorized, NotFound, NotFound, NotFound, NotFound),

@@ -267,6 +267,34 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         Assert.True(errors.For(field) is not null, $"{tried}: {errors}");
     }
 
+    public static TheoryData<string, Action<SpaceSettings>, string> SpaceSettingsFormRows => new()
+    {
+        { "a made-up time zone", s => s.TimeZone = "Mars/Olympus", "TimeZone" },
+        { "a path as the time zone", s => s.TimeZone = "../../etc", "TimeZone" },
+        { "a path as the country", s => s.Country = "../../etc", "Country" },
+        { "an emoji currency", s => s.Currency = "💶", "Currency" },
+        { "a base URL with user-info", s => s.PublicBaseUrl = "https://admin:secret@space.example.com", "PublicBaseUrl" },
+        { "a javascript: base URL", s => s.PublicBaseUrl = "javascript:alert(1)", "PublicBaseUrl" },
+        { "a right-to-left override in the name", s => s.Name = "Co\u202EpU", "Name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpaceSettingsFormRows))]
+    public async Task The_space_settings_form_refuses_hostile_input_at_the_field_and_saves_nothing(string tried, Action<SpaceSettings> change, string field)
+    {
+        var service = app.Get<SpaceSettingsService>();
+        var before = (await service.GetAsync())!;
+        var settings = (await service.GetAsync())!;
+        change(settings);
+
+        var result = await service.SaveAsync(settings, "test");
+
+        Assert.True(result.Errors.For(field) is not null, $"{tried}: {result.Errors}");
+        var after = (await service.GetAsync())!;
+        Assert.Equal((before.Name, before.Country, before.Currency, before.TimeZone, before.PublicBaseUrl),
+            (after.Name, after.Country, after.Currency, after.TimeZone, after.PublicBaseUrl));
+    }
+
     /// <summary>Each form that names something, and the hidden character tried in it.</summary>
     public static TheoryData<string, Func<AppHost, Task<string?>>> HiddenCharacterNameRows => new()
     {

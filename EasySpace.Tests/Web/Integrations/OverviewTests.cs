@@ -2,7 +2,6 @@ using Bunit;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Web.Components.Pages.Integrations.Overview;
-using EasySpace.Web.Components.Pages.Integrations.Overview.Components;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Tests.Web.Integrations;
@@ -56,22 +55,12 @@ public class OverviewTests : IntegrationsTest
 
         var stripe = page.Find("[data-testid=card-stripe]");
         Assert.Equal("Not connected", stripe.QuerySelector("[data-testid=provider-status]")!.TextContent.Trim());
-        Assert.Contains("Available in", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
-        Assert.Contains("(DE)", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
+        Assert.Contains("Stripe takes payments for businesses in Germany (DE).", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
         Assert.True(stripe.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
         var paypal = page.Find("[data-testid=card-paypal]");
-        Assert.Contains("most countries", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
+        Assert.Contains("PayPal business accounts in Germany (DE) can receive payments.", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
         Assert.True(paypal.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
         Assert.Contains("arrives with the payments work", paypal.TextContent);
-    }
-
-    [Fact]
-    public void Stripe_is_listed_as_unavailable_outside_its_countries()
-    {
-        Assert.True(PaymentAvailability.StripeAvailableIn("DE"));
-        Assert.True(PaymentAvailability.StripeAvailableIn("us"));
-        Assert.False(PaymentAvailability.StripeAvailableIn("PK"));
-        Assert.InRange(PaymentAvailability.StripeCountries.Count, 40, 60);
     }
 
     [Fact]

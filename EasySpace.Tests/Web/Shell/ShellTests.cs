@@ -37,6 +37,20 @@ public class ShellTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_renamed_space_shows_its_new_name_in_the_app_bar_at_once()
+    {
+        var shell = RenderShell(Policies.Staff);
+        shell.WaitForAssertion(() => Assert.Equal("Co-Up Berlin", shell.Find("[data-testid=space-name]").TextContent));
+        var service = Services.GetRequiredService<SpaceSettingsService>();
+        var settings = (await service.GetAsync())!;
+        settings.Name = "Co-Up Kreuzberg";
+
+        Assert.True((await service.SaveAsync(settings, "owner@example.com")).Succeeded);
+
+        shell.WaitForAssertion(() => Assert.Equal("Co-Up Kreuzberg", shell.Find("[data-testid=space-name]").TextContent));
+    }
+
+    [Fact]
     public void The_owner_sees_every_section_including_integrations_and_its_sub_pages()
     {
         var shell = RenderShell(Policies.Staff, Policies.ManageIntegrations);
@@ -52,6 +66,7 @@ public class ShellTests : ComponentTest
         Assert.Contains("settings/integrations/api-access", links);
         Assert.Contains("settings/integrations/activity", links);
         Assert.Contains("settings/admins", links);
+        Assert.Contains("settings/space", links);
     }
 
     [Fact]
@@ -63,6 +78,7 @@ public class ShellTests : ComponentTest
         Assert.Contains("members", links);
         Assert.Contains("settings/admins", links); // every admin sees who runs the space
         Assert.DoesNotContain(links, l => l?.StartsWith("settings/integrations") == true);
+        Assert.DoesNotContain("settings/space", links);   // the public address and payment country need ManageIntegrations
     }
 
     [Fact]
