@@ -1,8 +1,5 @@
 namespace EasySpace.Core.Payments.PayPal;
 
-/// <summary>Which PayPal a connection talks to: the sandbox (test money) or live.</summary>
-public enum PayPalEnvironment { Sandbox, Live }
-
 /// <summary>The <c>Payments:PayPal</c> section of appsettings.json.</summary>
 public sealed class PayPalOptions
 {
@@ -20,12 +17,4 @@ public sealed class PayPalOptions
     public Uri BaseFor(PayPalEnvironment environment) =>
         !string.IsNullOrWhiteSpace(ApiBase) ? new Uri(ApiBase.TrimEnd('/') + "/")
         : environment == PayPalEnvironment.Live ? LiveApiBase : SandboxApiBase;
-}
-
-/// <summary>
-/// A PayPal REST app's credentials. The secret never reaches a log or a string: <see cref="ToString"/> leaves it out.
-/// </summary>
-public sealed record PayPalAccount(PayPalEnvironment Environment, string ClientId, string Secret)
-{
-    public override string ToString() => $"PayPal {Environment} app {ClientId}";
 }

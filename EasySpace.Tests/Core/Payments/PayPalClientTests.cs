@@ -6,7 +6,9 @@ using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Core.Payments;
@@ -297,6 +299,21 @@ public class PayPalClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_request_without_every_PayPal_transmission_header_is_not_taken_for_a_PayPal_webhook()
+    {
+        var sent = paypal.Sign("WH-1", "{}");
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["paypal-auth-algo"] = sent.AuthAlgo, ["paypal-cert-url"] = sent.CertUrl, ["paypal-transmission-id"] = sent.TransmissionId,
+            ["paypal-transmission-sig"] = sent.TransmissionSig, ["paypal-transmission-time"] = sent.TransmissionTime,
+        };
+
+        Assert.Equal(sent, PayPalTransmission.From(headers.GetValueOrDefault));
+        headers.Remove("paypal-transmission-sig");
+        Assert.Null(PayPalTransmission.From(headers.GetValueOrDefault));
+    }
+
+    [Fact]
     public async Task A_webhook_body_that_is_not_JSON_is_refused_without_asking_PayPal()
     {
         var before = paypal.Requests.Count;
@@ -335,6 +352,20 @@ public class PayPalClientTests : IAsyncLifetime
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{paypal.ClientId}:{paypal.Secret}"));
         foreach (var secret in paypal.IssuedTokens.Append(paypal.Secret).Append(basic))
             Assert.DoesNotContain(lines, l => l.Contains(secret));
+    }
+
+    [Fact]
+    public async Task A_mistyped_PayPal_address_stops_the_start_with_the_settings_name()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:PayPal:ApiBase"] = "api-m.paypal.com" });
+        PayPalSetup.AddPayPal(builder.Services, builder.Configuration);
+        using var host = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Payments:PayPal:ApiBase", refused.Message);
     }
 
     private static int ClosedPort()
