@@ -74,6 +74,7 @@ public static class DependencyInjection
         Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);
         services.AddEasySpaceBilling();
+        Payments.PayPal.PayPalSetup.AddPayPal(services, configuration);
         return services;
     }
 }

@@ -1,14 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Threading.Channels;
+using EasySpace.Tests.Harness;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Tests.Fakes;
 
@@ -26,7 +20,7 @@ public sealed record ReceivedRequest(string Path, IReadOnlyDictionary<string, st
 /// </summary>
 public sealed class Receiver : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private WebApplication app = default!;
     private readonly Channel<ReceivedRequest> arrivals = Channel.CreateUnbounded<ReceivedRequest>();
     private readonly ConcurrentQueue<ReceivedRequest> all = new();
     private readonly CancellationTokenSource stopping = new();
@@ -36,21 +30,16 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>How to answer a request; the default answers 200 "ok".</summary>
     public Func<ReceivedRequest, HttpContext, Task> Respond { get; set; } = (_, http) => http.Response.WriteAsync("ok");
 
-    private Receiver(WebApplication app) => this.app = app;
+    private Receiver() { }
 
     public static async Task<Receiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new Receiver(app);
-        app.Run(receiver.HandleAsync);
-        await app.StartAsync();
+        var receiver = new Receiver();
+        receiver.app = await LoopbackApp.StartAsync(receiver.HandleAsync);
         return receiver;
     }
 
-    public Uri Url => new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/hook");
+    public Uri Url => new(app.BaseUrl() + "/hook");
 
     /// <summary>The port, for a URL the receiver answers on another path.</summary>
     public int Port => Url.Port;
