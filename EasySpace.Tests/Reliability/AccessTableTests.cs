@@ -49,6 +49,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations"] = new("GET", "/settings/integrations", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks"] = new("GET", "/settings/integrations/webhooks", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments"] = new("GET", "/settings/integrations/payments", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/payments/stripe"] = new("GET", "/settings/integrations/payments/stripe", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),
