@@ -73,6 +73,16 @@ public sealed class StripeConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Spaces_and_a_newline_a_copy_and_paste_brought_along_at_the_ends_are_dropped_before_the_key_is_sent()
+    {
+        var result = await Connector.ConnectAsync(Keys(secret: "  " + RestrictedKey + "\n", publishable: PublishableKey + " "), null, Manager);
+
+        Assert.True(result.Succeeded, result.Errors.ToString());
+        Assert.All(stripe.Calls, c => Assert.Equal(RestrictedKey, c.ApiKey));
+        Assert.Equal(PublishableKey, result.Value!.PublishableKey);
+    }
+
+    [Fact]
     public async Task A_secret_key_works_with_a_warning_that_a_restricted_key_is_safer()
     {
         var check = await Connector.VerifyAsync(Keys(secret: "sk_test_51PgafTB7WZ01zgkWsecret"));

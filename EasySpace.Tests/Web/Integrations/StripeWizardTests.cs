@@ -30,6 +30,13 @@ public sealed class StripeWizardTests : IntegrationsTest
     private static void Type(IRenderedComponent<StripeWizardPage> page, string field, string value) =>
         page.Find($"input[data-testid={field}], [data-testid={field}] input").Change(value);
 
+    private static void EnterKeys(IRenderedComponent<StripeWizardPage> page, string secret = RestrictedKey)
+    {
+        Type(page, "secret-key", secret);
+        Type(page, "publishable-key", PublishableKey);
+        Next(page);
+    }
+
     private static void Next(IRenderedComponent<StripeWizardPage> page) => page.Find("button[data-testid=wizard-next]").Click();
 
     private IRenderedComponent<StripeWizardPage> OpenKeyStep()
@@ -45,9 +52,7 @@ public sealed class StripeWizardTests : IntegrationsTest
     {
         var page = OpenKeyStep();
         Assert.Contains("Webhook Endpoints: Write", page.Find("[data-testid=permissions]").TextContent);
-        Type(page, "secret-key", RestrictedKey);
-        Type(page, "publishable-key", PublishableKey);
-        Next(page);
+        EnterKeys(page);
         page.WaitForAssertion(() => Assert.Contains("Coworking Co", page.Find("[data-testid=account]").TextContent), Wait);
         Assert.Contains("https://space.example.com/payments/stripe/webhook", page.Find("[data-testid=webhook-url]").TextContent);
         Next(page);   // Connect
@@ -70,9 +75,7 @@ public sealed class StripeWizardTests : IntegrationsTest
     public void A_key_that_cannot_be_right_keeps_the_manager_on_the_key_step_with_a_message_and_asks_Stripe_nothing(string tried, string secret, string said)
     {
         var page = OpenKeyStep();
-        Type(page, "secret-key", secret);
-        Type(page, "publishable-key", PublishableKey);
-        Next(page);
+        EnterKeys(page, secret);
 
         page.WaitForAssertion(() => Assert.Contains(said, string.Join(" ", page.FindAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent))), Wait);
         Assert.Empty(page.FindAll("[data-testid=account]"));
@@ -84,9 +87,7 @@ public sealed class StripeWizardTests : IntegrationsTest
     {
         stripe.RejectKey = true;
         var page = OpenKeyStep();
-        Type(page, "secret-key", RestrictedKey);
-        Type(page, "publishable-key", PublishableKey);
-        Next(page);
+        EnterKeys(page);
 
         page.WaitForAssertion(() => Assert.Contains("Stripe did not accept this key", page.Find("[data-testid=wizard-error]").TextContent), Wait);
         Assert.Empty(page.FindAll("[data-testid=account]"));
@@ -97,9 +98,7 @@ public sealed class StripeWizardTests : IntegrationsTest
     {
         stripe.AtEndpointLimit = true;
         var page = OpenKeyStep();
-        Type(page, "secret-key", RestrictedKey);
-        Type(page, "publishable-key", PublishableKey);
-        Next(page);
+        EnterKeys(page);
         page.WaitForElement("[data-testid=account]", Wait);
         Next(page);
 
