@@ -121,6 +121,16 @@ public sealed class StripeWizardTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task The_integrations_overview_shows_Stripe_as_the_wizard_left_it()
+    {
+        await Get<StripeConnector>().ConnectAsync(new StripeKeys { SecretKey = RestrictedKey, PublishableKey = PublishableKey }, null, OwnerEmail);
+
+        var page = Render<EasySpace.Web.Components.Pages.Integrations.Overview.IntegrationsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("Active", page.Find("[data-testid=card-stripe] [data-testid=provider-status]").TextContent.Trim()), Wait);
+    }
+
+    [Fact]
     public async Task Test_connection_shows_the_reason_and_what_to_do_on_the_card()
     {
         await Get<StripeConnector>().ConnectAsync(new StripeKeys { SecretKey = RestrictedKey, PublishableKey = PublishableKey }, null, OwnerEmail);
