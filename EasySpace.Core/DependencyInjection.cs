@@ -1,5 +1,6 @@
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Payments;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Members;
@@ -74,7 +75,7 @@ public static class DependencyInjection
         Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
         services.AddEasySpaceScheduling(configuration);
         services.AddEasySpaceBilling();
-        Payments.PayPal.PayPalSetup.AddPayPal(services, configuration);
+        services.AddEasySpacePayments(configuration);
         return services;
     }
 }

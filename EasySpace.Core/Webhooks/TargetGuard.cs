@@ -200,7 +200,7 @@ public sealed partial class TargetGuard(IOptionsMonitor<WebhookOptions> options)
         _ => false,
     };
 
-    private static bool IsLocalName(string host) =>
+    internal static bool IsLocalName(string host) =>
         host == "localhost"
         || host.EndsWith(".localhost", StringComparison.Ordinal)
         || host.EndsWith(".local", StringComparison.Ordinal)

@@ -295,6 +295,36 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
             (after.Name, after.Country, after.Currency, after.TimeZone, after.PublicBaseUrl));
     }
 
+    public static TheoryData<string, EasySpace.Core.Payments.StripeKeys, string> StripeKeyRows => new()
+    {
+        { "a publishable key as the secret key", StripeKeys("pk_test_abc123"), "SecretKey" },
+        { "a secret key as the publishable key", StripeKeys(publishable: "sk_test_abc123"), "PublishableKey" },
+        { "a live key in test mode", StripeKeys("rk_live_abc123"), "SecretKey" },
+        { "a live publishable key in test mode", StripeKeys(publishable: "pk_live_abc123"), "PublishableKey" },
+        { "a test key in live mode", StripeKeys("rk_test_abc123", "pk_live_abc123", live: true), "SecretKey" },
+        { "a space inside the key", StripeKeys("rk_test_abc 123"), "SecretKey" },
+        { "a newline inside the key", StripeKeys("rk_test_abc\n123"), "SecretKey" },
+        { "a zero-width space inside the key", StripeKeys("rk_test_abc\u200B123"), "SecretKey" },
+        { "10,000 characters", StripeKeys("rk_test_" + new string('a', 10_000)), "SecretKey" },
+        { "a script tag", StripeKeys("rk_test_" + Script), "SecretKey" },
+        { "a NUL", StripeKeys("rk_test_abc\0"), "SecretKey" },
+        { "only spaces as the publishable key", StripeKeys(publishable: "   "), "PublishableKey" },
+    };
+
+    private static EasySpace.Core.Payments.StripeKeys StripeKeys(string secret = "rk_test_abc123", string publishable = "pk_test_abc123", bool live = false) =>
+        new() { SecretKey = secret, PublishableKey = publishable, Mode = live ? EasySpace.Core.Payments.ProviderMode.Live : EasySpace.Core.Payments.ProviderMode.Test };
+
+    [Theory]
+    [MemberData(nameof(StripeKeyRows))]
+    public async Task The_Stripe_wizard_refuses_hostile_keys_at_the_field_before_asking_Stripe(string tried, EasySpace.Core.Payments.StripeKeys keys, string field)
+    {
+        // The fixture's Stripe is the real address: a key that got past the field check would be sent there and fail another way.
+        var result = await app.Get<EasySpace.Core.Payments.StripeConnector>().VerifyAsync(keys);
+
+        Assert.True(result.Errors.For(field) is not null, $"{tried}: {result.Errors}");
+        Assert.Null(result.Errors.For(EasySpace.Core.Payments.StripeConnector.ConnectionField));
+    }
+
     /// <summary>Each form that names something, and the hidden character tried in it.</summary>
     public static TheoryData<string, Func<AppHost, Task<string?>>> HiddenCharacterNameRows => new()
     {

@@ -49,14 +49,14 @@ public class OverviewTests : IntegrationsTest
     }
 
     [Fact]
-    public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_cannot_be_connected_yet()
+    public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_only_Stripe_can_be_configured_yet()
     {
         var page = RenderPage();
 
         var stripe = page.Find("[data-testid=card-stripe]");
         Assert.Equal("Not connected", stripe.QuerySelector("[data-testid=provider-status]")!.TextContent.Trim());
         Assert.Contains("Stripe takes payments for businesses in Germany (DE).", stripe.QuerySelector("[data-testid=provider-availability]")!.TextContent);
-        Assert.True(stripe.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
+        Assert.Equal("settings/integrations/payments", stripe.QuerySelector("a[data-testid=provider-connect]")!.GetAttribute("href"));
         var paypal = page.Find("[data-testid=card-paypal]");
         Assert.Contains("PayPal business accounts in Germany (DE) can receive payments.", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
         Assert.True(paypal.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
