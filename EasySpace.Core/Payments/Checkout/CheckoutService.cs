@@ -102,7 +102,7 @@ public sealed class CheckoutService(
         if (!attempt.IsFinished && providers.FirstOrDefault(p => p.Provider == attempt.Provider) is { } checkout)
         {
             try { await checkout.RefreshAsync(attempt, ct); }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // The provider's webhook or the reconciliation job settles it; the page says "still processing".
                 log.LogWarning(e, "Asking {Provider} about attempt {Attempt} failed", attempt.Provider, attempt.Id);
