@@ -78,8 +78,22 @@ public sealed class CheckoutCompletion(
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tracked = await db.PaymentAttempts.FirstAsync(a => a.Id == attempt.Id, ct);
-        if (tracked.Fail(reason, clock.GetUtcNow())) await db.SaveChangesAsync(ct);
+        if (tracked.Fail(reason, clock.GetUtcNow()))
+        {
+            await db.SaveChangesAsync(ct);
+            await DropPassInvoiceAsync(tracked, ct);
+        }
         return AttemptView.Of(tracked);
+    }
+
+    /// <summary>
+    /// A day pass that was not bought leaves no invoice behind: its invoice was made only to be paid at checkout. The
+    /// invoice service refuses (and we leave it) once any payment, even a failed one, is recorded on it.
+    /// </summary>
+    internal async Task DropPassInvoiceAsync(PaymentAttempt attempt, CancellationToken ct)
+    {
+        if (attempt is { Purpose: PaymentPurpose.DropInPass, InvoiceId: { } invoiceId, Status: AttemptStatus.Canceled or AttemptStatus.Failed })
+            await invoices.DeleteAsync(invoiceId, attempt.Provider.ToString().ToLowerInvariant(), ct);
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public sealed class CheckoutService(
     IEnumerable<ICheckoutProvider> providers,
     InvoiceService invoices,
     PaymentRecorder recorder,
+    CheckoutCompletion completion,
     PublicUrls urls,
     TimeProvider clock,
     ILogger<CheckoutService> log)
@@ -118,7 +119,11 @@ public sealed class CheckoutService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var attempt = await OwnAttemptQuery(db, userId, attemptId).FirstOrDefaultAsync(ct);
         if (attempt is null) return Refused("There is no such payment in your account.");
-        if (attempt.Cancel(clock.GetUtcNow())) await db.SaveChangesAsync(ct);
+        if (attempt.Cancel(clock.GetUtcNow()))
+        {
+            await db.SaveChangesAsync(ct);
+            await completion.DropPassInvoiceAsync(attempt, ct);
+        }
         return AttemptView.Of(attempt);
     }
 
