@@ -1,42 +1,11 @@
 using System.Text;
 using EasySpace.Core.Payments.PayPal;
-using EasySpace.Tests.Api;
-using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Tests.Core.Payments;
 
-/// <summary>The whole app with every log category at Trace and our PayPal client pointed at the fake PayPal.</summary>
-public sealed class PayPalLoggingFixture : ApiFixture
-{
-    public LogCapture Logs { get; } = new();
-    public FakePayPal PayPal { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        PayPal = await FakePayPal.StartAsync();
-        With("Payments:PayPal:ApiBase", PayPal.Url);
-        With("Logging:LogLevel:Default", "Trace");
-        With("EasySpace:PublicBaseUrl", "https://space.example.com");   // PayPal can reach it: a webhook is registered
-        await base.InitializeAsync();
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await PayPal.DisposeAsync();
-    }
-}
-
-public class PayPalLoggingTests(PayPalLoggingFixture app) : IClassFixture<PayPalLoggingFixture>
+/// <summary>The PayPal wizard's service with every log category at Trace (the fixture is Stripe's logging test's).</summary>
+public class PayPalLoggingTests(PaymentsLoggingFixture app) : IClassFixture<PaymentsLoggingFixture>
 {
     [Fact]
     public async Task Connecting_failing_testing_and_disconnecting_write_neither_the_secret_nor_a_token_to_any_log()
