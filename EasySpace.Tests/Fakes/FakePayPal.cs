@@ -114,7 +114,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
         lock (gate)
         {
             requests.Add(new(request.Method, request.Path, requestId, authorization.Split(' ')[0] is { Length: > 0 } scheme ? scheme : null));
-            if (Outage(request.Path) is { } outage) answer = outage;
+            if (InjectedFailure(request.Method, request.Path) is { } failure) answer = failure;
             else if (request.Path == "/v1/oauth2/token") answer = Token(authorization, body);
             else if (!authorization.StartsWith("Bearer ") || RefuseEveryToken || !liveTokens.Contains(authorization["Bearer ".Length..]))
                 answer = (401, """{"error":"invalid_token","error_description":"Token signature verification failed"}""");
@@ -375,6 +375,9 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>Paths (prefixes) answered with a 500 from now on, as when PayPal has an outage.</summary>
     public HashSet<string> FailingPaths { get; } = [];
 
+    /// <summary>Requests ("POST /v1/notifications/webhooks") refused from now on with a 422 carrying this issue and description, as PayPal's business rules do.</summary>
+    public Dictionary<string, (string Issue, string Description)> RefusedRequests { get; } = [];
+
     /// <summary>Another REST app on the same PayPal account, with its own credentials and its own webhooks.</summary>
     public PayPalAccount AddApp()
     {
@@ -418,9 +421,12 @@ public sealed partial class FakePayPal : IAsyncDisposable
 
     private string OwnerOf(string webhookId) => webhookOwners.GetValueOrDefault(webhookId, ClientId);
 
-    private (int, string?)? Outage(string path) => FailingPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal))
-        ? (500, Json(new JsonObject { ["name"] = "INTERNAL_SERVER_ERROR", ["message"] = "An internal server error has occurred.", ["debug_id"] = NewId("e") }))
-        : null;
+    private (int, string?)? InjectedFailure(string method, string path)
+    {
+        if (FailingPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+            return (500, Json(new JsonObject { ["name"] = "INTERNAL_SERVER_ERROR", ["message"] = "An internal server error has occurred.", ["debug_id"] = NewId("e") }));
+        return RefusedRequests.TryGetValue($"{method} {path}", out var refusal) ? Error(422, "UNPROCESSABLE_ENTITY", refusal.Issue, refusal.Description) : null;
+    }
 
     private (int, string?) ListWebhooks() => (200, Json(new JsonObject
     {

@@ -59,7 +59,7 @@ public sealed class PayPalConnector(
         if (!errors.IsEmpty) return errors;
         var account = credentials.Account();
         var app = await paypal.VerifyCredentialsAsync(account, ct);
-        if (app.Error is { } error) return Refused(Explain(error));
+        if (app.Error is { } error) return Refused(error);
         // PayPal's token names the app, nothing more: no account name, country or currency. What PayPal does not
         // say is left empty, and the client id's ends stand in for a name.
         return new ProviderAccount(app.Value!.AppId ?? "", Hint(account.ClientId), "", "", ChargesEnabled: true);
@@ -192,9 +192,11 @@ public sealed class PayPalConnector(
         connection.Mode == ProviderMode.Live ? PayPalEnvironment.Live : PayPalEnvironment.Sandbox,
         connection.PublishableKey, protector.Unprotect(connection.ProtectedSecretKey));
 
-    private static ValidationErrors Refused(PayPalError error) => Refused(Explain(error));
-
-    private static ValidationErrors Refused(Failure failure) => new ValidationErrors().Add(ConnectionField, failure.Reason + " " + failure.Fix);
+    private static ValidationErrors Refused(PayPalError error)
+    {
+        var failure = Explain(error);
+        return new ValidationErrors().Add(ConnectionField, failure.Reason + " " + failure.Fix);
+    }
 
     /// <summary>The client's sentence says what went wrong; this adds where the manager can put it right.</summary>
     private static Failure Explain(PayPalError error) => error switch
@@ -207,7 +209,9 @@ public sealed class PayPalConnector(
             "Edit the app under Apps & Credentials in the PayPal developer dashboard, then try again."),
         { Kind: PayPalErrorKind.Unavailable } => new(error.Message,
             "www.paypal-status.com says whether PayPal is having an outage."),
-        _ => new(error.Message, "Check the credentials and the environment (sandbox or live), then try again."),
+        { Kind: PayPalErrorKind.NotFound } => new(error.Message, "Run the PayPal wizard again."),
+        // PayPal's own reason is in the message: the manager may be able to act on it, or PayPal's support can.
+        _ => new(error.Message, "Check the app under Apps & Credentials in the PayPal developer dashboard, then try again; if PayPal's reason is unclear, its merchant support can explain it."),
     };
 
     /// <summary>"AFak…3f2a": enough to tell apps apart at a glance.</summary>

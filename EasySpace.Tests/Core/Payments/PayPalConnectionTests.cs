@@ -166,6 +166,19 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_PayPal_refuses_with_422_is_a_plain_sentence_quoting_its_reason()
+    {
+        paypal.RefusedRequests["POST /v1/notifications/webhooks"] = ("INVALID_WEBHOOK_URL", "The webhook URL is not allowed for this app.");
+
+        var result = await Connector.ConnectAsync(Credentials(), Manager);
+
+        var error = result.Errors.For(PayPalConnector.ConnectionField);
+        Assert.Contains("PayPal refused to register the webhook: The webhook URL is not allowed for this app (INVALID_WEBHOOK_URL).", error);
+        Assert.Contains("Apps & Credentials", error);
+        Assert.Null(await Connector.CurrentAsync());
+    }
+
+    [Fact]
     public async Task PayPal_out_of_reach_is_a_plain_sentence()
     {
         int closedPort;
