@@ -6,6 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Payments.PayPal;
 
+/// <summary>A connection made, and what the manager still has to remove by hand (the old app's webhook PayPal would not delete), or null.</summary>
+public sealed record PayPalConnected(ProviderConnection Connection, string? LeftOver);
+
 /// <summary>
 /// The PayPal connection: verify a REST app's credentials with an OAuth token, register our webhook through the
 /// Notifications API (or run in local mode), test it, disconnect it, and hand checkout the stored credentials.
@@ -73,7 +76,7 @@ public sealed class PayPalConnector(
     /// store the connection as Active, then remove the webhook the previous credentials had registered, if it is not
     /// the one kept (another app's, or one local mode no longer needs).
     /// </summary>
-    public async Task<Result<ProviderConnection>> ConnectAsync(PayPalCredentials credentials, string by, CancellationToken ct = default)
+    public async Task<Result<PayPalConnected>> ConnectAsync(PayPalCredentials credentials, string by, CancellationToken ct = default)
     {
         var verified = await VerifyAsync(credentials, ct);
         if (!verified.Succeeded) return verified.Errors;
@@ -104,7 +107,7 @@ public sealed class PayPalConnector(
             $"app {FirstText(connection.AccountId, connection.AccountName)} (client id {Hint(account.ClientId)}), {Words(credentials.Environment)}, " +
             (webhook.Delivery == EventDelivery.Webhook ? $"webhook {webhook.RemoteId}" : "local mode") + (leftOver is null ? "" : ". " + leftOver)));
         await db.SaveChangesAsync(ct);
-        return connection;
+        return new PayPalConnected(connection, leftOver);
     }
 
     /// <summary>"Test connection" on the card: the credentials still get a token and our webhook is still there.</summary>

@@ -75,7 +75,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
 
         var result = await Connector.ConnectAsync(Credentials(), Manager);
 
-        Assert.Equal(earlier, result.Value!.RemoteWebhookId);
+        Assert.Equal(earlier, result.Value!.Connection.RemoteWebhookId);
         Assert.Equal([earlier, someoneElses], paypal.Webhooks.Select(w => w.Id).Order());
         Assert.DoesNotContain(paypal.Requests, r => r.Method == "POST" && r.Path == "/v1/notifications/webhooks");
     }
@@ -89,7 +89,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
 
         var webhook = Assert.Single(paypal.Webhooks);
         Assert.NotEqual(partial, webhook.Id);
-        Assert.Equal(webhook.Id, result.Value!.RemoteWebhookId);
+        Assert.Equal(webhook.Id, result.Value!.Connection.RemoteWebhookId);
         Assert.Equal(PayPalConnector.HandledEvents.Count, webhook.EventTypes.Count);
     }
 
@@ -99,7 +99,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         var first = await Connector.ConnectAsync(Credentials(), Manager);
         var again = await Connector.ConnectAsync(Credentials(), Manager);
 
-        Assert.Equal(first.Value!.RemoteWebhookId, again.Value!.RemoteWebhookId);
+        Assert.Equal(first.Value!.Connection.RemoteWebhookId, again.Value!.Connection.RemoteWebhookId);
         Assert.Single(paypal.Webhooks);
     }
 
@@ -116,8 +116,24 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         var now = Assert.Single(paypal.Webhooks);   // the old app's is gone (deleted with the old credentials: each app sees only its own)
         Assert.NotEqual(old.Id, now.Id);
         Assert.Equal((other.ClientId, OurWebhook), (now.ClientId, now.Url));
-        Assert.Equal(now.Id, result.Value!.RemoteWebhookId);
+        Assert.Equal(now.Id, result.Value!.Connection.RemoteWebhookId);
         Assert.Equal(other, await Connector.AccountAsync());
+    }
+
+    [Fact]
+    public async Task When_PayPal_will_not_delete_the_old_apps_webhook_the_new_app_is_connected_and_the_manager_is_told_what_to_delete()
+    {
+        await Connector.ConnectAsync(Credentials(), Manager);
+        paypal.FailingPaths.Add("/v1/notifications/webhooks/");   // deleting one webhook fails; listing and creating work
+        var other = paypal.AddApp();
+
+        var result = await Connector.ConnectAsync(Credentials(other), Manager);
+
+        Assert.True(result.Succeeded, result.Errors.ToString());
+        Assert.Equal(ConnectionStatus.Active, result.Value!.Connection.Status);
+        Assert.Contains(OurWebhook, result.Value.LeftOver);
+        Assert.Contains($"client id {paypal.ClientId[..4]}…{paypal.ClientId[^4..]}", result.Value.LeftOver);   // the old app, not the new one
+        Assert.Contains("could not remove", (string)core.Scalar("SELECT Details FROM ActivityLog WHERE Action = 'payments.paypal_connected' ORDER BY Id DESC LIMIT 1")!);
     }
 
     [Theory]
@@ -134,9 +150,10 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
 
         Assert.Contains(said, route.LocalReason);
         Assert.True(result.Succeeded, result.Errors.ToString());
-        Assert.Equal((ConnectionStatus.Active, EventDelivery.Local), (result.Value!.Status, result.Value.Delivery));
-        Assert.Null(result.Value.RemoteWebhookId);
-        Assert.Null(result.Value.ProtectedSigningSecret);
+        var connection = result.Value!.Connection;
+        Assert.Equal((ConnectionStatus.Active, EventDelivery.Local), (connection.Status, connection.Delivery));
+        Assert.Null(connection.RemoteWebhookId);
+        Assert.Null(connection.ProtectedSigningSecret);
         Assert.DoesNotContain(paypal.Requests, r => r.Path.StartsWith("/v1/notifications/webhooks", StringComparison.Ordinal));
     }
 

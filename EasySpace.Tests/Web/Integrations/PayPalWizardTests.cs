@@ -71,6 +71,21 @@ public sealed class PayPalWizardTests : IntegrationsTest
         Assert.Equal(ConnectionStatus.Active, (await Get<PayPalConnector>().CurrentAsync())!.Status);
     }
 
+    [Fact]
+    public async Task Connecting_another_app_when_PayPal_will_not_delete_the_old_webhook_ends_Active_with_what_to_delete_by_hand()
+    {
+        await ConnectAsync();
+        paypal.FailingPaths.Add("/v1/notifications/webhooks/");   // deleting one webhook fails
+        var other = paypal.AddApp();
+        var page = OpenCredentialsStep();
+        EnterCredentials(page, other.ClientId, other.Secret);
+        page.WaitForElement("[data-testid=app]", Wait);
+        Next(page);   // Connect
+
+        page.WaitForAssertion(() => Assert.Contains("could not remove its webhook", page.Find("[data-testid=wizard-left-over]").TextContent), Wait);
+        Assert.Contains("PayPal is active in the sandbox", page.Find("[data-testid=wizard-done]").TextContent);
+    }
+
     [Theory]
     [InlineData("nothing typed", "", "", "Paste the client id here.")]
     [InlineData("the secret pasted in the client id box", "EFakeSecretPastedInTheWrongBox", "", "looks like the secret")]
