@@ -63,9 +63,7 @@ public sealed class PayPalConnector(
         var account = credentials.Account();
         var app = await paypal.VerifyCredentialsAsync(account, ct);
         if (app.Error is { } error) return Refused(error);
-        // PayPal's token names the app, nothing more: no account name, country or currency. What PayPal does not
-        // say is left empty, and the client id's ends stand in for a name.
-        return new ProviderAccount(app.Value!.AppId ?? "", Hint(account.ClientId), "", "", ChargesEnabled: true);
+        return App(app.Value!.AppId ?? "", Hint(account.ClientId));
     }
 
     /// <summary>Whether PayPal can call us; the wizard shows it before the last step.</summary>
@@ -132,7 +130,7 @@ public sealed class PayPalConnector(
 
         if (failure is null)
         {
-            connection.Confirm(new ProviderAccount(app.Value!.AppId ?? connection.AccountId, connection.AccountName, "", "", ChargesEnabled: true), now);
+            connection.Confirm(App(app.Value!.AppId ?? connection.AccountId, connection.AccountName), now);
             db.ActivityLog.Add(ActivityEntry.Record(by, "payments.paypal_tested", "PayPal", now, "Connection works."));
         }
         else
@@ -216,6 +214,10 @@ public sealed class PayPalConnector(
         // PayPal's own reason is in the message: the manager may be able to act on it, or PayPal's support can.
         _ => new(error.Message, "Check the app under Apps & Credentials in the PayPal developer dashboard, then try again; if PayPal's reason is unclear, its merchant support can explain it."),
     };
+
+    // PayPal's token names the app, nothing more: no account name, country or currency, and nothing that says it cannot
+    // take payments (a refusal shows at checkout). What PayPal does not say is left empty; the client id's ends stand in for a name.
+    private static ProviderAccount App(string appId, string name) => new(appId, name, Country: "", DefaultCurrency: "", ChargesEnabled: true);
 
     /// <summary>"AFak…3f2a": enough to tell apps apart at a glance.</summary>
     private static string Hint(string clientId) => clientId.Length <= 8 ? clientId : clientId[..4] + "…" + clientId[^4..];
