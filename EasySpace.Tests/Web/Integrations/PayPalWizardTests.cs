@@ -72,6 +72,24 @@ public sealed class PayPalWizardTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task Choosing_live_points_the_manager_at_the_live_credentials_and_the_card_says_Live()
+    {
+        var page = Render<PayPalWizardPage>();
+        Assert.Contains("real money", page.Find("[data-testid=environment]").TextContent);
+        page.FindAll("[data-testid=environment] input[type=radio]")[1].Click();   // Live
+        Next(page);
+        page.WaitForAssertion(() => Assert.Contains("toggle at the top to Live", page.Find("[data-testid=where-credentials]").TextContent), Wait);
+        EnterCredentials(page, paypal.ClientId, paypal.Secret);
+        page.WaitForElement("[data-testid=app]", Wait);
+        Next(page);   // Connect
+
+        page.WaitForAssertion(() => Assert.Contains("PayPal is active in the live", page.Find("[data-testid=wizard-done]").TextContent), Wait);
+        Assert.Equal(ProviderMode.Live, (await Get<PayPalConnector>().CurrentAsync())!.Mode);
+        var card = Render<PayPalCard>();
+        card.WaitForAssertion(() => Assert.StartsWith("Live,", card.Find("[data-testid=provider-mode]").TextContent.Trim()), Wait);
+    }
+
+    [Fact]
     public async Task Connecting_another_app_when_PayPal_will_not_delete_the_old_webhook_ends_Active_with_what_to_delete_by_hand()
     {
         await ConnectAsync();
