@@ -52,11 +52,26 @@ public sealed class ProviderConnection
     public DateTimeOffset ConnectedAt { get; private set; }
     public DateTimeOffset? LastCheckedAt { get; private set; }
 
+    /// <summary>The Data Protection purpose every provider's stored secrets are encrypted under.</summary>
+    public const string CredentialsProtection = "EasySpace.Payments.Credentials.v1";
+
     public static ProviderConnection ConnectStripe(ProviderMode mode, ProviderAccount account, StoredCredentials credentials,
+        WebhookRegistration webhook, string by, DateTimeOffset at) =>
+        Connect(PaymentProvider.Stripe, mode, account, credentials, webhook, by, at);
+
+    /// <summary>
+    /// PayPal's REST app: the client id is kept where Stripe's publishable key is (public too: PayPal's buttons carry it),
+    /// the secret encrypted. PayPal has no signing secret (its webhooks are checked by asking PayPal), so none is kept.
+    /// </summary>
+    public static ProviderConnection ConnectPayPal(ProviderMode mode, ProviderAccount app, StoredCredentials credentials,
+        WebhookRegistration webhook, string by, DateTimeOffset at) =>
+        Connect(PaymentProvider.PayPal, mode, app, credentials, webhook with { ProtectedSigningSecret = null }, by, at);
+
+    private static ProviderConnection Connect(PaymentProvider provider, ProviderMode mode, ProviderAccount account, StoredCredentials credentials,
         WebhookRegistration webhook, string by, DateTimeOffset at) =>
         new()
         {
-            Provider = PaymentProvider.Stripe,
+            Provider = provider,
             Mode = mode,
             Status = ConnectionStatus.Active,
             Delivery = webhook.Delivery,
@@ -102,6 +117,12 @@ public sealed record ProviderAccount(string Id, string Name, string Country, str
 
 /// <summary>Credentials ready to store: the secret already encrypted.</summary>
 public sealed record StoredCredentials(string ProtectedSecretKey, string SecretKeyHint, string PublishableKey);
+
+/// <summary>Where a provider will send events once connected: our URL, or local mode and why.</summary>
+public sealed record EventRoute(string? WebhookUrl, string? LocalReason)
+{
+    public bool IsLocal => LocalReason is not null;
+}
 
 /// <summary>How events will reach us once connected.</summary>
 public sealed record WebhookRegistration(EventDelivery Delivery, string? RemoteId, string? Url, string? ProtectedSigningSecret);

@@ -1,4 +1,5 @@
 using System.Net;
+using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;
 
 namespace EasySpace.Core.Payments;
@@ -6,6 +7,15 @@ namespace EasySpace.Core.Payments;
 /// <summary>Whether a payment provider on the internet can call this box at its public base URL.</summary>
 public static class ProviderReach
 {
+    /// <summary>Where a provider would send events to <paramref name="webhookPath"/>, or why it cannot: what a wizard shows before its last step.</summary>
+    public static async Task<EventRoute> RouteAsync(PublicUrls urls, string webhookPath, CancellationToken ct)
+    {
+        string? baseUrl;
+        try { baseUrl = await urls.BaseUrlAsync(ct); }
+        catch (InvalidOperationException) { baseUrl = null; }
+        return WhyUnreachable(baseUrl) is { } why ? new EventRoute(null, why) : new EventRoute(baseUrl + webhookPath, null);
+    }
+
     /// <summary>Why the provider cannot reach <paramref name="publicBaseUrl"/>, in the manager's words; null when it can.</summary>
     public static string? WhyUnreachable(string? publicBaseUrl)
     {

@@ -13,12 +13,6 @@ namespace EasySpace.Core.Payments;
 /// <summary>What the key step found: the account behind the key, and what the manager should know before going on.</summary>
 public sealed record StripeAccountCheck(ProviderAccount Account, IReadOnlyList<string> Warnings);
 
-/// <summary>Where Stripe will send events once connected: our URL, or local mode and why.</summary>
-public sealed record StripeEventRoute(string? WebhookUrl, string? LocalReason)
-{
-    public bool IsLocal => LocalReason is not null;
-}
-
 /// <summary>
 /// The Stripe connection: verify a key against the account API, register our webhook endpoint (or run in local mode),
 /// test it, disconnect it. Every Stripe failure comes back as a sentence for the wizard or the card, never an exception.
@@ -66,7 +60,7 @@ public sealed class StripeConnector(
     ];
 
     private const string SigningSecretField = "SigningSecret";
-    private readonly IDataProtector protector = dataProtection.CreateProtector("EasySpace.Payments.Credentials.v1");
+    private readonly IDataProtector protector = dataProtection.CreateProtector(ProviderConnection.CredentialsProtection);
 
     public async Task<ProviderConnection?> CurrentAsync(CancellationToken ct = default)
     {
@@ -92,13 +86,7 @@ public sealed class StripeConnector(
     }
 
     /// <summary>Whether Stripe can call us; the wizard shows it before the last step.</summary>
-    public async Task<StripeEventRoute> EventRouteAsync(CancellationToken ct = default)
-    {
-        string? baseUrl;
-        try { baseUrl = await urls.BaseUrlAsync(ct); }
-        catch (InvalidOperationException) { baseUrl = null; }
-        return ProviderReach.WhyUnreachable(baseUrl) is { } why ? new StripeEventRoute(null, why) : new StripeEventRoute(baseUrl + WebhookPath, null);
-    }
+    public Task<EventRoute> EventRouteAsync(CancellationToken ct = default) => ProviderReach.RouteAsync(urls, WebhookPath, ct);
 
     /// <summary>
     /// The last step: verify again (the wizard's state is not trusted), register our webhook endpoint or settle on local

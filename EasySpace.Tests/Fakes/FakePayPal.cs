@@ -114,13 +114,15 @@ public sealed partial class FakePayPal : IAsyncDisposable
         lock (gate)
         {
             requests.Add(new(request.Method, request.Path, requestId, authorization.Split(' ')[0] is { Length: > 0 } scheme ? scheme : null));
-            if (request.Path == "/v1/oauth2/token") answer = Token(authorization, body);
+            if (InjectedFailure(request.Method, request.Path) is { } failure) answer = failure;
+            else if (request.Path == "/v1/oauth2/token") answer = Token(authorization, body);
             else if (!authorization.StartsWith("Bearer ") || RefuseEveryToken || !liveTokens.Contains(authorization["Bearer ".Length..]))
                 answer = (401, """{"error":"invalid_token","error_description":"Token signature verification failed"}""");
             else if (request.Method == "POST" && requestId is not null && byRequestId.TryGetValue(request.Path + " " + requestId, out var first))
                 answer = first;
             else
             {
+                caller = tokenOwners.GetValueOrDefault(authorization["Bearer ".Length..], ClientId);
                 answer = Route(request.Method, request.Path.Value!, body);
                 if (request.Method == "POST" && requestId is not null) byRequestId[request.Path + " " + requestId] = answer;
             }
@@ -135,12 +137,13 @@ public sealed partial class FakePayPal : IAsyncDisposable
 
     private (int, string?) Token(string authorization, string body)
     {
-        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{Secret}"));
-        if (authorization != expected) return (401, """{"error":"invalid_client","error_description":"Client Authentication failed"}""");
+        var app = AppSignedIn(authorization);
+        if (app is null) return (401, """{"error":"invalid_client","error_description":"Client Authentication failed"}""");
         if (body != "grant_type=client_credentials") return (400, """{"error":"unsupported_grant_type","error_description":"Grant Type is NULL"}""");
         var token = "A21AA" + Guid.NewGuid().ToString("N");
         liveTokens.Add(token);
         issuedTokens.Add(token);
+        tokenOwners[token] = app;
         return (200, Json(new JsonObject
         {
             ["scope"] = "https://uri.paypal.com/services/payments/payment",
@@ -169,9 +172,8 @@ public sealed partial class FakePayPal : IAsyncDisposable
             return method == "GET" && subscriptions.TryGetValue(subscriptionId, out var subscription) ? (200, Json(subscription)) : NotFound();
         if (method == "POST" && Match(CancelPath(), path) is { } cancelId) return Cancel(cancelId);
         if (path == "/v1/notifications/webhooks")
-            return method == "GET" ? (200, Json(new JsonObject { ["webhooks"] = new JsonArray(webhooks.Values.Select(w => (JsonNode)w.DeepClone()).ToArray()) }))
-                : method == "POST" ? CreateWebhook(input) : NotFound();
-        if (method == "DELETE" && Match(WebhookPath(), path) is { } webhookId) return webhooks.Remove(webhookId) ? (204, null) : NotFound();
+            return method == "GET" ? ListWebhooks() : method == "POST" ? CreateWebhook(input) : NotFound();
+        if (method == "DELETE" && Match(WebhookPath(), path) is { } webhookId) return DeleteWebhook(webhookId);
         if (method == "POST" && path == "/v1/notifications/verify-webhook-signature") return Verify(body);
         return NotFound();
     }
@@ -299,9 +301,11 @@ public sealed partial class FakePayPal : IAsyncDisposable
     {
         if ((string?)input["url"] is not { Length: > 0 } url || input["event_types"] is not JsonArray { Count: > 0 } types)
             return Error(400, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
-        if (webhooks.Values.Any(w => (string?)w["url"] == url)) return Error(400, "WEBHOOK_URL_ALREADY_EXISTS", null, "Webhook URL already exists.");
-        if (webhooks.Count >= 10) return Error(400, "WEBHOOK_NUMBER_LIMIT_EXCEEDED", null, "Maximum number of webhooks exceeded.");
+        var mine = webhooks.Where(w => OwnerOf(w.Key) == caller).Select(w => w.Value).ToList();
+        if (mine.Any(w => (string?)w["url"] == url)) return Error(400, "WEBHOOK_URL_ALREADY_EXISTS", null, "Webhook URL already exists.");
+        if (mine.Count >= 10) return Error(400, "WEBHOOK_NUMBER_LIMIT_EXCEEDED", null, "Maximum number of webhooks exceeded.");
         var id = NewId("0EH40505U7160970P");
+        webhookOwners[id] = caller;
         var webhook = new JsonObject
         {
             ["id"] = id,
@@ -361,6 +365,75 @@ public sealed partial class FakePayPal : IAsyncDisposable
     [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)$")] private static partial Regex SubscriptionPath();
     [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)/cancel$")] private static partial Regex CancelPath();
     [GeneratedRegex("^/v1/notifications/webhooks/([^/]+)$")] private static partial Regex WebhookPath();
+
+    // Apps and outages, for the wizard's tests: PayPal keeps webhooks per REST app, so each app sees only its own.
+    private readonly Dictionary<string, string> otherApps = [];
+    private readonly Dictionary<string, string> tokenOwners = [];
+    private readonly Dictionary<string, string> webhookOwners = [];
+    private string caller = "";
+
+    /// <summary>Paths (prefixes) answered with a 500 from now on, as when PayPal has an outage.</summary>
+    public HashSet<string> FailingPaths { get; } = [];
+
+    /// <summary>Requests ("POST /v1/notifications/webhooks") refused from now on with a 422 carrying this issue and description, as PayPal's business rules do.</summary>
+    public Dictionary<string, (string Issue, string Description)> RefusedRequests { get; } = [];
+
+    /// <summary>Another REST app on the same PayPal account, with its own credentials and its own webhooks.</summary>
+    public PayPalAccount AddApp()
+    {
+        var app = new PayPalAccount(PayPalEnvironment.Sandbox, "AOtherApp" + Guid.NewGuid().ToString("N")[..12], "EOtherSecret" + Guid.NewGuid().ToString("N"));
+        lock (gate) otherApps[app.ClientId] = app.Secret;
+        return app;
+    }
+
+    /// <summary>Every webhook registered, with the client id of the app it belongs to.</summary>
+    public IReadOnlyList<(string Id, string Url, string ClientId, IReadOnlyList<string> EventTypes)> Webhooks
+    {
+        get
+        {
+            lock (gate)
+                return webhooks.Select(w => (w.Key, (string)w.Value["url"]!, OwnerOf(w.Key),
+                    (IReadOnlyList<string>)w.Value["event_types"]!.AsArray().Select(t => (string)t!["name"]!).ToList())).ToList();
+        }
+    }
+
+    /// <summary>A webhook already registered for <paramref name="url"/> (by an earlier install, another tool) on the main app.</summary>
+    public string AddWebhook(string url, params string[] eventTypes)
+    {
+        lock (gate)
+        {
+            caller = ClientId;
+            var (_, body) = CreateWebhook(new JsonObject
+            {
+                ["url"] = url,
+                ["event_types"] = new JsonArray(eventTypes.Select(e => (JsonNode)new JsonObject { ["name"] = e }).ToArray()),
+            });
+            return (string)JsonNode.Parse(body!)!["id"]!;
+        }
+    }
+
+    /// <summary>Deletes a webhook as the manager would in PayPal's developer dashboard.</summary>
+    public void RemoveWebhook(string id) { lock (gate) webhooks.Remove(id); }
+
+    private string? AppSignedIn(string authorization) =>
+        otherApps.Append(new(ClientId, Secret)).FirstOrDefault(app =>
+            authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{app.Key}:{app.Value}"))).Key;
+
+    private string OwnerOf(string webhookId) => webhookOwners.GetValueOrDefault(webhookId, ClientId);
+
+    private (int, string?)? InjectedFailure(string method, string path)
+    {
+        if (FailingPaths.Any(p => path.StartsWith(p, StringComparison.Ordinal)))
+            return (500, Json(new JsonObject { ["name"] = "INTERNAL_SERVER_ERROR", ["message"] = "An internal server error has occurred.", ["debug_id"] = NewId("e") }));
+        return RefusedRequests.TryGetValue($"{method} {path}", out var refusal) ? Error(422, "UNPROCESSABLE_ENTITY", refusal.Issue, refusal.Description) : null;
+    }
+
+    private (int, string?) ListWebhooks() => (200, Json(new JsonObject
+    {
+        ["webhooks"] = new JsonArray(webhooks.Where(w => OwnerOf(w.Key) == caller).Select(w => (JsonNode)w.Value.DeepClone()).ToArray()),
+    }));
+
+    private (int, string?) DeleteWebhook(string id) => OwnerOf(id) == caller && webhooks.Remove(id) ? (204, null) : NotFound();
 
     public async ValueTask DisposeAsync()
     {

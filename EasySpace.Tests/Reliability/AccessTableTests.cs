@@ -52,6 +52,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations/payments/transactions"] = new("GET", "/settings/integrations/payments/transactions", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments/transactions/export"] = new("GET", "/settings/integrations/payments/transactions/export", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments/stripe"] = new("GET", "/settings/integrations/payments/stripe", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/payments/paypal"] = new("GET", "/settings/integrations/payments/paypal", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),

@@ -325,6 +325,32 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         Assert.Null(result.Errors.For(EasySpace.Core.Payments.StripeConnector.ConnectionField));
     }
 
+    public static TheoryData<string, EasySpace.Core.Payments.PayPal.PayPalCredentials, string> PayPalCredentialRows => new()
+    {
+        { "an empty client id", PayPalCredentials(""), "ClientId" },
+        { "only spaces as the client id", PayPalCredentials("   "), "ClientId" },
+        { "only spaces as the secret", PayPalCredentials(secret: " \t "), "Secret" },
+        { "10,000 characters", PayPalCredentials("A" + new string('a', 10_000)), "ClientId" },
+        { "a NUL", PayPalCredentials("AFakeClient\0"), "ClientId" },
+        { "a script tag", PayPalCredentials(secret: "E" + Script), "Secret" },
+        { "the secret pasted in the client id box", PayPalCredentials("EFakeSecret123", "EFakeSecret123"), "ClientId" },
+        { "client id and secret swapped", PayPalCredentials("EFakeSecret123", "AFakeClient123"), "ClientId" },
+    };
+
+    private static EasySpace.Core.Payments.PayPal.PayPalCredentials PayPalCredentials(string clientId = "AFakeClient123", string secret = "EFakeSecret123") =>
+        new() { ClientId = clientId, Secret = secret };
+
+    [Theory]
+    [MemberData(nameof(PayPalCredentialRows))]
+    public async Task The_PayPal_wizard_refuses_hostile_credentials_at_the_field_before_asking_PayPal(string tried, EasySpace.Core.Payments.PayPal.PayPalCredentials credentials, string field)
+    {
+        // The fixture's PayPal is the real sandbox address: credentials that got past the field check would be sent there and fail another way.
+        var result = await app.Get<EasySpace.Core.Payments.PayPal.PayPalConnector>().VerifyAsync(credentials);
+
+        Assert.True(result.Errors.For(field) is not null, $"{tried}: {result.Errors}");
+        Assert.Null(result.Errors.For(EasySpace.Core.Payments.PayPal.PayPalConnector.ConnectionField));
+    }
+
     /// <summary>Each form that names something, and the hidden character tried in it.</summary>
     public static TheoryData<string, Func<AppHost, Task<string?>>> HiddenCharacterNameRows => new()
     {

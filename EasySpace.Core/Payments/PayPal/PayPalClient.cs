@@ -22,11 +22,14 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Asks PayPal for a fresh token: the check a wizard makes before it keeps the credentials.</summary>
-    public async Task<PayPalResult<PayPalDone>> VerifyCredentialsAsync(PayPalAccount account, CancellationToken ct)
+    /// <summary>
+    /// Asks PayPal for a fresh token (never a cached one: the credentials may have been revoked since), the check a
+    /// wizard makes before it keeps the credentials. The answer names the app they belong to.
+    /// </summary>
+    public async Task<PayPalResult<PayPalApp>> VerifyCredentialsAsync(PayPalAccount account, CancellationToken ct)
     {
         var token = await FetchTokenAsync(account, options.CurrentValue.BaseFor(account.Environment), ct);
-        return token.Error is { } error ? error : PayPalDone.Instance;
+        return token.Value is { } issued ? new PayPalApp(issued.AppId) : token.Error!;
     }
 
     public Task<PayPalResult<PayPalOrder>> CreateOrderAsync(PayPalAccount account, PayPalOrderRequest order, string requestId, CancellationToken ct) =>
@@ -113,11 +116,16 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         // A token can expire or be revoked before our cached lifetime says so: renew it once on a 401, not more.
         for (var renewed = false; ; renewed = true)
         {
-            var token = tokens.Get(apiBase, account) is { } kept ? kept : await FetchTokenAsync(account, apiBase, ct);
-            if (token.Error is { } tokenError) return tokenError;
+            var token = tokens.Get(apiBase, account);
+            if (token is null)
+            {
+                var fetched = await FetchTokenAsync(account, apiBase, ct);
+                if (fetched.Error is { } tokenError) return tokenError;
+                token = fetched.Value!.AccessToken;
+            }
 
             using var request = new HttpRequestMessage(method, new Uri(apiBase, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             request.Headers.Add("Prefer", "return=representation");
             if (requestId is not null) request.Headers.Add("PayPal-Request-Id", requestId);
             request.Content = content?.Invoke();
@@ -127,7 +135,7 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
             var (status, bytes) = answer.Value!;
             if (status == HttpStatusCode.Unauthorized && !renewed)
             {
-                tokens.Forget(apiBase, account, token.Value!);
+                tokens.Forget(apiBase, account, token);
                 continue;
             }
             if ((int)status is >= 200 and < 300) return Read<T>(bytes, what);
@@ -135,7 +143,7 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         }
     }
 
-    private async Task<PayPalResult<string>> FetchTokenAsync(PayPalAccount account, Uri apiBase, CancellationToken ct)
+    private async Task<PayPalResult<PayPalTokenAnswer>> FetchTokenAsync(PayPalAccount account, Uri apiBase, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(apiBase, "v1/oauth2/token"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
@@ -155,7 +163,7 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         if ((int)status is < 200 or >= 300) return Failure(status, bytes, "sign in");
         if (TryRead<PayPalTokenAnswer>(bytes) is not { AccessToken.Length: > 0 } issued) return Unreadable("sign in");
         tokens.Keep(apiBase, account, issued.AccessToken, issued.ExpiresIn);
-        return issued.AccessToken;
+        return issued;
     }
 
     private async Task<PayPalResult<(HttpStatusCode Status, byte[] Body)>> ExchangeAsync(HttpRequestMessage request, string what, CancellationToken ct)

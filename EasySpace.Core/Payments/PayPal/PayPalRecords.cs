@@ -124,6 +124,9 @@ internal sealed record PayPalVerification(string VerificationStatus);
 
 internal sealed record PayPalTokenAnswer(string AccessToken, int ExpiresIn, string? AppId);
 
+/// <summary>The REST app that credentials belong to, as the token answer names it ("APP-80W284485P519543T").</summary>
+public sealed record PayPalApp(string? AppId);
+
 internal sealed record PayPalOAuthError(string? Error, string? ErrorDescription);
 
 internal sealed record PayPalErrorDetail(string? Issue, string? Description, string? Field);

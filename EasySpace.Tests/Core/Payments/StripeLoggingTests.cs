@@ -7,18 +7,21 @@ using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Tests.Core.Payments;
 
-/// <summary>The whole app with every log category at Trace and Stripe.net pointed at the fake Stripe.</summary>
-public sealed class StripeLoggingFixture : ApiFixture
+/// <summary>The whole app with every log category at Trace and the payment clients pointed at the fake Stripe and PayPal.</summary>
+public sealed class PaymentsLoggingFixture : ApiFixture
 {
     public LogCapture Logs { get; } = new();
     public FakeStripe Stripe { get; private set; } = null!;
+    public FakePayPal PayPal { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
         Stripe = await FakeStripe.StartAsync();
+        PayPal = await FakePayPal.StartAsync();
         With("Payments:Stripe:ApiBase", Stripe.ApiBase);
+        With("Payments:PayPal:ApiBase", PayPal.Url);
         With("Logging:LogLevel:Default", "Trace");
-        With("EasySpace:PublicBaseUrl", "https://space.example.com");   // Stripe can reach it: a webhook and its secret are made
+        With("EasySpace:PublicBaseUrl", "https://space.example.com");   // the providers can reach it: webhooks (and Stripe's secret) are made
         await base.InitializeAsync();
     }
 
@@ -32,10 +35,11 @@ public sealed class StripeLoggingFixture : ApiFixture
     {
         await base.DisposeAsync();
         await Stripe.DisposeAsync();
+        await PayPal.DisposeAsync();
     }
 }
 
-public class StripeLoggingTests(StripeLoggingFixture app) : IClassFixture<StripeLoggingFixture>
+public class StripeLoggingTests(PaymentsLoggingFixture app) : IClassFixture<PaymentsLoggingFixture>
 {
     private const string RestrictedKey = "rk_test_51PgafTB7WZ01zgkWloggedNever9z";
 

@@ -49,7 +49,7 @@ public class OverviewTests : IntegrationsTest
     }
 
     [Fact]
-    public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_only_Stripe_can_be_configured_yet()
+    public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_lead_to_their_wizards()
     {
         var page = RenderPage();
 
@@ -59,8 +59,8 @@ public class OverviewTests : IntegrationsTest
         Assert.Equal("settings/integrations/payments", stripe.QuerySelector("a[data-testid=provider-connect]")!.GetAttribute("href"));
         var paypal = page.Find("[data-testid=card-paypal]");
         Assert.Contains("PayPal business accounts in Germany (DE) can receive payments.", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
-        Assert.True(paypal.QuerySelector("button[data-testid=provider-connect]")!.HasAttribute("disabled"));
-        Assert.Contains("arrives with the payments work", paypal.TextContent);
+        Assert.Equal("Not connected", paypal.QuerySelector("[data-testid=provider-status]")!.TextContent.Trim());
+        Assert.Equal("settings/integrations/payments", paypal.QuerySelector("a[data-testid=provider-connect]")!.GetAttribute("href"));
     }
 
     [Fact]
