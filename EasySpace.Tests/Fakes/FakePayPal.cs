@@ -272,12 +272,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
         foreach (var (webhookId, url) in targets)
         for (var i = 0; i < times; i++)
         {
-            var body = e.ToJsonString();
-            var transmission = Sign(webhookId, body);
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            foreach (var (name, value) in PayPalTransmission.HeaderNames.Zip([transmission.AuthAlgo, transmission.CertUrl, transmission.TransmissionId,
-                         transmission.TransmissionSig, transmission.TransmissionTime]))
-                request.Headers.Add(name, value);
+            using var request = SignedRequest(url, webhookId, e.ToJsonString());
             int status;
             try { status = (int)(await sender.SendAsync(request)).StatusCode; }
             catch (HttpRequestException) { status = 0; }
@@ -295,6 +290,16 @@ public sealed partial class FakePayPal : IAsyncDisposable
         var transmissionId = Guid.NewGuid().ToString();
         const string time = "2026-03-02T09:00:00Z";
         return new("SHA256withRSA", Url + "/v1/notifications/certs/CERT-fake", transmissionId, Signature(transmissionId, time, webhookId, rawBody), time);
+    }
+
+    /// <summary>A POST of <paramref name="body"/> to <paramref name="url"/> with the transmission headers PayPal would add for the webhook <paramref name="webhookId"/>.</summary>
+    public HttpRequestMessage SignedRequest(string url, string webhookId, string body)
+    {
+        var t = Sign(webhookId, body);
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in PayPalTransmission.HeaderNames.Zip([t.AuthAlgo, t.CertUrl, t.TransmissionId, t.TransmissionSig, t.TransmissionTime]))
+            request.Headers.Add(name, value);
+        return request;
     }
 
     private string Signature(string transmissionId, string time, string webhookId, string rawBody) =>

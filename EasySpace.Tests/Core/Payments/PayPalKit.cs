@@ -15,6 +15,8 @@ namespace EasySpace.Tests.Core.Payments;
 /// <summary>The PayPal checkout tests' starting points: a PayPal connection as the wizard stores it, a member with a user, things to pay.</summary>
 internal static class PayPalKit
 {
+    private static int plans;
+
     /// <summary>
     /// Stores a PayPal connection the way the PayPal wizard does (client id in PublishableKey, the secret encrypted, our
     /// webhook's id, or none in local mode). The wizard is built in parallel; until it lands the row is made here.
@@ -35,7 +37,7 @@ internal static class PayPalKit
     /// <summary>A member (with a login) on a plan of <paramref name="price"/> EUR a month.</summary>
     public static async Task<(Membership Member, Plan Plan)> MemberAsync(this IServiceProvider services, decimal price = 120m)
     {
-        var plan = await services.AddPlanAsync("Flex desk", price);
+        var plan = await services.AddPlanAsync($"Flex desk {Interlocked.Increment(ref plans)}", price);
         var member = await services.AddMemberAsync(plan.Id);
         return (member.Membership, plan);
     }
@@ -43,7 +45,7 @@ internal static class PayPalKit
     /// <summary>An open invoice of 240.00 EUR (Cobot's example) for the member.</summary>
     public static async Task<Invoice> InvoiceForAsync(this IServiceProvider services, Membership member)
     {
-        var draft = BillingTestData.CobotExample();
+        var draft = BillingTestData.CobotExample((await services.TodayAsync()).AddDays(14));
         draft.MembershipId = member.Id;
         return await services.CreateInvoiceAsync(draft);
     }
