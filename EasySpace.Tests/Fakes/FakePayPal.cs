@@ -35,7 +35,8 @@ public sealed record PayPalDelivery(string EventId, string EventType, int Status
 /// Events: CHECKOUT.ORDER.APPROVED on approval, PAYMENT.CAPTURE.COMPLETED (or DENIED with <see cref="DeclineCaptures"/>)
 /// on capture, BILLING.SUBSCRIPTION.ACTIVATED and PAYMENT.SALE.COMPLETED on a subscription's approval,
 /// BILLING.SUBSCRIPTION.CANCELLED on cancel, and what <see cref="RenewAsync"/>, <see cref="FailRenewalAsync"/> and
-/// <see cref="RefundAsync"/> cause. Each is signed with <see cref="Sign"/> (which its own verify endpoint accepts), sent
+/// <see cref="RefundAsync"/> cause (a subscription's sales are also listed by GET /v1/billing/subscriptions/{id}/transactions).
+/// Each is signed with <see cref="Sign"/> (which its own verify endpoint accepts), sent
 /// before the call that caused it answers, as <see cref="Delivery"/> says (once, twice, or not at all), and listed by
 /// GET /v1/notifications/webhooks-events whether delivered or not. Times come from <see cref="Clock"/>.
 /// </para>
@@ -381,6 +382,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
         if (Match(SubscriptionPath(), path) is { } subscriptionId)
             return method == "GET" && subscriptions.TryGetValue(subscriptionId, out var subscription) ? (200, Json(subscription)) : NotFound();
         if (method == "POST" && Match(CancelPath(), path) is { } cancelId) return Cancel(cancelId);
+        if (method == "GET" && Match(TransactionsPath(), path) is { } paidId) return Transactions(paidId);
         if (path == "/v1/notifications/webhooks")
             return method == "GET" ? (200, Json(new JsonObject { ["webhooks"] = new JsonArray(webhooks.Values.Select(w => (JsonNode)w.DeepClone()).ToArray()) }))
                 : method == "POST" ? CreateWebhook(input) : NotFound();
@@ -528,6 +530,28 @@ public sealed partial class FakePayPal : IAsyncDisposable
         return (200, Json(new JsonObject { ["plans"] = new JsonArray(found.ToArray()) }));
     }
 
+    /// <summary>GET /v1/billing/subscriptions/{id}/transactions: the subscription's sales between start_time and end_time (both required).</summary>
+    private (int, string?) Transactions(string subscriptionId)
+    {
+        if (!subscriptions.ContainsKey(subscriptionId)) return NotFound();
+        if (!DateTimeOffset.TryParse(currentQuery["start_time"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from)
+            || !DateTimeOffset.TryParse(currentQuery["end_time"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var to))
+            return Error(400, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
+        var found = sales.Values.Where(sale => (string?)sale["billing_agreement_id"] == subscriptionId)
+            .Where(sale => DateTimeOffset.Parse((string)sale["create_time"]!, System.Globalization.CultureInfo.InvariantCulture) is var at && at >= from && at <= to)
+            .Select(sale => (JsonNode)new JsonObject
+            {
+                ["id"] = sale["id"]!.DeepClone(),
+                ["status"] = "COMPLETED",
+                ["amount_with_breakdown"] = new JsonObject
+                {
+                    ["gross_amount"] = new JsonObject { ["currency_code"] = sale["amount"]!["currency"]!.DeepClone(), ["value"] = sale["amount"]!["total"]!.DeepClone() },
+                },
+                ["time"] = sale["create_time"]!.DeepClone(),
+            });
+        return (200, Json(new JsonObject { ["transactions"] = new JsonArray(found.ToArray()) }));
+    }
+
     /// <summary>GET /v1/notifications/webhooks-events: the events since start_time, newest first, as PayPal lists them.</summary>
     private (int, string?) ListEvents()
     {
@@ -661,6 +685,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
     [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)/cancel$")] private static partial Regex CancelPath();
     [GeneratedRegex("^/v1/notifications/webhooks/([^/]+)$")] private static partial Regex WebhookPath();
     [GeneratedRegex("^/checkout/([^/]+)/(pay|cancel)$")] private static partial Regex PayerAction();
+    [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)/transactions$")] private static partial Regex TransactionsPath();
 
     public async ValueTask DisposeAsync()
     {

@@ -21,6 +21,7 @@ public sealed class PayPalCheckout(
     PayPalCredentials credentials,
     CheckoutCompletion completion,
     IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
     ILogger<PayPalCheckout> log) : ICheckoutProvider
 {
     // PayPal's limit on a purchase unit's description.
@@ -52,7 +53,7 @@ public sealed class PayPalCheckout(
     {
         if (attempt.ProviderSessionId is not { } reference || await credentials.ActiveAsync(ct) is not { } paypal) return;
         var outcome = attempt.Purpose == PaymentPurpose.Plan
-            ? await SubscriptionAsync(paypal, reference, ct)
+            ? await SubscriptionAsync(paypal, reference, ct) + await SubscriptionPaymentsAsync(paypal, reference, attempt.CreatedAt, ct)
             : await OrderAsync(paypal, attempt.Id, reference, ct);
         log.LogInformation("PayPal checkout {Attempt}: {Outcome}", attempt.Id, outcome);
     }
@@ -138,6 +139,30 @@ public sealed class PayPalCheckout(
             interval.ApiName());
         Check(await completion.SubscriptionChangedAsync(attemptId, change, ct));
         return $"subscription {subscription.Id} is {status}";
+    }
+
+    /// <summary>
+    /// The payments PayPal took for a subscription since <paramref name="since"/>, each recorded on its period's invoice
+    /// under its id, which is the sale id PAYMENT.SALE.COMPLETED carries: whichever brings a payment first records it.
+    /// </summary>
+    internal async Task<string> SubscriptionPaymentsAsync(ActivePayPal paypal, string subscriptionId, DateTimeOffset since, CancellationToken ct)
+    {
+        bool known;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            known = await db.PaymentSubscriptions.AnyAsync(s => s.Provider == PaymentProviders.PayPal && s.ProviderReference == subscriptionId, ct);
+        if (!known) return "";
+        // A day's margin: PayPal dates a payment when it was taken, our attempt when the member started.
+        var payments = Answer(await client.ListSubscriptionTransactionsAsync(paypal.Account, subscriptionId, since.AddDays(-1), clock.GetUtcNow(), ct));
+        var recorded = 0;
+        // Money taken, even if some of it was refunded since: the refund is recorded on its own.
+        foreach (var payment in payments.Where(p => p.Status is "COMPLETED" or "PARTIALLY_REFUNDED" or "REFUNDED" && p.AmountWithBreakdown is not null))
+        {
+            var money = payment.AmountWithBreakdown!.GrossAmount;
+            Check(await completion.PeriodPaidAsync(subscriptionId, payment.Id,
+                new ProviderCharge(PaymentProvider.PayPal, payment.Id, Amount(money), money.CurrencyCode, paypal.IsTest), ct));
+            recorded++;
+        }
+        return $"; {recorded} payment(s) at PayPal";
     }
 
     /// <summary>

@@ -65,6 +65,16 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
     public Task<PayPalResult<PayPalSubscription>> GetSubscriptionAsync(PayPalAccount account, string subscriptionId, CancellationToken ct) =>
         SendAsync<PayPalSubscription>(account, HttpMethod.Get, $"v1/billing/subscriptions/{Segment(subscriptionId)}", null, null, "read the subscription", ct);
 
+    /// <summary>The payments PayPal took for a subscription between two times (what reconciliation records when no webhook brought them).</summary>
+    public async Task<PayPalResult<PayPalTransaction[]>> ListSubscriptionTransactionsAsync(PayPalAccount account, string subscriptionId, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken ct)
+    {
+        var list = await SendAsync<PayPalTransactionList>(account, HttpMethod.Get,
+            $"v1/billing/subscriptions/{Segment(subscriptionId)}/transactions?start_time={Time(from)}&end_time={Time(to)}", null, null,
+            "list the subscription's payments", ct);
+        return list.Value is { } found ? (found.Transactions ?? []).ToArray() : list.Error!;
+    }
+
     public Task<PayPalResult<PayPalDone>> CancelSubscriptionAsync(PayPalAccount account, string subscriptionId, string reason, string requestId, CancellationToken ct) =>
         SendAsync<PayPalDone>(account, HttpMethod.Post, $"v1/billing/subscriptions/{Segment(subscriptionId)}/cancel",
             Body(new PayPalCancelRequest(reason)), Required(requestId), "cancel the subscription", ct);
@@ -88,8 +98,7 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
     /// </summary>
     public async Task<PayPalResult<string[]>> ListWebhookEventsAsync(PayPalAccount account, DateTimeOffset since, CancellationToken ct)
     {
-        var start = Uri.EscapeDataString(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        var list = await SendAsync<PayPalEventList>(account, HttpMethod.Get, $"v1/notifications/webhooks-events?start_time={start}&page_size=300",
+        var list = await SendAsync<PayPalEventList>(account, HttpMethod.Get, $"v1/notifications/webhooks-events?start_time={Time(since)}&page_size=300",
             null, null, "list the webhook events", ct);
         return list.Value is { } found ? (found.Events ?? []).Select(e => e.GetRawText()).ToArray() : list.Error!;
     }
@@ -234,6 +243,10 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         try { return bytes.Length == 0 ? default : JsonSerializer.Deserialize<T>(bytes, Json); }
         catch (JsonException) { return default; }
     }
+
+    /// <summary>PayPal's query-string times: UTC, to the second, escaped.</summary>
+    private static string Time(DateTimeOffset at) =>
+        Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     private static Func<HttpContent> Body<T>(T value) => () => JsonContent.Create(value, options: Json);
 

@@ -97,6 +97,13 @@ public sealed record PayPalSubscription(string Id, string Status, string PlanId,
 
 internal sealed record PayPalCancelRequest(string Reason);
 
+public sealed record PayPalAmountWithBreakdown(PayPalMoney GrossAmount);
+
+/// <summary>One payment of a subscription; its id is the sale id PAYMENT.SALE.COMPLETED carries.</summary>
+public sealed record PayPalTransaction(string Id, string Status, PayPalAmountWithBreakdown? AmountWithBreakdown = null, DateTimeOffset? Time = null);
+
+internal sealed record PayPalTransactionList(IReadOnlyList<PayPalTransaction>? Transactions);
+
 // Webhooks (the Notifications API)
 
 public sealed record PayPalEventType(string Name);

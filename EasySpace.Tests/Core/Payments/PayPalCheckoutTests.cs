@@ -160,6 +160,23 @@ public sealed class PayPalCheckoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plan_approved_at_PayPal_is_active_on_return_and_its_first_payment_is_invoiced_without_any_webhook()
+    {
+        var (member, plan) = await Services.MemberAsync(price: 99m);
+        var start = await Services.PayWithPayPalAsync(member, new CheckoutRequest(PaymentPurpose.Plan, plan.Id));
+        await paypal.PayAsync((await Services.AttemptAsync(start.AttemptId)).ProviderSessionId!);
+
+        var shown = (await Checkout.ReturnAsync(member.UserId, start.AttemptId)).Ok();
+
+        Assert.Equal(AttemptStatus.Succeeded, shown.Status);
+        Assert.Equal("active", Assert.Single(await Services.SubscriptionsAsync()).Status);
+        var payment = Assert.Single(await Services.PayPalPaymentsAsync());
+        Assert.Equal(((string)paypal.Events.Single(e => (string)e["event_type"]! == "PAYMENT.SALE.COMPLETED")["resource"]!["id"]!, 99m),
+            (payment.ProviderReference, payment.Amount));
+        Assert.True((await Services.InvoiceAsync(payment.InvoiceId)).IsPaid);
+    }
+
+    [Fact]
     public async Task Credentials_PayPal_refuses_end_the_checkout_with_a_sentence_not_an_exception()
     {
         var (member, _) = await Services.MemberAsync();

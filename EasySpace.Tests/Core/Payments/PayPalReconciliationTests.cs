@@ -102,6 +102,28 @@ public sealed class PayPalReconciliationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_local_mode_each_subscription_is_asked_for_its_payments_so_renewals_are_still_invoiced_and_paid()
+    {
+        await Services.ConnectPayPalAsync(paypal, webhookId: null);
+        var (member, plan) = await Services.MemberAsync(price: 99m);
+        var start = await Services.PayWithPayPalAsync(member, new CheckoutRequest(PaymentPurpose.Plan, plan.Id));
+        var subscriptionId = (await Services.AttemptAsync(start.AttemptId)).ProviderSessionId!;
+        await paypal.PayAsync(subscriptionId);
+        await RunJobAsync();   // the member never came back: the job finds the subscription active and its first payment
+        core.Clock.Advance(TimeSpan.FromDays(30));
+        var renewal = await paypal.RenewAsync(subscriptionId);
+
+        await RunJobAsync();
+        await RunJobAsync();
+
+        var payments = await Services.PayPalPaymentsAsync();
+        Assert.Equal(2, payments.Count);
+        Assert.Equal(renewal, payments[1].ProviderReference);
+        Assert.Equal(2, await Services.RaisedAsync("created_payment"));
+        Assert.Equal(AttemptStatus.Succeeded, (await Services.AttemptAsync(start.AttemptId)).Status);
+    }
+
+    [Fact]
     public async Task Events_older_than_the_three_days_the_job_looks_back_are_not_asked_for()
     {
         await Services.ConnectPayPalAsync(paypal, paypal.RegisterWebhook("https://space.example.com/payments/paypal/webhook"));
