@@ -602,6 +602,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
         if (http.Request.Method != "POST" || PayerAction().Match(path) is not { Success: true } action) return false;
         var target = Uri.UnescapeDataString(action.Groups[1].Value);
         (string ReturnUrl, string CancelUrl) urls;
+        string query;
         lock (gate)
         {
             if (!payerUrls.TryGetValue(target, out urls))
@@ -609,10 +610,11 @@ public sealed partial class FakePayPal : IAsyncDisposable
                 http.Response.StatusCode = 404;
                 return true;
             }
+            // What PayPal appends to the return URL.
+            query = orders.ContainsKey(target) ? $"token={target}&PayerID=FAKEPAYER1" : $"subscription_id={target}&ba_token=BA-{target}&token=EC-{target}";
         }
         var pay = action.Groups[2].Value == "pay";
         if (pay) await PayAsync(target);
-        var query = orders.ContainsKey(target) ? $"token={target}&PayerID=FAKEPAYER1" : $"subscription_id={target}&ba_token=BA-{target}&token=EC-{target}";
         var back = pay ? urls.ReturnUrl : urls.CancelUrl;
         http.Response.Redirect(back + (back.Contains('?') ? "&" : "?") + query);
         return true;

@@ -1,6 +1,8 @@
 using EasySpace.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Core.Payments.PayPal;
 
@@ -17,7 +19,7 @@ public sealed record ActivePayPal(PayPalAccount Account, ProviderMode Mode, stri
 /// A connection in Error still has working credentials more often than not, so payments keep being recorded; a
 /// disabled one does not.
 /// </summary>
-public sealed class PayPalCredentials(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider dataProtection)
+public sealed class PayPalCredentials(IDbContextFactory<AppDbContext> dbFactory, IDataProtectionProvider dataProtection, ILogger<PayPalCredentials> log)
 {
     // The purpose every payment credential is encrypted under (the Stripe and PayPal wizards use the same).
     private readonly IDataProtector protector = dataProtection.CreateProtector("EasySpace.Payments.Credentials.v1");
@@ -28,8 +30,16 @@ public sealed class PayPalCredentials(IDbContextFactory<AppDbContext> dbFactory,
         var connection = await db.ProviderConnections.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Provider == PaymentProvider.PayPal && (c.Status == ConnectionStatus.Active || c.Status == ConnectionStatus.Error), ct);
         if (connection is null) return null;
+        string secret;
+        try { secret = protector.Unprotect(connection.ProtectedSecretKey); }
+        catch (CryptographicException e)
+        {
+            // The data/keys the secret was encrypted with are gone (a restore without them): PayPal must be connected again.
+            log.LogWarning(e, "The stored PayPal secret cannot be decrypted; connect PayPal again");
+            return null;
+        }
         var environment = connection.Mode == ProviderMode.Live ? PayPalEnvironment.Live : PayPalEnvironment.Sandbox;
         var webhookId = connection.Delivery == EventDelivery.Webhook ? connection.RemoteWebhookId : null;
-        return new ActivePayPal(new PayPalAccount(environment, connection.PublishableKey, protector.Unprotect(connection.ProtectedSecretKey)), connection.Mode, webhookId);
+        return new ActivePayPal(new PayPalAccount(environment, connection.PublishableKey, secret), connection.Mode, webhookId);
     }
 }

@@ -177,6 +177,19 @@ public sealed class PayPalCheckoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_secret_that_can_no_longer_be_decrypted_is_a_sentence_not_a_crash()
+    {
+        var (member, _) = await Services.MemberAsync();
+        var invoice = await Services.InvoiceForAsync(member);
+        core.Scalar("UPDATE ProviderConnections SET ProtectedSecretKey = 'CfDJ8-restored-without-its-keys'");
+
+        var started = await Checkout.StartAsync(member.UserId, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id), PaymentProvider.PayPal);
+
+        Assert.Contains("PayPal is not connected", started.Errors.ToString());
+        Assert.Empty(paypal.Requests);
+    }
+
+    [Fact]
     public async Task Credentials_PayPal_refuses_end_the_checkout_with_a_sentence_not_an_exception()
     {
         var (member, _) = await Services.MemberAsync();
