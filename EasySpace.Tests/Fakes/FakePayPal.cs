@@ -98,10 +98,11 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>Every event raised so far, delivered or not, oldest first.</summary>
     public IReadOnlyList<JsonObject> Events { get { lock (gate) return events.Select(e => e.DeepClone().AsObject()).ToList(); } }
 
-    /// <summary>Registers a webhook as our wizard would (what the PayPal connection's RemoteWebhookId then holds); returns its id.</summary>
-    public string RegisterWebhook(string url)
+    /// <summary>Registers a webhook for <paramref name="eventTypes"/> (all: "*") as our wizard would; returns its id (what the connection's RemoteWebhookId holds).</summary>
+    public string RegisterWebhook(string url, IEnumerable<string>? eventTypes = null)
     {
-        lock (gate) return (string)JsonNode.Parse(CreateWebhook(new JsonObject { ["url"] = url, ["event_types"] = new JsonArray(new JsonObject { ["name"] = "*" }) }).Item2!)!["id"]!;
+        var types = new JsonArray((eventTypes ?? ["*"]).Select(t => (JsonNode)new JsonObject { ["name"] = t }).ToArray());
+        lock (gate) return (string)JsonNode.Parse(CreateWebhook(new JsonObject { ["url"] = url, ["event_types"] = types }).Item2!)!["id"]!;
     }
 
     /// <summary>The payer pressed "Pay" on the fake's page: the order is approved, or the subscription activated and its first period paid.</summary>
@@ -254,23 +255,27 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>Runs <paramref name="change"/> under the gate, then sends the events it raised to every registered webhook.</summary>
     private async Task RaiseAsync(Action change)
     {
-        List<(string Id, string Url)> targets;
+        List<(string Id, string Url, string[] Types)> targets;
         List<JsonObject> toSend;
         lock (gate)
         {
             change();
             toSend = raised.ToList();
             raised.Clear();
-            targets = webhooks.Values.Select(w => ((string)w["id"]!, (string)w["url"]!)).ToList();
+            targets = Targets();
         }
         await SendAsync(toSend, targets);
     }
 
-    private async Task SendAsync(List<JsonObject> toSend, List<(string Id, string Url)> targets)
+    /// <summary>Each webhook with the event types it subscribed to ("*": all), as PayPal sends only those.</summary>
+    private List<(string Id, string Url, string[] Types)> Targets() =>
+        webhooks.Values.Select(w => ((string)w["id"]!, (string)w["url"]!, w["event_types"]!.AsArray().Select(t => (string)t!["name"]!).ToArray())).ToList();
+
+    private async Task SendAsync(List<JsonObject> toSend, List<(string Id, string Url, string[] Types)> targets)
     {
         var times = Delivery switch { FakeDelivery.None => 0, FakeDelivery.Twice => 2, _ => 1 };
         foreach (var e in toSend)
-        foreach (var (webhookId, url) in targets)
+        foreach (var (webhookId, url, types) in targets.Where(t => t.Types.Contains("*") || t.Types.Contains((string)e["event_type"]!)))
         for (var i = 0; i < times; i++)
         {
             using var request = SignedRequest(url, webhookId, e.ToJsonString());
@@ -315,7 +320,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
         (int Status, string? Body) answer;
         List<JsonObject> toSend;
-        List<(string Id, string Url)> targets;
+        List<(string Id, string Url, string[] Types)> targets;
         lock (gate)
         {
             raised.Clear();
@@ -333,7 +338,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
             }
             toSend = raised.ToList();
             raised.Clear();
-            targets = webhooks.Values.Select(w => ((string)w["id"]!, (string)w["url"]!)).ToList();
+            targets = Targets();
         }
         // PayPal sends the events a call caused while the caller waits: a test sees them handled when the call returns.
         await SendAsync(toSend, targets);

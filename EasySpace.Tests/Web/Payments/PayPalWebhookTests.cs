@@ -35,7 +35,7 @@ public sealed class PayPalWebhookTests : IAsyncLifetime
         app.With("Payments:PayPal:ApiBase", paypal.Url);
         receiver = await Receiver.StartAsync();
         await app.SetUpSpaceAsync();
-        webhookId = paypal.RegisterWebhook(WebhookUrl);
+        webhookId = paypal.RegisterWebhook(WebhookUrl, PayPalEvents.Handled);   // the event types the wizard is to register
         await Services.ConnectPayPalAsync(paypal, webhookId);
     }
 
