@@ -53,7 +53,7 @@ public sealed class PayPalCheckout(
     {
         if (attempt.ProviderSessionId is not { } reference || await credentials.ActiveAsync(ct) is not { } paypal) return;
         var outcome = attempt.Purpose == PaymentPurpose.Plan
-            ? await SubscriptionAsync(paypal, reference, ct) + await SubscriptionPaymentsAsync(paypal, reference, attempt.CreatedAt, ct)
+            ? (await SubscriptionAsync(paypal, reference, ct)).Outcome + await SubscriptionPaymentsAsync(paypal, reference, attempt.CreatedAt, ct)
             : await OrderAsync(paypal, attempt.Id, reference, ct);
         log.LogInformation("PayPal checkout {Attempt}: {Outcome}", attempt.Id, outcome);
     }
@@ -118,7 +118,7 @@ public sealed class PayPalCheckout(
     /// A subscription's current state at PayPal, recorded. Reading it from PayPal (never from the event that brought the
     /// news) is what makes events arriving out of order end right: the last one recorded is the latest state.
     /// </summary>
-    internal async Task<string> SubscriptionAsync(ActivePayPal paypal, string subscriptionId, CancellationToken ct)
+    internal async Task<SubscriptionState> SubscriptionAsync(ActivePayPal paypal, string subscriptionId, CancellationToken ct)
     {
         var subscription = Answer(await client.GetSubscriptionAsync(paypal.Account, subscriptionId, ct));
         var status = subscription.Status switch
@@ -129,17 +129,21 @@ public sealed class PayPalCheckout(
             "CANCELLED" or "EXPIRED" => "canceled",
             _ => null,   // APPROVAL_PENDING, APPROVED: nothing is paid until PayPal activates it
         };
-        if (status is null) return $"subscription {subscription.Id} is {subscription.Status} at PayPal: waiting for the member";
+        if (status is null) return new(null, $"subscription {subscription.Id} is {subscription.Status} at PayPal: waiting for the member");
         if (subscription.CustomId is not { } attemptId || await completion.FindAsync(attemptId, ct) is not { Purpose: PaymentPurpose.Plan } attempt)
-            return $"ignored: subscription {subscription.Id} was not started here";
+            return new(null, $"ignored: subscription {subscription.Id} was not started here");
         PlanInterval interval;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             interval = await db.Plans.Where(p => p.Id == attempt.SubjectId).Select(p => p.Interval).FirstOrDefaultAsync(ct);
         var change = new PaymentSubscriptionChange(attempt.MembershipId, PaymentProviders.PayPal, subscription.Id, status, attempt.Amount, attempt.Currency,
             interval.ApiName());
-        Check(await completion.SubscriptionChangedAsync(attemptId, change, ct));
-        return $"subscription {subscription.Id} is {status}";
+        var recorded = await completion.SubscriptionChangedAsync(attemptId, change, ct);
+        Check(recorded);
+        return new(recorded.Value, $"subscription {subscription.Id} is {status}");
     }
+
+    /// <summary>A subscription as recorded after asking PayPal (null when PayPal has nothing to record yet, or it is not ours), and what was done.</summary>
+    internal sealed record SubscriptionState(PaymentSubscription? Recorded, string Outcome);
 
     /// <summary>
     /// The payments PayPal took for a subscription since <paramref name="since"/>, each recorded on its period's invoice

@@ -1,10 +1,7 @@
 using System.Text.Json;
-using EasySpace.Core.Data;
 using EasySpace.Core.Payments.Checkout;
 using EasySpace.Core.Payments.Inbox;
 using EasySpace.Core.Space.Invoices;
-using EasySpace.Core.Space.Payments;
-using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Payments.PayPal;
 
@@ -22,8 +19,7 @@ namespace EasySpace.Core.Payments.PayPal;
 /// </list>
 /// Anything else is acknowledged and not used.
 /// </summary>
-public sealed class PayPalEvents(PayPalCheckout checkout, PayPalCredentials credentials, CheckoutCompletion completion, IDbContextFactory<AppDbContext> dbFactory)
-    : IProviderEventHandler
+public sealed class PayPalEvents(PayPalCheckout checkout, PayPalCredentials credentials, CheckoutCompletion completion) : IProviderEventHandler
 {
     public static readonly IReadOnlyList<string> Handled =
     [
@@ -67,19 +63,15 @@ public sealed class PayPalEvents(PayPalCheckout checkout, PayPalCredentials cred
                 var period = $"{id}/failed/{(failed is { } f ? Text(f, "time") : null) ?? providerEvent.EventId}";
                 return await PeriodAsync(paypal, id, period, failed is { } lf ? Money(lf, "amount") : null, "PayPal could not take the renewal payment.", ct);
             default:   // BILLING.SUBSCRIPTION.ACTIVATED, UPDATED, CANCELLED, SUSPENDED, EXPIRED
-                return await checkout.SubscriptionAsync(paypal, id, ct);
+                return (await checkout.SubscriptionAsync(paypal, id, ct)).Outcome;
         }
     }
 
     /// <summary>One period of a subscription paid (or failed when <paramref name="failure"/> says why); the subscription is read first, so a period never waits for it.</summary>
     private async Task<string> PeriodAsync(ActivePayPal paypal, string subscriptionId, string period, PayPalMoney? money, string? failure, CancellationToken ct)
     {
-        var state = await checkout.SubscriptionAsync(paypal, subscriptionId, ct);
-        if (state.StartsWith("ignored", StringComparison.Ordinal)) return state;
-        PaymentSubscription subscription;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            subscription = await db.PaymentSubscriptions.AsNoTracking()
-                .FirstAsync(s => s.Provider == PaymentProviders.PayPal && s.ProviderReference == subscriptionId, ct);
+        var (subscription, state) = await checkout.SubscriptionAsync(paypal, subscriptionId, ct);
+        if (subscription is null) return state;
         var charge = new ProviderCharge(PaymentProvider.PayPal, period, money is null ? subscription.Amount : PayPalCheckout.Amount(money),
             money?.CurrencyCode ?? subscription.Currency, paypal.IsTest);
         if (failure is null)
