@@ -79,12 +79,13 @@ public sealed class PayPalCheckout(
         switch (order.Status)
         {
             case "APPROVED":
+                // The webhook and the return page may both get here: the same request id makes PayPal answer the second
+                // with the first capture. Any other refusal (ORDER_ALREADY_CAPTURED) throws, and the next try finds the
+                // order COMPLETED with its capture.
                 var captured = await client.CaptureOrderAsync(paypal.Account, orderId, attemptId + "-capture", ct);
-                // Captured earlier under another request id (PayPal forgets request ids after a while): read the capture from the order.
-                if (captured.Error is { Issue: "ORDER_ALREADY_CAPTURED" }) return await OrderAsync(paypal, attemptId, orderId, ct);
                 return await CaptureAsync(attemptId, Answer(captured).Capture, paypal.IsTest, ct);
             case "COMPLETED":
-                return await CaptureAsync(attemptId, order.PurchaseUnits?.SelectMany(u => u.Payments?.Captures ?? []).FirstOrDefault(), paypal.IsTest, ct);
+                return await CaptureAsync(attemptId, FirstCapture(order), paypal.IsTest, ct);
             case "VOIDED":
                 Check(await completion.FailedAsync(attemptId, null, "PayPal voided the order.", ct));
                 return $"order {orderId} voided at PayPal";
@@ -92,6 +93,8 @@ public sealed class PayPalCheckout(
                 return $"order {orderId} is {order.Status} at PayPal: waiting for the member";
         }
     }
+
+    private static PayPalCapture? FirstCapture(PayPalOrder order) => order.PurchaseUnits?.SelectMany(u => u.Payments?.Captures ?? []).FirstOrDefault();
 
     /// <summary>A capture's own status decides: COMPLETED is paid, DECLINED or FAILED failed, PENDING (e.g. an eCheck) still open.</summary>
     internal async Task<string> CaptureAsync(string attemptId, PayPalCapture? capture, bool isTest, CancellationToken ct)
