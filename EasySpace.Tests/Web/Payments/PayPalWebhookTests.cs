@@ -184,6 +184,20 @@ public sealed class PayPalWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_over_512_KB_sent_without_a_length_is_refused_with_413_and_nothing_is_stored()
+    {
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 600 * 1024) + "\"}")));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/paypal/webhook") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var answer = await app.NewClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.StatusCode);
+        Assert.Empty(await InboxAsync());
+    }
+
+    [Fact]
     public async Task An_event_type_we_do_not_use_is_acknowledged_and_stored()
     {
         var body = new JsonObject { ["id"] = "WH-DISPUTE-1", ["event_type"] = "CUSTOMER.DISPUTE.CREATED", ["resource"] = new JsonObject { ["dispute_id"] = "PP-D-1" } };
