@@ -13,12 +13,33 @@ namespace EasySpace.Tests.Fakes;
 /// <summary>One request as the fake PayPal got it, for assertions on headers.</summary>
 public sealed record PayPalRequest(string Method, string Path, string? RequestId, string? AuthorizationScheme);
 
+/// <summary>How the fake sends its webhook events to the URLs registered through its webhooks API.</summary>
+public enum FakeDelivery { Once, Twice, None }
+
+/// <summary>One webhook delivery the fake made, and what our endpoint answered.</summary>
+public sealed record PayPalDelivery(string EventId, string EventType, int Status);
+
 /// <summary>
 /// PayPal's REST APIs as far as our client uses them (OAuth2, Orders v2, Catalog products, Billing plans and
-/// subscriptions, Webhooks, verify-webhook-signature), on Kestrel at 127.0.0.1 with in-memory state.
-/// Shapes and error bodies follow ../shared/reference/paypal/*.json. It checks the Basic credentials and bearer
-/// tokens, answers a repeated PayPal-Request-Id with the first result, and lets the test expire tokens,
-/// decline captures, approve orders and activate subscriptions (what a payer would do on PayPal's pages).
+/// subscriptions, Webhooks, verify-webhook-signature, the webhook events list), on Kestrel at 127.0.0.1 with in-memory
+/// state. Shapes and error bodies follow ../shared/reference/paypal/*.json. It checks the Basic credentials and bearer
+/// tokens, answers a repeated PayPal-Request-Id with the first result, and lets the test expire tokens.
+/// <para>
+/// The payer's side: an order's or subscription's approve link is a page ON THE FAKE (<c>/checkoutnow?token={order}</c>,
+/// <c>/webapps/billing/subscriptions?ba_token=BA-{subscription}</c>) with two buttons, <c>data-testid="fake-pay"</c> and
+/// <c>"fake-cancel"</c>. Pay approves the order (or activates the subscription and takes its first payment), sends the
+/// webhook events PayPal would send, then redirects the browser to the return URL; cancel redirects to the cancel URL.
+/// <see cref="PayAsync"/> is the same button for a test without a browser.
+/// </para>
+/// <para>
+/// Events: CHECKOUT.ORDER.APPROVED on approval, PAYMENT.CAPTURE.COMPLETED (or DENIED with <see cref="DeclineCaptures"/>)
+/// on capture, BILLING.SUBSCRIPTION.ACTIVATED and PAYMENT.SALE.COMPLETED on a subscription's approval,
+/// BILLING.SUBSCRIPTION.CANCELLED on cancel, and what <see cref="RenewAsync"/>, <see cref="FailRenewalAsync"/> and
+/// <see cref="RefundAsync"/> cause (a subscription's sales are also listed by GET /v1/billing/subscriptions/{id}/transactions).
+/// Each is signed with <see cref="Sign"/> (which its own verify endpoint accepts), sent
+/// before the call that caused it answers, as <see cref="Delivery"/> says (once, twice, or not at all), and listed by
+/// GET /v1/notifications/webhooks-events whether delivered or not. Times come from <see cref="Clock"/>.
+/// </para>
 /// </summary>
 public sealed partial class FakePayPal : IAsyncDisposable
 {
@@ -34,6 +55,14 @@ public sealed partial class FakePayPal : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> subscriptions = [];
     private readonly Dictionary<string, JsonObject> webhooks = [];
     private readonly List<PayPalRequest> requests = [];
+    private readonly Dictionary<string, (string ReturnUrl, string CancelUrl)> payerUrls = [];
+    private readonly Dictionary<string, string> captureOrders = [];
+    private readonly Dictionary<string, JsonObject> sales = [];
+    private readonly List<JsonObject> events = [];
+    private readonly List<JsonObject> raised = [];
+    private readonly List<PayPalDelivery> deliveries = [];
+    private readonly HttpClient sender = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private IQueryCollection currentQuery = QueryCollection.Empty;
     private int nextId;
 
     public string ClientId { get; } = "AFakeClient" + Guid.NewGuid().ToString("N")[..12];
@@ -48,13 +77,83 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>Every bearer token is refused, even a fresh one (an app whose access was revoked).</summary>
     public bool RefuseEveryToken { get; set; }
 
+    /// <summary>Whether events reach the registered webhooks: once (as PayPal does), twice (a retry), or not at all (a box PayPal cannot reach).</summary>
+    public FakeDelivery Delivery { get; set; } = FakeDelivery.Once;
+
     private FakePayPal() { }
+
+    /// <summary>The time events and payments are stamped with (the app's fake clock, so reconciliation's "since" matches).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     public static async Task<FakePayPal> StartAsync()
     {
         var fake = new FakePayPal();
         fake.app = await LoopbackApp.StartAsync(fake.HandleAsync);
         return fake;
+    }
+
+    /// <summary>Every webhook delivery made so far, with our endpoint's answer.</summary>
+    public IReadOnlyList<PayPalDelivery> Deliveries { get { lock (gate) return deliveries.ToList(); } }
+
+    /// <summary>Every event raised so far, delivered or not, oldest first.</summary>
+    public IReadOnlyList<JsonObject> Events { get { lock (gate) return events.Select(e => e.DeepClone().AsObject()).ToList(); } }
+
+    /// <summary>Registers a webhook for <paramref name="eventTypes"/> (all: "*") as our wizard would; returns its id (what the connection's RemoteWebhookId holds).</summary>
+    public string RegisterWebhook(string url, IEnumerable<string>? eventTypes = null)
+    {
+        var types = new JsonArray((eventTypes ?? ["*"]).Select(t => (JsonNode)new JsonObject { ["name"] = t }).ToArray());
+        lock (gate) return (string)JsonNode.Parse(CreateWebhook(new JsonObject { ["url"] = url, ["event_types"] = types }).Item2!)!["id"]!;
+    }
+
+    /// <summary>The payer pressed "Pay" on the fake's page: the order is approved, or the subscription activated and its first period paid.</summary>
+    public Task PayAsync(string orderOrSubscriptionId) => RaiseAsync(() => Pay(orderOrSubscriptionId));
+
+    /// <summary>PayPal took a renewal payment: a new sale and PAYMENT.SALE.COMPLETED. Returns the sale id.</summary>
+    public async Task<string> RenewAsync(string subscriptionId)
+    {
+        string saleId = "";
+        await RaiseAsync(() => saleId = Sale(subscriptions[subscriptionId]));
+        return saleId;
+    }
+
+    /// <summary>PayPal could not take a renewal: the subscription's failed payments count grows, BILLING.SUBSCRIPTION.PAYMENT.FAILED is sent.</summary>
+    public Task FailRenewalAsync(string subscriptionId) => RaiseAsync(() =>
+    {
+        var subscription = subscriptions[subscriptionId];
+        var info = subscription["billing_info"]!.AsObject();
+        info["failed_payments_count"] = (int)info["failed_payments_count"]! + 1;
+        info["last_failed_payment"] = new JsonObject { ["amount"] = Price(subscription), ["time"] = Now(), ["reason_code"] = "PAYMENT_DENIED" };
+        Raise("BILLING.SUBSCRIPTION.PAYMENT.FAILED", "subscription", subscription, $"Subscription payment failed for subscription {subscriptionId}.");
+    });
+
+    /// <summary>The merchant refunded a capture (PAYMENT.CAPTURE.REFUNDED) or a subscription's sale (PAYMENT.SALE.REFUNDED) in full, or <paramref name="amount"/> of it. Returns the refund id.</summary>
+    public async Task<string> RefundAsync(string captureOrSaleId, decimal? amount = null)
+    {
+        var refundId = "";
+        await RaiseAsync(() =>
+        {
+            refundId = NewId("1JU08902781691411");
+            if (captureOrders.TryGetValue(captureOrSaleId, out var orderId))
+            {
+                var paid = orders[orderId]["purchase_units"]![0]!["payments"]!["captures"]![0]!["amount"]!;
+                var money = new JsonObject { ["currency_code"] = (string)paid["currency_code"]!, ["value"] = Value(amount) ?? (string)paid["value"]! };
+                Raise("PAYMENT.CAPTURE.REFUNDED", "refund", new JsonObject
+                {
+                    ["id"] = refundId, ["status"] = "COMPLETED", ["amount"] = money,
+                    ["links"] = Links(("self", $"{Url}/v2/payments/refunds/{refundId}", "GET"), ("up", $"{Url}/v2/payments/captures/{captureOrSaleId}", "GET")),
+                }, $"A {money["value"]} {money["currency_code"]} capture payment was refunded");
+                return;
+            }
+            var sale = sales[captureOrSaleId];
+            Raise("PAYMENT.SALE.REFUNDED", "refund", new JsonObject
+            {
+                ["id"] = refundId, ["state"] = "completed", ["sale_id"] = captureOrSaleId,
+                ["billing_agreement_id"] = sale["billing_agreement_id"]!.DeepClone(),
+                ["amount"] = new JsonObject { ["currency"] = (string)sale["amount"]!["currency"]!, ["total"] = Value(amount) ?? (string)sale["amount"]!["total"]! },
+                ["links"] = Links(("self", $"{Url}/v1/payments/refund/{refundId}", "GET"), ("up", $"{Url}/v1/payments/sale/{captureOrSaleId}", "GET")),
+            }, "A sale payment was refunded");
+        });
+        return refundId;
     }
 
     /// <summary>The base URL to put in <c>Payments:PayPal:ApiBase</c>.</summary>
@@ -75,23 +174,121 @@ public sealed partial class FakePayPal : IAsyncDisposable
     /// <summary>The payer approved the order on PayPal's page.</summary>
     public void Approve(string orderId) { lock (gate) orders[orderId]["status"] = "APPROVED"; }
 
-    /// <summary>The payer approved the subscription and PayPal took the first payment.</summary>
+    /// <summary>The payer approved the subscription and PayPal took the first payment (no events: <see cref="PayAsync"/> sends them).</summary>
     public void ActivateSubscription(string subscriptionId)
     {
+        lock (gate) Activate(subscriptions[subscriptionId]);
+    }
+
+    private void Activate(JsonObject subscription)
+    {
+        var price = Price(subscription);
+        subscription["status"] = "ACTIVE";
+        subscription["billing_info"] = new JsonObject
+        {
+            ["outstanding_balance"] = new JsonObject { ["currency_code"] = (string)price["currency_code"]!, ["value"] = "0.00" },
+            ["last_payment"] = new JsonObject { ["amount"] = price, ["time"] = Now() },
+            ["next_billing_time"] = "2026-04-02T10:00:00Z",
+            ["failed_payments_count"] = 0,
+        };
+    }
+
+    private JsonObject Price(JsonObject subscription) =>
+        plans[(string)subscription["plan_id"]!]["billing_cycles"]![0]!["pricing_scheme"]!["fixed_price"]!.DeepClone().AsObject();
+
+    private void Pay(string id)
+    {
+        if (orders.TryGetValue(id, out var order))
+        {
+            order["status"] = "APPROVED";
+            Raise("CHECKOUT.ORDER.APPROVED", "checkout-order", order, $"An order has been approved by buyer");
+            return;
+        }
+        var subscription = subscriptions[id];
+        Activate(subscription);
+        Raise("BILLING.SUBSCRIPTION.ACTIVATED", "subscription", subscription, "Subscription activated");
+        Sale(subscription);
+    }
+
+    /// <summary>One payment of a subscription (the older payments API's "sale"), and its event.</summary>
+    private string Sale(JsonObject subscription)
+    {
+        var price = Price(subscription);
+        var saleId = NewId("80021663DE681814L");
+        var sale = new JsonObject
+        {
+            ["id"] = saleId,
+            ["state"] = "completed",
+            ["amount"] = new JsonObject { ["total"] = (string)price["value"]!, ["currency"] = (string)price["currency_code"]! },
+            ["billing_agreement_id"] = (string)subscription["id"]!,
+            ["custom"] = subscription["custom_id"]?.DeepClone(),
+            ["create_time"] = Now(),
+        };
+        sales[saleId] = sale;
+        var info = subscription["billing_info"]!.AsObject();
+        info["last_payment"] = new JsonObject { ["amount"] = price, ["time"] = Now() };
+        info["failed_payments_count"] = 0;
+        Raise("PAYMENT.SALE.COMPLETED", "sale", sale, $"Payment completed for {price["value"]} {price["currency_code"]}");
+        return saleId;
+    }
+
+    /// <summary>Adds an event to the list and to the deliveries of the current request (sent once the gate is left).</summary>
+    private void Raise(string type, string resourceType, JsonObject resource, string summary)
+    {
+        var id = NewId("WH-58D329510W468432D-8HN650336L2011");
+        var e = new JsonObject
+        {
+            ["id"] = id,
+            ["create_time"] = Now(),
+            ["resource_type"] = resourceType,
+            ["event_type"] = type,
+            ["summary"] = summary,
+            ["resource_version"] = "2.0",
+            ["event_version"] = "1.0",
+            ["resource"] = resource.DeepClone(),
+            ["links"] = Links(("self", $"{Url}/v1/notifications/webhooks-events/{id}", "GET")),
+        };
+        events.Add(e);
+        raised.Add(e);
+    }
+
+    /// <summary>Runs <paramref name="change"/> under the gate, then sends the events it raised to every registered webhook.</summary>
+    private async Task RaiseAsync(Action change)
+    {
+        List<(string Id, string Url, string[] Types)> targets;
+        List<JsonObject> toSend;
         lock (gate)
         {
-            var subscription = subscriptions[subscriptionId];
-            var price = plans[(string)subscription["plan_id"]!]["billing_cycles"]![0]!["pricing_scheme"]!["fixed_price"]!.DeepClone();
-            subscription["status"] = "ACTIVE";
-            subscription["billing_info"] = new JsonObject
-            {
-                ["outstanding_balance"] = new JsonObject { ["currency_code"] = (string)price["currency_code"]!, ["value"] = "0.00" },
-                ["last_payment"] = new JsonObject { ["amount"] = price, ["time"] = "2026-03-02T09:00:00Z" },
-                ["next_billing_time"] = "2026-04-02T10:00:00Z",
-                ["failed_payments_count"] = 0,
-            };
+            change();
+            toSend = raised.ToList();
+            raised.Clear();
+            targets = Targets();
+        }
+        await SendAsync(toSend, targets);
+    }
+
+    /// <summary>Each webhook with the event types it subscribed to ("*": all), as PayPal sends only those.</summary>
+    private List<(string Id, string Url, string[] Types)> Targets() =>
+        webhooks.Values.Select(w => ((string)w["id"]!, (string)w["url"]!, w["event_types"]!.AsArray().Select(t => (string)t!["name"]!).ToArray())).ToList();
+
+    private async Task SendAsync(List<JsonObject> toSend, List<(string Id, string Url, string[] Types)> targets)
+    {
+        var times = Delivery switch { FakeDelivery.None => 0, FakeDelivery.Twice => 2, _ => 1 };
+        foreach (var e in toSend)
+        foreach (var (webhookId, url, types) in targets.Where(t => t.Types.Contains("*") || t.Types.Contains((string)e["event_type"]!)))
+        for (var i = 0; i < times; i++)
+        {
+            using var request = SignedRequest(url, webhookId, e.ToJsonString());
+            int status;
+            try { status = (int)(await sender.SendAsync(request)).StatusCode; }
+            catch (HttpRequestException) { status = 0; }
+            lock (gate) deliveries.Add(new((string)e["id"]!, (string)e["event_type"]!, status));
         }
     }
+
+    private string Now() => Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? Value(decimal? amount) => amount?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The transmission headers PayPal would send with <paramref name="rawBody"/> to the webhook <paramref name="webhookId"/>.</summary>
     public PayPalTransmission Sign(string webhookId, string rawBody)
@@ -101,18 +298,32 @@ public sealed partial class FakePayPal : IAsyncDisposable
         return new("SHA256withRSA", Url + "/v1/notifications/certs/CERT-fake", transmissionId, Signature(transmissionId, time, webhookId, rawBody), time);
     }
 
+    /// <summary>A POST of <paramref name="body"/> to <paramref name="url"/> with the transmission headers PayPal would add for the webhook <paramref name="webhookId"/>.</summary>
+    public HttpRequestMessage SignedRequest(string url, string webhookId, string body)
+    {
+        var t = Sign(webhookId, body);
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in PayPalTransmission.HeaderNames.Zip([t.AuthAlgo, t.CertUrl, t.TransmissionId, t.TransmissionSig, t.TransmissionTime]))
+            request.Headers.Add(name, value);
+        return request;
+    }
+
     private string Signature(string transmissionId, string time, string webhookId, string rawBody) =>
         Convert.ToBase64String(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes($"{transmissionId}|{time}|{webhookId}|{rawBody}")));
 
     private async Task HandleAsync(HttpContext http)
     {
         var request = http.Request;
+        if (await PayerPageAsync(http)) return;
         var body = await new StreamReader(request.Body).ReadToEndAsync();
         var requestId = request.Headers["PayPal-Request-Id"].FirstOrDefault();
         var authorization = request.Headers.Authorization.ToString();
         (int Status, string? Body) answer;
+        List<JsonObject> toSend;
+        List<(string Id, string Url, string[] Types)> targets;
         lock (gate)
         {
+            raised.Clear();
             requests.Add(new(request.Method, request.Path, requestId, authorization.Split(' ')[0] is { Length: > 0 } scheme ? scheme : null));
             if (InjectedFailure(request.Method, request.Path) is { } failure) answer = failure;
             else if (request.Path == "/v1/oauth2/token") answer = Token(authorization, body);
@@ -123,10 +334,16 @@ public sealed partial class FakePayPal : IAsyncDisposable
             else
             {
                 caller = tokenOwners.GetValueOrDefault(authorization["Bearer ".Length..], ClientId);
+                currentQuery = request.Query;
                 answer = Route(request.Method, request.Path.Value!, body);
                 if (request.Method == "POST" && requestId is not null) byRequestId[request.Path + " " + requestId] = answer;
             }
+            toSend = raised.ToList();
+            raised.Clear();
+            targets = Targets();
         }
+        // PayPal sends the events a call caused while the caller waits: a test sees them handled when the call returns.
+        await SendAsync(toSend, targets);
         http.Response.StatusCode = answer.Status;
         if (answer.Body is not null)
         {
@@ -167,10 +384,13 @@ public sealed partial class FakePayPal : IAsyncDisposable
         if (method == "POST" && Match(CapturePath(), path) is { } captureId) return Capture(captureId);
         if (method == "POST" && path == "/v1/catalogs/products") return CreateProduct(input);
         if (method == "POST" && path == "/v1/billing/plans") return CreatePlan(input);
+        if (method == "GET" && path == "/v1/billing/plans") return ListPlans();
+        if (method == "GET" && path == "/v1/notifications/webhooks-events") return ListEvents();
         if (method == "POST" && path == "/v1/billing/subscriptions") return CreateSubscription(input);
         if (Match(SubscriptionPath(), path) is { } subscriptionId)
             return method == "GET" && subscriptions.TryGetValue(subscriptionId, out var subscription) ? (200, Json(subscription)) : NotFound();
         if (method == "POST" && Match(CancelPath(), path) is { } cancelId) return Cancel(cancelId);
+        if (method == "GET" && Match(TransactionsPath(), path) is { } paidId) return Transactions(paidId);
         if (path == "/v1/notifications/webhooks")
             return method == "GET" ? ListWebhooks() : method == "POST" ? CreateWebhook(input) : NotFound();
         if (method == "DELETE" && Match(WebhookPath(), path) is { } webhookId) return DeleteWebhook(webhookId);
@@ -204,6 +424,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
                 ("capture", $"{Url}/v2/checkout/orders/{id}/capture", "POST")),
         };
         orders[id] = order;
+        KeepPayerUrls(id, input);
         return (201, Json(order));
     }
 
@@ -219,18 +440,20 @@ public sealed partial class FakePayPal : IAsyncDisposable
                     "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.");
         }
         var unit = order["purchase_units"]![0]!.AsObject();
-        unit["payments"] = new JsonObject
+        var capture = new JsonObject
         {
-            ["captures"] = new JsonArray(new JsonObject
-            {
-                ["id"] = NewId("3C679366HH908993F"),
-                ["status"] = DeclineCaptures ? "DECLINED" : "COMPLETED",
-                ["amount"] = unit["amount"]!.DeepClone(),
-                ["custom_id"] = unit["custom_id"]?.DeepClone(),
-                ["final_capture"] = true,
-            }),
+            ["id"] = NewId("3C679366HH908993F"),
+            ["status"] = DeclineCaptures ? "DECLINED" : "COMPLETED",
+            ["amount"] = unit["amount"]!.DeepClone(),
+            ["custom_id"] = unit["custom_id"]?.DeepClone(),
+            ["final_capture"] = true,
+            ["supplementary_data"] = new JsonObject { ["related_ids"] = new JsonObject { ["order_id"] = orderId } },
         };
+        unit["payments"] = new JsonObject { ["captures"] = new JsonArray(capture) };
         order["status"] = "COMPLETED";
+        captureOrders[(string)capture["id"]!] = orderId;
+        Raise(DeclineCaptures ? "PAYMENT.CAPTURE.DENIED" : "PAYMENT.CAPTURE.COMPLETED", "capture", capture,
+            $"Payment {(DeclineCaptures ? "denied" : "completed")} for {unit["amount"]!["value"]} {unit["amount"]!["currency_code"]}");
         return (201, Json(order));
     }
 
@@ -238,9 +461,11 @@ public sealed partial class FakePayPal : IAsyncDisposable
     {
         if (string.IsNullOrWhiteSpace((string?)input["name"]) || string.IsNullOrWhiteSpace((string?)input["type"]))
             return Error(400, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
+        if ((string?)input["id"] is { } chosen && products.ContainsKey(chosen))
+            return Error(422, "UNPROCESSABLE_ENTITY", "DUPLICATE_RESOURCE_IDENTIFIER", "The value of a field should not be duplicated.");
         var product = new JsonObject
         {
-            ["id"] = NewId("PROD-XXCD1234QWER65782"),
+            ["id"] = (string?)input["id"] ?? NewId("PROD-XXCD1234QWER65782"),
             ["name"] = (string)input["name"]!,
             ["description"] = input["description"]?.DeepClone(),
             ["type"] = (string)input["type"]!,
@@ -261,6 +486,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
             ["id"] = NewId("P-5ML4271244454362WXNWU5NQ"),
             ["product_id"] = productId,
             ["name"] = (string)input["name"]!,
+            ["description"] = input["description"]?.DeepClone(),
             ["status"] = "ACTIVE",
             ["billing_cycles"] = cycles.DeepClone(),
             ["payment_preferences"] = input["payment_preferences"]?.DeepClone(),
@@ -284,6 +510,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
                 ("self", $"{Url}/v1/billing/subscriptions/{id}", "GET")),
         };
         subscriptions[id] = subscription;
+        KeepPayerUrls(id, input);
         return (201, Json(subscription));
     }
 
@@ -294,7 +521,110 @@ public sealed partial class FakePayPal : IAsyncDisposable
             return Error(422, "UNPROCESSABLE_ENTITY", "SUBSCRIPTION_STATUS_INVALID",
                 "Invalid subscription status for cancel action; subscription status should be active or suspended.");
         subscription["status"] = "CANCELLED";
+        Raise("BILLING.SUBSCRIPTION.CANCELLED", "subscription", subscription, "Subscription cancelled");
         return (204, null);
+    }
+
+    private (int, string?) ListPlans()
+    {
+        // The product_id filter: our checkout lists one product's plans.
+        var productId = currentQuery["product_id"].FirstOrDefault();
+        var found = plans.Values.Where(p => productId is null || (string?)p["product_id"] == productId).Select(p => (JsonNode)new JsonObject
+        {
+            ["id"] = p["id"]!.DeepClone(), ["product_id"] = p["product_id"]!.DeepClone(), ["name"] = p["name"]!.DeepClone(),
+            ["status"] = p["status"]!.DeepClone(), ["description"] = p["description"]?.DeepClone(),
+        });
+        return (200, Json(new JsonObject { ["plans"] = new JsonArray(found.ToArray()) }));
+    }
+
+    /// <summary>GET /v1/billing/subscriptions/{id}/transactions: the subscription's sales between start_time and end_time (both required).</summary>
+    private (int, string?) Transactions(string subscriptionId)
+    {
+        if (!subscriptions.ContainsKey(subscriptionId)) return NotFound();
+        if (!DateTimeOffset.TryParse(currentQuery["start_time"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from)
+            || !DateTimeOffset.TryParse(currentQuery["end_time"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var to))
+            return Error(400, "INVALID_REQUEST", "MISSING_REQUIRED_PARAMETER", "A required field / parameter is missing.");
+        var found = sales.Values.Where(sale => (string?)sale["billing_agreement_id"] == subscriptionId)
+            .Where(sale => DateTimeOffset.Parse((string)sale["create_time"]!, System.Globalization.CultureInfo.InvariantCulture) is var at && at >= from && at <= to)
+            .Select(sale => (JsonNode)new JsonObject
+            {
+                ["id"] = sale["id"]!.DeepClone(),
+                ["status"] = "COMPLETED",
+                ["amount_with_breakdown"] = new JsonObject
+                {
+                    ["gross_amount"] = new JsonObject { ["currency_code"] = sale["amount"]!["currency"]!.DeepClone(), ["value"] = sale["amount"]!["total"]!.DeepClone() },
+                },
+                ["time"] = sale["create_time"]!.DeepClone(),
+            });
+        return (200, Json(new JsonObject { ["transactions"] = new JsonArray(found.ToArray()) }));
+    }
+
+    /// <summary>GET /v1/notifications/webhooks-events: the events since start_time, newest first, as PayPal lists them.</summary>
+    private (int, string?) ListEvents()
+    {
+        var since = DateTimeOffset.TryParse(currentQuery["start_time"].FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var start) ? start : DateTimeOffset.MinValue;
+        var listed = events.Where(e => DateTimeOffset.Parse((string)e["create_time"]!, System.Globalization.CultureInfo.InvariantCulture) >= since)
+            .Reverse().Select(e => (JsonNode)e.DeepClone()).ToArray();
+        return (200, Json(new JsonObject { ["events"] = new JsonArray(listed), ["count"] = listed.Length }));
+    }
+
+    private void KeepPayerUrls(string id, JsonObject input)
+    {
+        var context = input["application_context"] ?? input["payment_source"]?["paypal"]?["experience_context"];
+        if ((string?)context?["return_url"] is { } back && (string?)context["cancel_url"] is { } cancel) payerUrls[id] = (back, cancel);
+    }
+
+    /// <summary>
+    /// The payer's pages: GET shows the two buttons, POST /checkout/{id}/pay or /cancel does what the payer chose and sends
+    /// the browser back to the shop. Not behind a token: a browser opens them.
+    /// </summary>
+    private async Task<bool> PayerPageAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        if (http.Request.Method == "GET" && path is "/checkoutnow" or "/webapps/billing/subscriptions")
+        {
+            var id = http.Request.Query["token"].FirstOrDefault() ?? http.Request.Query["ba_token"].FirstOrDefault()?.Replace("BA-", "") ?? "";
+            string what;
+            lock (gate)
+                what = orders.TryGetValue(id, out var order) ? $"{order["purchase_units"]![0]!["amount"]!["value"]} {order["purchase_units"]![0]!["amount"]!["currency_code"]}"
+                    : subscriptions.ContainsKey(id) ? "a recurring payment" : "";
+            if (what.Length == 0)
+            {
+                http.Response.StatusCode = 404;
+                await http.Response.WriteAsync("No such checkout.");
+                return true;
+            }
+            var encoded = System.Net.WebUtility.HtmlEncode(id);
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync($"""
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fake PayPal</title></head><body>
+                <main><h1>Fake PayPal</h1><p>Pay {System.Net.WebUtility.HtmlEncode(what)}</p>
+                <form method="post" action="/checkout/{encoded}/pay"><button type="submit" data-testid="fake-pay">Pay</button></form>
+                <form method="post" action="/checkout/{encoded}/cancel"><button type="submit" data-testid="fake-cancel">Cancel and return</button></form>
+                </main></body></html>
+                """);
+            return true;
+        }
+        if (http.Request.Method != "POST" || PayerAction().Match(path) is not { Success: true } action) return false;
+        var target = Uri.UnescapeDataString(action.Groups[1].Value);
+        (string ReturnUrl, string CancelUrl) urls;
+        string query;
+        lock (gate)
+        {
+            if (!payerUrls.TryGetValue(target, out urls))
+            {
+                http.Response.StatusCode = 404;
+                return true;
+            }
+            // What PayPal appends to the return URL.
+            query = orders.ContainsKey(target) ? $"token={target}&PayerID=FAKEPAYER1" : $"subscription_id={target}&ba_token=BA-{target}&token=EC-{target}";
+        }
+        var pay = action.Groups[2].Value == "pay";
+        if (pay) await PayAsync(target);
+        var back = pay ? urls.ReturnUrl : urls.CancelUrl;
+        http.Response.Redirect(back + (back.Contains('?') ? "&" : "?") + query);
+        return true;
     }
 
     private (int, string?) CreateWebhook(JsonObject input)
@@ -365,6 +695,8 @@ public sealed partial class FakePayPal : IAsyncDisposable
     [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)$")] private static partial Regex SubscriptionPath();
     [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)/cancel$")] private static partial Regex CancelPath();
     [GeneratedRegex("^/v1/notifications/webhooks/([^/]+)$")] private static partial Regex WebhookPath();
+    [GeneratedRegex("^/checkout/([^/]+)/(pay|cancel)$")] private static partial Regex PayerAction();
+    [GeneratedRegex("^/v1/billing/subscriptions/([^/]+)/transactions$")] private static partial Regex TransactionsPath();
 
     // Apps and outages, for the wizard's tests: PayPal keeps webhooks per REST app, so each app sees only its own.
     private readonly Dictionary<string, string> otherApps = [];
@@ -437,6 +769,7 @@ public sealed partial class FakePayPal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        sender.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
     }

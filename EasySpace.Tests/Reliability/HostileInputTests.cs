@@ -509,4 +509,41 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
 
         Assert.Equal("The end date is before the start date.", found.Errors.For("To"));
     }
+    private const string PayPalLikeEvent = """{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","resource":{"id":"C1"}}""";
+
+    /// <summary>The body column: "" empty, "10 MB" of x, "event" a PayPal-shaped event, "not UTF-8" bytes no decoder accepts.</summary>
+    public static TheoryData<string, string, string, string> PayPalWebhookRows => new()
+    {
+        // tried                                   method  body         answer
+        { "an empty body",                         "POST", "",          "400" },
+        { "a 10 MB body",                          "POST", "10 MB",     "413" },
+        { "a garbage signature header",            "POST", "event",     "400 signed" },
+        { "valid JSON with no signature",          "POST", "event",     "400" },
+        { "bytes that are not UTF-8",              "POST", "not UTF-8", "400" },
+        { "a GET",                                 "GET",  "",          "404" },   // the route takes POST only; like any unknown page
+    };
+
+    [Theory]
+    [MemberData(nameof(PayPalWebhookRows))]
+    public async Task The_PayPal_webhook_refuses_what_PayPal_did_not_send_with_a_4xx_and_records_nothing(string tried, string method, string body, string answer)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/payments/paypal/webhook");
+        if (method == "POST")
+            request.Content = body switch
+            {
+                "10 MB" => new StringContent(new string('x', 10 * 1024 * 1024), Encoding.UTF8, "application/json"),
+                "event" => new StringContent(PayPalLikeEvent, Encoding.UTF8, "application/json"),
+                "not UTF-8" => new ByteArrayContent([0x7B, 0xFF, 0xFE, 0x7D]),
+                _ => new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+        if (answer.EndsWith("signed"))
+            foreach (var header in EasySpace.Core.Payments.PayPal.PayPalTransmission.HeaderNames) request.Headers.Add(header, "garbage");
+
+        var response = await app.NewClient().SendAsync(request);
+
+        Assert.True(int.Parse(answer.Split(' ')[0]) == (int)response.StatusCode, $"{tried}: got {(int)response.StatusCode}");
+        if (method == "POST") Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
+        await using var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync();
+        Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.ProviderEvents));
+    }
 }

@@ -51,6 +51,14 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
     public Task<PayPalResult<PayPalProduct>> CreateProductAsync(PayPalAccount account, PayPalProductRequest product, string requestId, CancellationToken ct) =>
         SendAsync<PayPalProduct>(account, HttpMethod.Post, "v1/catalogs/products", Body(product), Required(requestId), "create the product", ct);
 
+    /// <summary>The plans of one product (the first 20: we keep one active plan per price of a membership plan).</summary>
+    public async Task<PayPalResult<PayPalPlan[]>> ListPlansAsync(PayPalAccount account, string productId, CancellationToken ct)
+    {
+        var list = await SendAsync<PayPalPlanList>(account, HttpMethod.Get, $"v1/billing/plans?product_id={Uri.EscapeDataString(productId)}&page_size=20",
+            null, null, "list the billing plans", ct);
+        return list.Value is { } found ? (found.Plans ?? []).ToArray() : list.Error!;
+    }
+
     public Task<PayPalResult<PayPalPlan>> CreatePlanAsync(PayPalAccount account, PayPalPlanRequest plan, string requestId, CancellationToken ct) =>
         SendAsync<PayPalPlan>(account, HttpMethod.Post, "v1/billing/plans", Body(plan), Required(requestId), "create the billing plan", ct);
 
@@ -59,6 +67,16 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
 
     public Task<PayPalResult<PayPalSubscription>> GetSubscriptionAsync(PayPalAccount account, string subscriptionId, CancellationToken ct) =>
         SendAsync<PayPalSubscription>(account, HttpMethod.Get, $"v1/billing/subscriptions/{Segment(subscriptionId)}", null, null, "read the subscription", ct);
+
+    /// <summary>The payments PayPal took for a subscription between two times (what reconciliation records when no webhook brought them).</summary>
+    public async Task<PayPalResult<PayPalTransaction[]>> ListSubscriptionTransactionsAsync(PayPalAccount account, string subscriptionId, DateTimeOffset from,
+        DateTimeOffset to, CancellationToken ct)
+    {
+        var list = await SendAsync<PayPalTransactionList>(account, HttpMethod.Get,
+            $"v1/billing/subscriptions/{Segment(subscriptionId)}/transactions?start_time={Time(from)}&end_time={Time(to)}", null, null,
+            "list the subscription's payments", ct);
+        return list.Value is { } found ? (found.Transactions ?? []).ToArray() : list.Error!;
+    }
 
     public Task<PayPalResult<PayPalDone>> CancelSubscriptionAsync(PayPalAccount account, string subscriptionId, string reason, string requestId, CancellationToken ct) =>
         SendAsync<PayPalDone>(account, HttpMethod.Post, $"v1/billing/subscriptions/{Segment(subscriptionId)}/cancel",
@@ -76,6 +94,17 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
 
     public Task<PayPalResult<PayPalDone>> DeleteWebhookAsync(PayPalAccount account, string webhookId, CancellationToken ct) =>
         SendAsync<PayPalDone>(account, HttpMethod.Delete, $"v1/notifications/webhooks/{Segment(webhookId)}", null, null, "delete the webhook", ct);
+
+    /// <summary>
+    /// The webhook events PayPal sent (or tried to send) since <paramref name="since"/>, newest first, at most 300: what
+    /// reconciliation compares with the inbox. Each is the raw JSON of the event.
+    /// </summary>
+    public async Task<PayPalResult<string[]>> ListWebhookEventsAsync(PayPalAccount account, DateTimeOffset since, CancellationToken ct)
+    {
+        var list = await SendAsync<PayPalEventList>(account, HttpMethod.Get, $"v1/notifications/webhooks-events?start_time={Time(since)}&page_size=300",
+            null, null, "list the webhook events", ct);
+        return list.Value is { } found ? (found.Events ?? []).Select(e => e.GetRawText()).ToArray() : list.Error!;
+    }
 
     /// <summary>
     /// Asks PayPal whether a webhook it sent us is genuine. The event travels exactly as it arrived
@@ -222,6 +251,10 @@ public sealed class PayPalClient(HttpClient http, PayPalTokens tokens, IOptionsM
         try { return bytes.Length == 0 ? default : JsonSerializer.Deserialize<T>(bytes, Json); }
         catch (JsonException) { return default; }
     }
+
+    /// <summary>PayPal's query-string times: UTC, to the second, escaped.</summary>
+    private static string Time(DateTimeOffset at) =>
+        Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     private static Func<HttpContent> Body<T>(T value) => () => JsonContent.Create(value, options: Json);
 

