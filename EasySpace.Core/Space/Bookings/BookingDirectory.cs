@@ -113,6 +113,15 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         return new Page<BookingView>(await WithResourceNamesAsync(db, page, ct), total);
     }
 
+    /// <summary>The member's own bookings (not canceled), latest first.</summary>
+    public async Task<IReadOnlyList<BookingView>> ForMemberAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var own = Active(db).Where(b => userId != "" && db.Memberships.Any(m => m.Id == b.MembershipId && m.UserId == userId))
+            .OrderByDescending(b => b.From).ThenByDescending(b => b.Id);
+        return await WithResourceNamesAsync(db, own, ct);
+    }
+
     /// <summary>The rooms and desks, by name; archived ones only when asked.</summary>
     public async Task<IReadOnlyList<Resource>> ResourcesAsync(bool includeArchived = false, CancellationToken ct = default)
     {

@@ -78,6 +78,28 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         return file is null ? null : (file.EInvoiceFileName!, file.EInvoiceContentType!, file.Content);
     }
 
+    /// <summary>The member's own invoices, newest first. Drafts stay with the admins until the space sends them.</summary>
+    public async Task<IReadOnlyList<InvoiceSummary>> ForMemberAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await MemberOwn(db, userId).OrderByDescending(i => i.Id)
+            .Select(i => new InvoiceSummary(i.Id, i.FormattedNumber, i.BillingName, i.BillingCompany, i.MembershipId, i.IssuedOn, i.DueDate, i.Total,
+                i.Currency, i.Status, false))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>One of the member's own invoices; null for an unknown id and for anyone else's, which the member cannot tell apart.</summary>
+    public async Task<Invoice?> FindForMemberAsync(string userId, long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await MemberOwn(db, userId).FirstOrDefaultAsync(i => i.Id == id, ct);
+    }
+
+    /// <summary>The invoices a member may see: sent ones (open, paid or written off) of the membership their account holds.</summary>
+    internal static IQueryable<Invoice> MemberOwn(AppDbContext db, string userId) =>
+        db.Invoices.AsNoTracking().Where(i => userId != "" && i.Status != InvoiceStatus.Draft
+            && db.Memberships.Any(m => m.Id == i.MembershipId && m.UserId == userId));
+
     internal static bool TryParseId(string? id, out long key) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out key) && key > 0;
 
