@@ -21,6 +21,7 @@ internal sealed class SpaceProfileConfiguration : IEntityTypeConfiguration<Space
         b.Property(s => s.Currency).HasMaxLength(3);
         b.Property(s => s.TimeZone).HasMaxLength(100);
         b.Property(s => s.PublicBaseUrl).HasMaxLength(2048);
+        b.Property(s => s.DropInPrice).HasPrecision(18, 2);
     }
 }
 

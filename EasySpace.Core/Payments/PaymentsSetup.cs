@@ -11,6 +11,9 @@ internal static class PaymentsSetup
         services.Configure<StripeOptions>(configuration.GetSection(StripeOptions.Section));
         services.AddHttpClient(StripeConnector.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<StripeConnector>();
+        services.AddSingleton<Checkout.CheckoutService>();
+        services.AddSingleton<Checkout.CheckoutCompletion>();
+        services.AddSingleton<Inbox.ProviderInbox>();
         PayPal.PayPalSetup.AddPayPal(services, configuration);
         return services;
     }

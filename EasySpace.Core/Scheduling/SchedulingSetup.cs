@@ -26,6 +26,12 @@ internal static class SchedulingSetup
             q.AddTrigger<DateDrivenEventsJob>(t => t.ForJob(DateDrivenEventsJob.Key).WithIdentity("date-driven-every-minute", "events").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
 
+            // Payments a webhook did not bring (downtime, local mode) are found by asking the providers.
+            q.AddJob<Payments.Inbox.PaymentReconciliationJob>(j => j.WithIdentity(Payments.Inbox.PaymentReconciliationJob.Key).StoreDurably());
+            q.AddTrigger<Payments.Inbox.PaymentReconciliationJob>(t => t.ForJob(Payments.Inbox.PaymentReconciliationJob.Key)
+                .WithIdentity("reconciliation-every-10-minutes", "payments").StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever()));
+
             q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
             q.AddTrigger<RetentionJob>(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-daily", "webhooks")
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))

@@ -17,6 +17,8 @@ public sealed class SpaceProfile
     public string TimeZone { get; private set; } = "";
     /// <summary>Where the outside world reaches this box; absolute URLs in payloads start here.</summary>
     public string PublicBaseUrl { get; private set; } = "";
+    /// <summary>What a day pass costs a member who buys it online, in <see cref="Currency"/>; 0 when passes are not sold online.</summary>
+    public decimal DropInPrice { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
     public static SpaceProfile Create(string name, string country, string currency, string timeZone, string publicBaseUrl, DateTimeOffset at)
@@ -55,11 +57,13 @@ public sealed class SpaceProfile
         Track("currency", Currency, next.Currency);
         Track("time zone", TimeZone, next.TimeZone);
         Track("public address", PublicBaseUrl, next.PublicBaseUrl);
-        (Name, Country, Currency, TimeZone, PublicBaseUrl) = (next.Name, next.Country, next.Currency, next.TimeZone, next.PublicBaseUrl);
+        Track("day pass price", DropInPrice.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            next.DropInPrice.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        (Name, Country, Currency, TimeZone, PublicBaseUrl, DropInPrice) = (next.Name, next.Country, next.Currency, next.TimeZone, next.PublicBaseUrl, next.DropInPrice);
         return changes;
     }
 
-    public SpaceSettings Settings => new() { Name = Name, Country = Country, Currency = Currency, TimeZone = TimeZone, PublicBaseUrl = PublicBaseUrl };
+    public SpaceSettings Settings => new() { Name = Name, Country = Country, Currency = Currency, TimeZone = TimeZone, PublicBaseUrl = PublicBaseUrl, DropInPrice = DropInPrice };
 }
 
 /// <summary>What the Space settings form edits: the profile's fields a manager may change after setup.</summary>
@@ -70,6 +74,10 @@ public sealed class SpaceSettings
     public string Currency { get; set; } = "";
     public string TimeZone { get; set; } = "";
     public string PublicBaseUrl { get; set; } = "";
+    /// <summary>0 when day passes are not sold online.</summary>
+    public decimal DropInPrice { get; set; }
+
+    public const decimal MaxDropInPrice = 100_000m;
 
     /// <summary>Field errors keyed by property name, each in a manager's words; empty when the settings can be saved.</summary>
     public static ValidationErrors Problems(SpaceSettings s)
@@ -84,6 +92,8 @@ public sealed class SpaceSettings
         AddIf(nameof(Currency), InputRules.CurrencyProblem(s.Currency));
         AddIf(nameof(TimeZone), InputRules.TimeZoneProblem(s.TimeZone));
         AddIf(nameof(PublicBaseUrl), InputRules.BaseUrlProblem(s.PublicBaseUrl));
+        if (s.DropInPrice < 0 || s.DropInPrice > MaxDropInPrice || decimal.Round(s.DropInPrice, 2) != s.DropInPrice)
+            errors.Add(nameof(DropInPrice), $"Enter a price from 0 to {MaxDropInPrice:0} with at most two decimals; 0 means day passes are not sold online.");
         return errors;
     }
 
@@ -94,5 +104,6 @@ public sealed class SpaceSettings
         Currency = Currency.Trim().ToUpperInvariant(),
         TimeZone = TimeZone.Trim(),
         PublicBaseUrl = PublicBaseUrl.Trim().TrimEnd('/'),
+        DropInPrice = DropInPrice,
     };
 }

@@ -45,22 +45,26 @@ public sealed class Payment
     public DateTimeOffset? RefundedAt { get; private set; }
     /// <summary>The admin's e-mail, or the provider for payments that arrive by webhook.</summary>
     public string RecordedBy { get; private set; } = "";
+    /// <summary>Test money: a provider's test or sandbox mode. Payments by hand are never test payments.</summary>
+    public bool IsTest { get; private set; }
     public IReadOnlyList<PaymentRefund> Refunds => refunds;
 
     public decimal Refundable => Failed ? 0 : Amount - RefundedAmount;
 
-    internal static Payment Succeeded(long invoiceId, decimal amount, string currency, string provider, string? reference, string by, DateTimeOffset at) =>
+    internal static Payment Succeeded(long invoiceId, decimal amount, string currency, string provider, string? reference, string by, DateTimeOffset at,
+        bool isTest = false) =>
         new()
         {
             InvoiceId = invoiceId, Amount = amount, Currency = currency, Provider = provider, ProviderReference = reference,
-            Status = PaymentStatus.Succeeded, RecordedBy = by, CreatedAt = at,
+            Status = PaymentStatus.Succeeded, RecordedBy = by, CreatedAt = at, IsTest = isTest,
         };
 
-    internal static Payment Failure(long invoiceId, decimal amount, string currency, string provider, string? reference, string? reason, string by, DateTimeOffset at) =>
+    internal static Payment Failure(long invoiceId, decimal amount, string currency, string provider, string? reference, string? reason, string by, DateTimeOffset at,
+        bool isTest = false) =>
         new()
         {
             InvoiceId = invoiceId, Amount = amount, Currency = currency, Provider = provider, ProviderReference = reference,
-            Failed = true, Status = PaymentStatus.Failed, FailureReason = reason, RecordedBy = by, CreatedAt = at,
+            Failed = true, Status = PaymentStatus.Failed, FailureReason = reason, RecordedBy = by, CreatedAt = at, IsTest = isTest,
         };
 
     internal void Refund(decimal amount, string? reference, string by, DateTimeOffset at)

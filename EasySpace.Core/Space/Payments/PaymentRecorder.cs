@@ -34,8 +34,9 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
     /// paid (updated_invoice). Payments by hand cannot exceed what is still to pay; a provider's can, because that money
     /// was really taken and must be on record.
     /// </summary>
+    /// <param name="isTest">Money in a provider's test or sandbox mode; it is recorded and shown as such.</param>
     public async Task<Result<Payment>> RecordPaymentAsync(long invoiceId, decimal amount, string currency, string provider, string? providerReference,
-        string actor, CancellationToken ct = default)
+        string actor, CancellationToken ct = default, bool isTest = false)
     {
         var errors = Check(amount, currency, provider, providerReference);
         if (!errors.IsEmpty) return errors;
@@ -56,7 +57,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         }
 
         var now = clock.GetUtcNow();
-        var payment = Payment.Succeeded(invoice.Id, amount, currency, provider, reference, actor, now);
+        var payment = Payment.Succeeded(invoice.Id, amount, currency, provider, reference, actor, now, isTest && provider != PaymentProviders.Manual);
         db.Payments.Add(payment);
         var becamePaid = invoice.ApplyPayment(amount, now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, "payment.recorded", invoice.FormattedNumber, now,
@@ -71,7 +72,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
 
     /// <summary>A provider's charge that failed (failed_payment). The invoice stays as it was.</summary>
     public async Task<Result<Payment>> RecordFailureAsync(long invoiceId, decimal amount, string currency, string provider, string? providerReference,
-        string? reason, string actor, CancellationToken ct = default)
+        string? reason, string actor, CancellationToken ct = default, bool isTest = false)
     {
         var errors = Check(amount, currency, provider, providerReference);
         BillingInput.AddIf(errors, "Reason", BillingInput.OptionalText(reason, "the reason", 500));
@@ -86,7 +87,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         if (currency != invoice.Currency) return Refused("Currency", $"This invoice is in {invoice.Currency}.");
 
         var now = clock.GetUtcNow();
-        var payment = Payment.Failure(invoice.Id, amount, currency, provider, reference, BillingInput.Clean(reason), actor, now);
+        var payment = Payment.Failure(invoice.Id, amount, currency, provider, reference, BillingInput.Clean(reason), actor, now, isTest && provider != PaymentProviders.Manual);
         db.Payments.Add(payment);
         db.ActivityLog.Add(ActivityEntry.Record(actor, "payment.failed", invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reason is null ? "" : $": {reason.Trim()}")}"));
