@@ -90,6 +90,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/me/invoices/{Id:long}"] = new("GET", "/me/invoices/0", Login, NotFound, NotFound, NotFound, NotFound),   // unknown or someone else's: "no such invoice"
         ["/me/bookings"] = new("GET", "/me/bookings", Login, Ok, Ok, Ok, Ok),
         ["/me/payments"] = new("GET", "/me/payments", Login, Ok, Ok, Ok, Ok),
+        ["/me/pay/{AttemptId}/done"] = new("GET", "/me/pay/pa_0/done", Login, NotFound, NotFound, NotFound, NotFound),         // only the member's own payments
+        ["/me/pay/{AttemptId}/canceled"] = new("GET", "/me/pay/pa_0/canceled", Login, NotFound, NotFound, NotFound, NotFound),
         ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, NotFound, NotFound, NotFound),         // "no such member" page
         ["/settings/admins"] = new("GET", "/settings/admins", Login, Forbidden, Ok, Ok, Ok),
         ["/settings/space"] = new("GET", "/settings/space", Login, Forbidden, Forbidden, Ok, Ok),                  // the public address and payment country: ManageIntegrations

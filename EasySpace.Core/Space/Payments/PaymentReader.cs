@@ -92,14 +92,13 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
     }
 
     /// <summary>
-    /// The member's recurring payment at a provider: the one still running, else the last one that ended; null when they
+    /// A membership's recurring payment at a provider: the one still running, else the last one that ended; null when it
     /// never had one.
     /// </summary>
-    public async Task<PaymentSubscription?> SubscriptionForMemberAsync(string userId, CancellationToken ct = default)
+    public async Task<PaymentSubscription?> SubscriptionForAsync(long membershipId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.PaymentSubscriptions.AsNoTracking()
-            .Where(s => userId != "" && db.Memberships.Any(m => m.Id == s.MembershipId && m.UserId == userId))
+        return await db.PaymentSubscriptions.AsNoTracking().Where(s => s.MembershipId == membershipId)
             .OrderBy(s => s.Status == "canceled" ? 1 : 0).ThenByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
             .FirstOrDefaultAsync(ct);
     }

@@ -12,41 +12,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Web.Portal;
 
-/// <summary>
-/// The member's own pages (/me/invoices, /me/invoices/{id}, /me/bookings, /me/payments) for Mia, in a space in Berlin,
-/// with Max's records beside hers that she must never see.
-/// </summary>
-public class PortalPagesTests : MembersComponentTest
+/// <summary>The member's own pages: /me/invoices, /me/invoices/{id}, /me/bookings, /me/payments.</summary>
+public class PortalPagesTests() : PortalTest(new DateTimeOffset(2026, 3, 10, 23, 30, 0, TimeSpan.Zero))   // 00:30 on 11 March in Berlin
 {
-    // 23:30 UTC on 10 March is 00:30 on 11 March in Berlin.
-    private readonly FakeTimeProvider clock;
-    private CreatedMember mia = default!, max = default!;
-
-    public PortalPagesTests() : this(new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 23, 30, 0, TimeSpan.Zero))) { }
-
-    private PortalPagesTests(FakeTimeProvider clock) : base(clock) => this.clock = clock;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        var plan = await S.AddPlanAsync("Flex desk", 120m);
-        mia = await S.AddMemberAsync(plan.Id, "Mia Member", "mia@example.com");
-        max = await S.AddMemberAsync(plan.Id, "Max Other", "max@example.com");
-        LogIn("mia@example.com", mia.Membership.UserId, Roles.Member);
-    }
-
-    private async Task<Invoice> InvoiceAsync(CreatedMember who, string name, DateOnly due, bool send = true)
-    {
-        var draft = BillingTestData.CobotExample(due);
-        draft.Name = name;
-        draft.MembershipId = who.Membership.Id;
-        var created = await S.GetRequiredService<InvoiceService>().CreateAsync(draft, "test");
-        Assert.True(created.Succeeded, created.Errors.ToString());
-        var invoice = created.Value!;
-        if (send) Assert.True((await S.GetRequiredService<InvoiceService>().SendAsync(invoice.Id, "test")).Succeeded);
-        return invoice;
-    }
-
     private async Task<Payment> PayAsync(Invoice invoice, decimal amount, string provider = PaymentProviders.Manual)
     {
         var result = await S.GetRequiredService<PaymentRecorder>().RecordPaymentAsync(invoice.Id, amount, "EUR", provider, "ref-" + amount, "test");
@@ -57,13 +25,13 @@ public class PortalPagesTests : MembersComponentTest
     [Fact]
     public async Task My_invoices_lists_the_members_sent_invoices_with_due_date_amount_and_state_and_nothing_else()
     {
-        var overdue = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 11));
-        var open = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 12));
-        var paid = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 11));
+        var overdue = await InvoiceAsync(Mia, new DateOnly(2026, 3, 11));
+        var open = await InvoiceAsync(Mia, new DateOnly(2026, 3, 12));
+        var paid = await InvoiceAsync(Mia, new DateOnly(2026, 3, 11));
         await PayAsync(paid, paid.Total);
-        var draft = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 20), send: false);
-        var maxs = await InvoiceAsync(max, "Max Other", new DateOnly(2026, 3, 20));
-        clock.Advance(TimeSpan.FromDays(1));   // 23:30 UTC on the 11th: still the 11th in UTC, already the 12th in Berlin
+        var draft = await InvoiceAsync(Mia, new DateOnly(2026, 3, 20), send: false);
+        var maxs = await InvoiceAsync(Max, new DateOnly(2026, 3, 20));
+        Clock.Advance(TimeSpan.FromDays(1));   // 23:30 UTC on the 11th: still the 11th in UTC, already the 12th in Berlin
 
         var page = RenderPage<MyInvoicesPage>();
 
@@ -85,7 +53,7 @@ public class PortalPagesTests : MembersComponentTest
     [Fact]
     public async Task An_invoice_of_the_member_shows_its_lines_and_payments()
     {
-        var invoice = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 20));
+        var invoice = await InvoiceAsync(Mia, new DateOnly(2026, 3, 20));
         await PayAsync(invoice, 50m, PaymentProviders.Stripe);
 
         var page = RenderPage<MyInvoicePage>(p => p.Add(x => x.Id, invoice.Id));
@@ -105,9 +73,9 @@ public class PortalPagesTests : MembersComponentTest
     [InlineData("an id that does not exist")]
     public async Task An_invoice_the_member_may_not_see_shows_the_missing_page_and_none_of_its_data(string tried)
     {
-        var maxs = await InvoiceAsync(max, "Max Other", new DateOnly(2026, 3, 20));
+        var maxs = await InvoiceAsync(Max, new DateOnly(2026, 3, 20));
         await PayAsync(maxs, 12.34m);
-        var draft = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 20), send: false);
+        var draft = await InvoiceAsync(Mia, new DateOnly(2026, 3, 20), send: false);
         var id = tried switch
         {
             "another member's invoice" => maxs.Id,
@@ -127,11 +95,11 @@ public class PortalPagesTests : MembersComponentTest
     [Fact]
     public async Task My_payments_lists_the_members_payments_and_refunds_in_the_spaces_time()
     {
-        var invoice = await InvoiceAsync(mia, "Mia Member", new DateOnly(2026, 3, 20));
+        var invoice = await InvoiceAsync(Mia, new DateOnly(2026, 3, 20));
         var payment = await PayAsync(invoice, 100m, PaymentProviders.PayPal);
-        clock.Advance(TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(1));
         Assert.True((await S.GetRequiredService<PaymentRecorder>().RecordRefundAsync(payment.Id, 30m, "refund-1", "test")).Succeeded);
-        await PayAsync(await InvoiceAsync(max, "Max Other", new DateOnly(2026, 3, 20)), 77m);
+        await PayAsync(await InvoiceAsync(Max, new DateOnly(2026, 3, 20)), 77m);
 
         var page = RenderPage<MyPaymentsPage>();
 
@@ -153,11 +121,11 @@ public class PortalPagesTests : MembersComponentTest
     {
         var room = await S.AddResourceAsync("Board room", hourlyPrice: 10m);
         var desk = await S.AddResourceAsync("Hot desk", hourlyPrice: 0m, kind: ResourceKind.Desk);
-        var soon = clock.GetUtcNow().AddHours(1);   // 01:30 in Berlin
-        await BookForAsync(mia, room, soon, "Pitch rehearsal");
-        await BookForAsync(mia, desk, soon.AddDays(2), "Quiet day");
-        await BookForAsync(max, room, soon.AddDays(3), "Max's meeting");
-        clock.Advance(TimeSpan.FromHours(3));   // the pitch is over
+        var soon = Clock.GetUtcNow().AddHours(1);   // 01:30 in Berlin
+        await BookForAsync(Mia, room, soon, "Pitch rehearsal");
+        await BookForAsync(Mia, desk, soon.AddDays(2), "Quiet day");
+        await BookForAsync(Max, room, soon.AddDays(3), "Max's meeting");
+        Clock.Advance(TimeSpan.FromHours(3));   // the pitch is over
 
         var page = RenderPage<MyBookingsPage>();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using EasySpace.Core.Payments.Checkout;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
 using EasySpace.Core.Space.Payments;
@@ -17,6 +18,7 @@ public abstract class PortalPage : ComponentBase
     [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
     [Inject] private InvoiceReader Space { get; set; } = default!;
     [Inject] private MembershipDirectory Memberships { get; set; } = default!;
+    [Inject] private CheckoutService Checkout { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
 
     private CultureInfo culture = CultureInfo.InvariantCulture;
@@ -26,6 +28,8 @@ public abstract class PortalPage : ComponentBase
     /// <summary>The account's membership; null for an account without one, whose portal pages are empty.</summary>
     protected MembershipSummary? Member { get; private set; }
     protected SpaceLocale Locale { get; private set; } = SpaceLocale.Unset;
+    /// <summary>The providers a member can pay with now; empty (and no pay buttons) when none is active.</summary>
+    protected IReadOnlyList<CheckoutOption> PayOptions { get; private set; } = [];
     protected bool Loaded { get; private set; }
 
     protected override async Task OnInitializedAsync()
@@ -34,7 +38,11 @@ public abstract class PortalPage : ComponentBase
         Locale = await Space.SpaceAsync();
         culture = TransactionText.CultureOf(Locale.Country);
         Member = UserId.Length == 0 ? null : await Memberships.FindByUserAsync(UserId);
-        if (Member is not null) await LoadAsync();
+        if (Member is not null)
+        {
+            PayOptions = await Checkout.OptionsAsync();
+            await LoadAsync();
+        }
         Loaded = true;
     }
 
