@@ -56,7 +56,7 @@ public class PortalBrowserTests(BrowserFixture browser) : IAsyncLifetime
     [Theory]
     [InlineData(390, 844)]
     [InlineData(1280, 800)]
-    public async Task A_member_sees_their_invoices_bookings_and_payments_and_not_another_members_invoice(int width, int height)
+    public async Task A_member_sees_their_invoices_bookings_payments_and_membership_and_not_another_members_invoice(int width, int height)
     {
         var page = await browser.NewPageAsync(app.BaseAddress, width, height);
         await page.GotoAsync("/Account/Login?ReturnUrl=%2Fme%2Finvoices");
@@ -84,6 +84,11 @@ public class PortalBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("[data-testid=my-payment-amount]")).ToContainTextAsync("40,00 EUR");
         await AssertNoSidewaysScrollAsync(page, "my-payments", width);
+
+        await page.GotoAsync("/me");
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("[data-testid=recurring-payment-status]")).ToContainTextAsync("No recurring payment by card or PayPal.");
+        await AssertNoSidewaysScrollAsync(page, "me", width);
 
         // Max's invoice by its address: the not-found answer, and nothing of it on the page.
         var response = await page.GotoAsync($"/me/invoices/{maxsInvoice.Id}");
