@@ -80,8 +80,8 @@ public class PortalPayTests() : PortalTest(new DateTimeOffset(2026, 3, 10, 9, 0,
         Assert.Contains("PayPal", popovers.Markup);
         await popovers.InvokeAsync(() => popovers.Find("[data-testid=pay-stripe]").Click());
 
-        // No Stripe checkout is wired in this test's container: the service refuses, and the member reads why.
-        button.WaitForAssertion(() => Assert.Contains("This payment provider is not available.", button.Find("[data-testid=pay-error]").TextContent));
+        // Stripe is not connected in this test: the service refuses, and the member reads why.
+        button.WaitForAssertion(() => Assert.Contains("not available", button.Find("[data-testid=pay-error]").TextContent));
     }
 
     [Fact]
@@ -202,9 +202,9 @@ public class PortalPayTests() : PortalTest(new DateTimeOffset(2026, 3, 10, 9, 0,
         DialogHost.WaitForAssertion(() => Assert.Contains("Stop paying your plan automatically?", DialogText));
         Confirm("Cancel recurring payment");
 
-        // No Stripe is connected in this test: the provider cannot be asked, so nothing changes and the member is told.
-        page.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Select(s => s.Message),
-            m => m?.Contains("not with a connected provider") == true));
+        // Stripe is not connected in this test: it cannot be asked to stop, so nothing changes and the member is told why.
+        page.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars,
+            s => s.Severity == MudBlazor.Severity.Error && s.Message?.Contains("connected") == true));
         Assert.Contains("Paid automatically.", page.Find("[data-testid=recurring-payment-status]").TextContent);
     }
 
