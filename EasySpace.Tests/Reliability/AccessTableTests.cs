@@ -87,6 +87,12 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/events/{id}"] = new("GET", "/api/events/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/event_attendances/{id}"] = new("GET", "/api/event_attendances/0", Unauthorized, Forbidden, NotFound, NotFound, NotFound),
         ["/me"] = new("GET", "/me", Login, Ok, Ok, Ok, Ok),
+        ["/me/invoices"] = new("GET", "/me/invoices", Login, Ok, Ok, Ok, Ok),                                   // the member's own; staff without a membership are told they have none
+        ["/me/invoices/{Id:long}"] = new("GET", "/me/invoices/0", Login, NotFound, NotFound, NotFound, NotFound),   // unknown or someone else's: "no such invoice"
+        ["/me/bookings"] = new("GET", "/me/bookings", Login, Ok, Ok, Ok, Ok),
+        ["/me/payments"] = new("GET", "/me/payments", Login, Ok, Ok, Ok, Ok),
+        ["/me/pay/{AttemptId}/done"] = new("GET", "/me/pay/pa_0/done", Login, NotFound, NotFound, NotFound, NotFound),         // only the member's own payments
+        ["/me/pay/{AttemptId}/canceled"] = new("GET", "/me/pay/pa_0/canceled", Login, NotFound, NotFound, NotFound, NotFound),
         ["/members/{Id:long}"] = new("GET", "/members/0", Login, Forbidden, NotFound, NotFound, NotFound),         // "no such member" page
         ["/settings/admins"] = new("GET", "/settings/admins", Login, Forbidden, Ok, Ok, Ok),
         ["/settings/space"] = new("GET", "/settings/space", Login, Forbidden, Forbidden, Ok, Ok),                  // the public address and payment country: ManageIntegrations

@@ -276,6 +276,9 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         { "a base URL with user-info", s => s.PublicBaseUrl = "https://admin:secret@space.example.com", "PublicBaseUrl" },
         { "a javascript: base URL", s => s.PublicBaseUrl = "javascript:alert(1)", "PublicBaseUrl" },
         { "a right-to-left override in the name", s => s.Name = "Co\u202EpU", "Name" },
+        { "a negative day pass price", s => s.DropInPrice = -1m, "DropInPrice" },
+        { "a day pass price in tenths of a cent", s => s.DropInPrice = 9.999m, "DropInPrice" },
+        { "the largest decimal as the day pass price", s => s.DropInPrice = decimal.MaxValue, "DropInPrice" },
     };
 
     [Theory]
@@ -291,8 +294,34 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
 
         Assert.True(result.Errors.For(field) is not null, $"{tried}: {result.Errors}");
         var after = (await service.GetAsync())!;
-        Assert.Equal((before.Name, before.Country, before.Currency, before.TimeZone, before.PublicBaseUrl),
-            (after.Name, after.Country, after.Currency, after.TimeZone, after.PublicBaseUrl));
+        Assert.Equal((before.Name, before.Country, before.Currency, before.TimeZone, before.PublicBaseUrl, before.DropInPrice),
+            (after.Name, after.Country, after.Currency, after.TimeZone, after.PublicBaseUrl, after.DropInPrice));
+    }
+
+    public static TheoryData<string, string> PortalAddressRows => new()
+    {
+        // tried                                      what a member typed after the address of their own pages
+        { "a negative invoice id",                    "/me/invoices/-1" },
+        { "an invoice id beyond a long",              "/me/invoices/99999999999999999999" },
+        { "a script tag as the invoice id",           "/me/invoices/%3Cscript%3E" },
+        { "a script tag as the payment",              "/me/pay/%3Cscript%3Ealert(1)%3C%2Fscript%3E/done" },
+        { "SQL as the payment",                       "/me/pay/'%20OR%201=1%20--/canceled" },
+        { "a 3,000-character payment id",             "/me/pay/pa_" + new string('a', 3000) + "/done" },
+        { "a made-up status in the query string",     "/me/pay/pa_000000000000000000000000/done?status=paid&redirect_status=succeeded" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PortalAddressRows))]
+    public async Task The_members_own_pages_answer_hostile_addresses_with_the_not_found_page(string tried, string path)
+    {
+        var member = await app.LoggedInClientAsync(ApiFixture.MemberEmail);
+
+        var response = await member.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{tried}: {(int)response.StatusCode}");
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.DoesNotContain("payment is received", html);
     }
 
     public static TheoryData<string, EasySpace.Core.Payments.StripeKeys, string> StripeKeyRows => new()

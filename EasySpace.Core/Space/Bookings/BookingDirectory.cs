@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Payments.Checkout;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Bookings;
@@ -77,6 +78,9 @@ public sealed record BookableResource(
 /// <summary>One line of the bookings list on the page.</summary>
 public sealed record BookingView(Booking Booking, string ResourceName);
 
+/// <summary>One of a member's own bookings: paid once the invoice the member's checkout made for it is paid.</summary>
+public sealed record MemberBooking(Booking Booking, string ResourceName, bool IsPaid);
+
 /// <summary>Reads bookings and resources for the API and the Bookings page; canceled bookings are left out.</summary>
 public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, PublicUrls urls, TimeProvider clock)
 {
@@ -111,6 +115,23 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         var total = await query.CountAsync(ct);
         var page = query.OrderBy(b => b.From).ThenBy(b => b.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200));
         return new Page<BookingView>(await WithResourceNamesAsync(db, page, ct), total);
+    }
+
+    /// <summary>
+    /// The member's own bookings (not canceled), latest first, each with whether it is paid: a booking is paid once the
+    /// invoice its checkout made is paid (a booking is invoiced once, when the member first pays it).
+    /// </summary>
+    public async Task<IReadOnlyList<MemberBooking>> ForMemberAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var own = Active(db).Where(b => userId != "" && db.Memberships.Any(m => m.Id == b.MembershipId && m.UserId == userId))
+            .OrderByDescending(b => b.From).ThenByDescending(b => b.Id);
+        var rows = await WithResourceNamesAsync(db, own, ct);
+        var ids = rows.Select(r => r.Booking.Id).ToList();
+        var paid = await db.PaymentAttempts.AsNoTracking()
+            .Where(a => a.Purpose == PaymentPurpose.Booking && ids.Contains(a.SubjectId) && db.Invoices.Any(i => i.Id == a.InvoiceId && i.PaidAt != null))
+            .Select(a => a.SubjectId).Distinct().ToListAsync(ct);
+        return rows.Select(r => new MemberBooking(r.Booking, r.ResourceName, paid.Contains(r.Booking.Id))).ToList();
     }
 
     /// <summary>The rooms and desks, by name; archived ones only when asked.</summary>

@@ -78,6 +78,33 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         return file is null ? null : (file.EInvoiceFileName!, file.EInvoiceContentType!, file.Content);
     }
 
+    /// <summary>The member's own invoices, newest first (see <see cref="MemberOwn"/> for which).</summary>
+    public async Task<IReadOnlyList<InvoiceSummary>> ForMemberAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await MemberOwn(db, userId).OrderByDescending(i => i.Id)
+            .Select(i => new InvoiceSummary(i.Id, i.FormattedNumber, i.BillingName, i.BillingCompany, i.MembershipId, i.IssuedOn, i.DueDate, i.Total,
+                i.Currency, i.Status, false))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>One of the member's own invoices; null for an unknown id and for anyone else's, which the member cannot tell apart.</summary>
+    public async Task<Invoice?> FindForMemberAsync(string userId, long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await MemberOwn(db, userId).FirstOrDefaultAsync(i => i.Id == id, ct);
+    }
+
+    /// <summary>
+    /// The invoices a member may see, of the membership their account holds: those the space sent, and drafts that the
+    /// member's own checkout made (a booking's, a day pass's) or that have money recorded on them. A draft an admin is
+    /// still writing stays with the admins.
+    /// </summary>
+    internal static IQueryable<Invoice> MemberOwn(AppDbContext db, string userId) =>
+        db.Invoices.AsNoTracking().Where(i => userId != ""
+            && db.Memberships.Any(m => m.Id == i.MembershipId && m.UserId == userId)
+            && (i.Status != InvoiceStatus.Draft || db.PaymentAttempts.Any(a => a.InvoiceId == i.Id) || db.Payments.Any(p => p.InvoiceId == i.Id)));
+
     internal static bool TryParseId(string? id, out long key) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out key) && key > 0;
 

@@ -83,6 +83,26 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         return await Rows(db, db.Payments.AsNoTracking().Where(p => p.InvoiceId == invoiceId), newestFirst: false).ToListAsync(ct);
     }
 
+    /// <summary>The member's own payments and refunds (on the invoices they can see), newest first.</summary>
+    public async Task<IReadOnlyList<PaymentRow>> ForMemberAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var own = InvoiceReader.MemberOwn(db, userId).Select(i => i.Id);
+        return await Rows(db, db.Payments.AsNoTracking().Where(p => own.Contains(p.InvoiceId)), newestFirst: true).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// A membership's recurring payment at a provider: the one still running, else the last one that ended; null when it
+    /// never had one.
+    /// </summary>
+    public async Task<PaymentSubscription?> SubscriptionForAsync(long membershipId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.PaymentSubscriptions.AsNoTracking().Where(s => s.MembershipId == membershipId)
+            .OrderBy(s => s.Status == "canceled" ? 1 : 0).ThenByDescending(s => s.UpdatedAt).ThenByDescending(s => s.Id)
+            .FirstOrDefaultAsync(ct);
+    }
+
     /// <summary>
     /// <c>GET /api/payments/{id}</c>: a payment (a number) or a payment subscription ("sub_" and a number); null for
     /// anything unknown or malformed.

@@ -27,6 +27,9 @@ public class SpaceSettingsPageTests : IntegrationsTest
         { "a path as the time zone",      "time-zone",      "../../etc",                            "Use a time zone such as Europe/Berlin." },
         { "an address with a password",   "base-url",       "https://admin:pw@space.example.com",   "cannot contain a user name or password" },
         { "an address that is not http", "base-url",        "ftp://space.example.com",              "Enter a full http:// or https:// address" },
+        { "a negative day pass price",    "day-pass-price", "-5",                                   "Enter a price from 0 to 100000" },
+        { "a price with three decimals",  "day-pass-price", "12.345",                               "with at most two decimals" },
+        { "a price above the most",       "day-pass-price", "100000.01",                            "Enter a price from 0 to 100000" },
     };
 
     [Theory]
@@ -64,6 +67,21 @@ public class SpaceSettingsPageTests : IntegrationsTest
         var entry = await db.ActivityLog.SingleAsync(e => e.Action == "space.settings-changed");
         Assert.Equal("country: DE → AT; time zone: UTC → Europe/Vienna; public address: https://space.example.com → https://desk.example.org", entry.Details);
         Assert.Equal(OwnerEmail, entry.Actor);
+    }
+
+    [Fact]
+    public async Task A_day_pass_price_is_saved_and_logged()
+    {
+        var page = RenderPage();
+        Assert.Equal("0.00", page.Find("[data-testid=settings-day-pass-price] input, input[data-testid=settings-day-pass-price]").GetAttribute("value"));
+        Type(page, "settings-day-pass-price", "12.50");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Space settings saved.", Get<MudBlazor.ISnackbar>().ShownSnackbars.Select(s => s.Message)));
+        Assert.Equal(12.50m, (await Get<SpaceSettingsService>().GetAsync())!.DropInPrice);
+        await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.Equal("day pass price: 0.00 → 12.50", (await db.ActivityLog.SingleAsync(e => e.Action == "space.settings-changed")).Details);
     }
 
     [Fact]

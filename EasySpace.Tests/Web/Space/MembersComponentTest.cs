@@ -17,6 +17,9 @@ public abstract class MembersComponentTest : ComponentTest
     protected IRenderedComponent<MudDialogProvider> DialogHost = default!;
     protected IServiceProvider S => Services;
 
+    /// <param name="clock">A fake clock for a test about times; the real one otherwise.</param>
+    protected MembersComponentTest(TimeProvider? clock = null) : base(clock) { }
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -7,7 +7,7 @@ namespace EasySpace.Tests.Web.Space;
 public class MembersNavTests : MembersComponentTest
 {
     [Fact]
-    public void A_member_gets_a_link_to_their_own_membership_and_no_admin_links()
+    public void A_member_gets_links_to_their_own_pages_and_no_admin_links()
     {
         LogIn("mia@example.com", "mia-id", Roles.Member);
 
@@ -15,6 +15,9 @@ public class MembersNavTests : MembersComponentTest
 
         var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Contains("me", links);
+        Assert.Contains("me/invoices", links);
+        Assert.Contains("me/bookings", links);
+        Assert.Contains("me/payments", links);
         Assert.DoesNotContain("members", links);
         Assert.DoesNotContain("settings/admins", links);
     }
@@ -26,6 +29,8 @@ public class MembersNavTests : MembersComponentTest
 
         var nav = Render<NavMenu>();
 
-        Assert.Contains("settings/admins", nav.FindAll("a").Select(a => a.GetAttribute("href")));
+        var links = nav.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Contains("settings/admins", links);
+        Assert.DoesNotContain("me/invoices", links);
     }
 }
