@@ -99,6 +99,7 @@ public static class DependencyInjection
         app.MapEasySpaceHealth();
         app.MapEasySpaceApi();
         app.MapTransactionExport();
+        app.MapStripeWebhook();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         return app;

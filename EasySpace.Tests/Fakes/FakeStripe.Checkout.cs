@@ -127,7 +127,7 @@ public sealed partial class FakeStripe
                 {
                     var charge = Store(NewObject("ch", "charge", new()
                     {
-                        ["amount"] = amount, ["amount_captured"] = amount, ["amount_refunded"] = 0, ["currency"] = currency,
+                        ["amount"] = amount, ["amount_captured"] = amount, ["amount_refunded"] = 0L, ["currency"] = currency,
                         ["payment_intent"] = (string)intent["id"]!, ["paid"] = true, ["captured"] = true, ["refunded"] = false, ["status"] = "succeeded",
                     }));
                     intent["latest_charge"] = (string)charge["id"]!;
@@ -223,7 +223,7 @@ public sealed partial class FakeStripe
         {
             var charge = Store(NewObject("ch", "charge", new()
             {
-                ["amount"] = amount, ["amount_captured"] = amount, ["amount_refunded"] = 0, ["currency"] = currency,
+                ["amount"] = amount, ["amount_captured"] = amount, ["amount_refunded"] = 0L, ["currency"] = currency,
                 ["payment_intent"] = (string)intent["id"]!, ["paid"] = true, ["captured"] = true, ["refunded"] = false, ["status"] = "succeeded",
             }));
             intent["latest_charge"] = (string)charge["id"]!;

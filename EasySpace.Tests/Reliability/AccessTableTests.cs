@@ -92,6 +92,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/memberships/"] = new("GET", "/api/memberships/", Unauthorized, Forbidden, Ok, Ok, Ok),
         ["/api/memberships/{id}"] = new("GET", "/api/memberships/0", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         ["/api/memberships/{id}/picture"] = new("GET", "/api/memberships/0/picture", Unauthorized, NotFound, NotFound, NotFound, NotFound),
+        // Stripe's webhook is anonymous by design; a POST without a verified signature is refused 400 whoever sends it.
+        ["/payments/stripe/webhook"] = new("POST", "/payments/stripe/webhook", 400, 400, 400, 400, 400),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 

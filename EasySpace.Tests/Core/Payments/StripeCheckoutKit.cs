@@ -34,10 +34,11 @@ internal static class StripeCheckoutKit
         return new PayingMember(member.Id, member.UserId, plan.Id);
     }
 
-    /// <summary>Cobot's example invoice for the member: 240.00 EUR with VAT.</summary>
+    /// <summary>Cobot's example invoice for the member: 240.00 EUR with VAT, due in two weeks by the host's clock.</summary>
     public static Task<Invoice> OpenInvoiceAsync(this IServiceProvider services, PayingMember member)
     {
-        var draft = BillingTestData.CobotExample();
+        var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        var draft = BillingTestData.CobotExample(today.AddDays(14));
         draft.MembershipId = member.MembershipId;
         return services.CreateInvoiceAsync(draft);
     }
