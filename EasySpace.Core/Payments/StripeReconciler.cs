@@ -24,8 +24,9 @@ public sealed class StripeReconciler(StripeCheckout checkout, CheckoutCompletion
             await foreach (var e in new EventService(client).ListAutoPagingAsync(options, cancellationToken: ct)) all.Add(e);
             return all;
         }, ct);
-        // Oldest first, as they happened; the inbox records each once however often it is found.
-        foreach (var e in events.OrderBy(e => e.Created))
+        // Stripe lists newest first; reversed, they are processed as they happened, even those made in the same second
+        // (a renewal's payment before its refund). The inbox records each once however often it is found.
+        foreach (var e in Enumerable.Reverse(events))
             await inbox.AcceptAsync(PaymentProvider.Stripe, e.Id, e.Type, Payload(e), EventSource.Reconciliation, ct);
 
         var open = await completion.OpenAsync(PaymentProvider.Stripe, since, ct);
