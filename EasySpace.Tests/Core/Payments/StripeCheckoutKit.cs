@@ -4,10 +4,39 @@ using EasySpace.Core.Payments.Checkout;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Payments;
 using EasySpace.Tests.Core.Space;
+using EasySpace.Tests.Fakes;
+using EasySpace.Tests.Harness;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EasySpace.Tests.Core.Payments;
+
+/// <summary>
+/// A set-up space (https://space.example.com) connected to the fake Stripe, on one fake clock. The fake delivers no
+/// webhooks: the space's address is not this machine, so the return page and reconciliation must do.
+/// </summary>
+public abstract class StripeCoreTest : IAsyncLifetime
+{
+    protected FakeStripe stripe = null!;
+    protected CoreHost core = null!;
+    protected IServiceProvider Services => core.Services;
+
+    public async Task InitializeAsync()
+    {
+        stripe = await FakeStripe.StartAsync();
+        stripe.DeliverWebhooks = false;
+        core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["Payments:Stripe:ApiBase"] = stripe.ApiBase });
+        stripe.Clock = core.Clock;
+        await PublicUrlsTests.SetUpAsync(core, "https://space.example.com");
+        await Services.ConnectStripeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await core.DisposeAsync();
+        await stripe.DisposeAsync();
+    }
+}
 
 /// <summary>A member with a login, a plan and what they owe: the starting point of a checkout.</summary>
 internal sealed record PayingMember(long MembershipId, string UserId, long PlanId);

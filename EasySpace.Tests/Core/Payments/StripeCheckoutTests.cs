@@ -13,28 +13,9 @@ namespace EasySpace.Tests.Core.Payments;
 /// A member's Stripe checkout against the fake Stripe, with the real Stripe.net client: what the session carries, and
 /// what the return page records when no webhook came (the fake delivers none here; the space's address is not this machine).
 /// </summary>
-public sealed class StripeCheckoutTests : IAsyncLifetime
+public sealed class StripeCheckoutTests : StripeCoreTest
 {
-    private FakeStripe stripe = null!;
-    private CoreHost core = null!;
-    private IServiceProvider Services => core.Services;
     private CheckoutService Checkout => core.Get<CheckoutService>();
-
-    public async Task InitializeAsync()
-    {
-        stripe = await FakeStripe.StartAsync();
-        stripe.DeliverWebhooks = false;
-        core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["Payments:Stripe:ApiBase"] = stripe.ApiBase });
-        stripe.Clock = core.Clock;
-        await PublicUrlsTests.SetUpAsync(core, "https://space.example.com");
-        await Services.ConnectStripeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await core.DisposeAsync();
-        await stripe.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_checkout_is_a_Stripe_session_with_our_attempt_id_the_amount_in_cents_and_our_return_addresses()

@@ -15,28 +15,8 @@ namespace EasySpace.Tests.Core.Payments;
 /// A box that missed Stripe's webhooks (the fake delivers none) and whose member closed the tab: the reconciliation job
 /// asks Stripe for its recent events and open checkouts and records what happened, once.
 /// </summary>
-public sealed class StripeReconciliationTests : IAsyncLifetime
+public sealed class StripeReconciliationTests : StripeCoreTest
 {
-    private FakeStripe stripe = null!;
-    private CoreHost core = null!;
-    private IServiceProvider Services => core.Services;
-
-    public async Task InitializeAsync()
-    {
-        stripe = await FakeStripe.StartAsync();
-        stripe.DeliverWebhooks = false;
-        core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["Payments:Stripe:ApiBase"] = stripe.ApiBase });
-        stripe.Clock = core.Clock;
-        await PublicUrlsTests.SetUpAsync(core, "https://space.example.com");
-        await Services.ConnectStripeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await core.DisposeAsync();
-        await stripe.DisposeAsync();
-    }
-
     private Task<int> ReconcileAsync() => ActivatorUtilities.CreateInstance<PaymentReconciliationJob>(Services).RunAsync();
 
     private async Task<List<ProviderEvent>> InboxAsync()
