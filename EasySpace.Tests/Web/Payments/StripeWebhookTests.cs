@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using EasySpace.Core.Data;
 using EasySpace.Core.Payments;
@@ -175,25 +174,6 @@ public sealed class StripeWebhookTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("no signing secret", await response.Content.ReadAsStringAsync());
-        Assert.Empty(await InboxAsync());
-    }
-
-    [Theory]
-    [InlineData("an empty body", "", "t=1,v1=abc", 400)]
-    [InlineData("valid JSON with no signature header", """{"id":"evt_1","type":"checkout.session.completed"}""", null, 400)]
-    [InlineData("a garbage signature header", """{"id":"evt_1","type":"checkout.session.completed"}""", "not a signature", 400)]
-    [InlineData("600 KB of JSON", "big", "t=1,v1=abc", 413)]
-    public async Task Unverified_bodies_are_refused_clearly_and_logged(string tried, string body, string? signature, int status)
-    {
-        if (body == "big") body = "{\"pad\":\"" + new string('a', 600 * 1024) + "\"}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, StripeConnector.WebhookPath) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (signature is not null) request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
-
-        var response = await app.NewClient().SendAsync(request);
-
-        Assert.True(status == (int)response.StatusCode, $"{tried}: got {(int)response.StatusCode}");
-        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString());
-        Assert.Single(await RefusalsAsync());
         Assert.Empty(await InboxAsync());
     }
 
