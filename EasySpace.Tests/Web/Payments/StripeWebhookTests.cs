@@ -117,6 +117,22 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_fake_s_hosted_page_pays_like_Stripe_Checkout_and_sends_the_member_back_to_our_return_page()
+    {
+        var (_, start, invoiceId) = await InvoiceCheckoutAsync();
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var page = await browser.GetStringAsync(start.RedirectUrl);
+        var pay = await browser.PostAsync(start.RedirectUrl + "/pay", new FormUrlEncodedContent([]));
+
+        Assert.Contains("data-testid=\"fake-pay\"", page);
+        Assert.Contains("data-testid=\"fake-cancel\"", page);
+        Assert.Equal(HttpStatusCode.SeeOther, pay.StatusCode);
+        Assert.Equal(new Uri(app.BaseAddress, $"/me/pay/{start.AttemptId}/done?session_id={start.SessionId()}"), pay.Headers.Location);
+        Assert.True((await Services.InvoiceAsync(invoiceId)).IsPaid);   // the webhook came before the redirect
+    }
+
+    [Fact]
     public async Task A_replayed_or_twice_delivered_event_changes_nothing()
     {
         stripe.DeliverTwice = true;
