@@ -89,6 +89,35 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     }
 
     [Fact]
+    public async Task When_Stripe_refuses_to_open_the_checkout_the_member_gets_a_sentence_and_the_attempt_is_failed()
+    {
+        var member = await Services.AddPayingMemberAsync();
+        var invoice = await Services.OpenInvoiceAsync(member);
+        stripe.ForbiddenPaths.Add("/v1/checkout/sessions");   // a restricted key without Checkout Sessions: Write
+
+        var result = await Checkout.StartAsync(member.UserId, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id), PaymentProvider.Stripe);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("not allowed to open a checkout", result.Errors.ToString());
+        Assert.Equal(1L, core.Scalar("SELECT COUNT(*) FROM PaymentAttempts WHERE Status = 'Failed'"));
+    }
+
+    [Fact]
+    public async Task When_Stripe_cannot_be_asked_on_return_the_page_says_still_open_and_nothing_breaks()
+    {
+        var member = await Services.AddPayingMemberAsync();
+        var invoice = await Services.OpenInvoiceAsync(member);
+        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id));
+        await stripe.CompleteCheckoutAsync(start.SessionId());
+        stripe.ForbiddenPaths.Add("/v1/checkout/sessions");
+
+        var view = (await Checkout.ReturnAsync(member.UserId, start.AttemptId)).Ok();
+
+        Assert.Equal(AttemptStatus.Open, view.Status);   // the webhook or the reconciliation job settles it
+        Assert.Empty(await Services.PaymentsAsync());
+    }
+
+    [Fact]
     public async Task A_day_pass_bought_through_Stripe_is_paid_and_sold()
     {
         var settings = (await core.Get<SpaceSettingsService>().GetAsync())!;
