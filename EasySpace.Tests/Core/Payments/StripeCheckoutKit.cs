@@ -75,6 +75,14 @@ internal static class StripeCheckoutKit
     public static async Task<CheckoutStart> StartStripeCheckoutAsync(this IServiceProvider services, PayingMember member, CheckoutRequest request) =>
         (await services.GetRequiredService<CheckoutService>().StartAsync(member.UserId, request, PaymentProvider.Stripe)).Ok();
 
+    /// <summary>A new member opens a Stripe checkout for an open invoice of theirs (240.00 EUR).</summary>
+    public static async Task<(PayingMember Member, CheckoutStart Start, long InvoiceId)> StartInvoiceCheckoutAsync(this IServiceProvider services)
+    {
+        var member = await services.AddPayingMemberAsync();
+        var invoice = await services.OpenInvoiceAsync(member);
+        return (member, await services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id)), invoice.Id);
+    }
+
     public static async Task<Invoice> InvoiceAsync(this IServiceProvider services, long id)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

@@ -56,16 +56,14 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     [Fact]
     public async Task A_member_who_paid_and_came_back_before_any_webhook_has_the_payment_recorded_by_the_return_page()
     {
-        var member = await Services.AddPayingMemberAsync();
-        var invoice = await Services.OpenInvoiceAsync(member);
-        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id));
+        var (member, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
 
         var session = await stripe.CompleteCheckoutAsync(start.SessionId());
         var view = (await Checkout.ReturnAsync(member.UserId, start.AttemptId)).Ok();
         await Checkout.ReturnAsync(member.UserId, start.AttemptId);   // the member reloads the page
 
         Assert.Equal(AttemptStatus.Succeeded, view.Status);
-        Assert.True((await Services.InvoiceAsync(invoice.Id)).IsPaid);
+        Assert.True((await Services.InvoiceAsync(invoiceId)).IsPaid);
         var payment = Assert.Single(await Services.PaymentsAsync());
         Assert.Equal(("stripe", (string)session["payment_intent"]!, 240.00m, "EUR", true), (payment.Provider, payment.ProviderReference, payment.Amount, payment.Currency, payment.IsTest));
         Assert.Equal(1, await Services.RaisedAsync("created_payment"));
@@ -75,9 +73,7 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     [Fact]
     public async Task A_checkout_that_expired_at_Stripe_shows_as_failed_and_records_no_money()
     {
-        var member = await Services.AddPayingMemberAsync();
-        var invoice = await Services.OpenInvoiceAsync(member);
-        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id));
+        var (member, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
 
         await stripe.ExpireAsync(start.SessionId());
         var view = (await Checkout.ReturnAsync(member.UserId, start.AttemptId)).Ok();
@@ -85,7 +81,7 @@ public sealed class StripeCheckoutTests : StripeCoreTest
         Assert.Equal(AttemptStatus.Failed, view.Status);
         Assert.Contains("expired", view.FailureReason);
         Assert.Empty(await Services.PaymentsAsync());
-        Assert.False((await Services.InvoiceAsync(invoice.Id)).IsPaid);
+        Assert.False((await Services.InvoiceAsync(invoiceId)).IsPaid);
     }
 
     [Fact]
@@ -105,9 +101,7 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     [Fact]
     public async Task When_Stripe_cannot_be_asked_on_return_the_page_says_still_open_and_nothing_breaks()
     {
-        var member = await Services.AddPayingMemberAsync();
-        var invoice = await Services.OpenInvoiceAsync(member);
-        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id));
+        var (member, start, _) = await Services.StartInvoiceCheckoutAsync();
         await stripe.CompleteCheckoutAsync(start.SessionId());
         stripe.ForbiddenPaths.Add("/v1/checkout/sessions");
 

@@ -28,9 +28,7 @@ public sealed class StripeReconciliationTests : StripeCoreTest
     [Fact]
     public async Task A_payment_no_webhook_reported_is_recorded_by_the_job_once_however_often_it_runs()
     {
-        var member = await Services.AddPayingMemberAsync();
-        var invoice = await Services.OpenInvoiceAsync(member);
-        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id));
+        var (_, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
         await stripe.CompleteCheckoutAsync(start.SessionId());
 
         await ReconcileAsync();
@@ -38,7 +36,7 @@ public sealed class StripeReconciliationTests : StripeCoreTest
         await ReconcileAsync();
 
         Assert.Equal(AttemptStatus.Succeeded, (await Services.AttemptAsync(start.AttemptId)).Status);
-        Assert.True((await Services.InvoiceAsync(invoice.Id)).IsPaid);
+        Assert.True((await Services.InvoiceAsync(invoiceId)).IsPaid);
         Assert.Single(await Services.PaymentsAsync());
         Assert.Equal(1, await Services.RaisedAsync("created_payment"));
         var stored = Assert.Single(await InboxAsync());

@@ -47,13 +47,6 @@ public sealed class StripeWebhookTests : IAsyncLifetime
         await stripe.DisposeAsync();
     }
 
-    private async Task<(PayingMember Member, CheckoutStart Start, long InvoiceId)> InvoiceCheckoutAsync()
-    {
-        var member = await Services.AddPayingMemberAsync();
-        var invoice = await Services.OpenInvoiceAsync(member);
-        return (member, await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.Invoice, invoice.Id)), invoice.Id);
-    }
-
     private async Task<(PayingMember Member, CheckoutStart Start, string SubscriptionId)> PlanCheckoutAsync()
     {
         var member = await Services.AddPayingMemberAsync(planPrice: 120m);
@@ -94,7 +87,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     private async Task<string> UndeliveredPaymentEventAsync()
     {
         stripe.DeliverWebhooks = false;
-        var (_, start, _) = await InvoiceCheckoutAsync();
+        var (_, start, _) = await Services.StartInvoiceCheckoutAsync();
         await stripe.CompleteCheckoutAsync(start.SessionId());
         stripe.DeliverWebhooks = true;
         return stripe.Events.Last(e => (string)e["type"]! == "checkout.session.completed").ToJsonString();
@@ -104,7 +97,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     public async Task A_member_pays_an_invoice_and_the_signed_webhook_records_it_and_our_receiver_gets_created_payment_and_updated_invoice()
     {
         await app.CreateEndpointAsync(receiver.Url, ["created_payment", "updated_invoice"]);
-        var (_, start, invoiceId) = await InvoiceCheckoutAsync();
+        var (_, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
 
         await stripe.CompleteCheckoutAsync(start.SessionId());
 
@@ -119,7 +112,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     [Fact]
     public async Task The_fake_s_hosted_page_pays_like_Stripe_Checkout_and_sends_the_member_back_to_our_return_page()
     {
-        var (_, start, invoiceId) = await InvoiceCheckoutAsync();
+        var (_, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
 
         var page = await browser.GetStringAsync(start.RedirectUrl);
@@ -136,7 +129,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     public async Task A_replayed_or_twice_delivered_event_changes_nothing()
     {
         stripe.DeliverTwice = true;
-        var (_, start, _) = await InvoiceCheckoutAsync();
+        var (_, start, _) = await Services.StartInvoiceCheckoutAsync();
         await stripe.CompleteCheckoutAsync(start.SessionId());
 
         await stripe.ReplayAsync((string)stripe.Events.Single(e => (string)e["type"]! == "checkout.session.completed")["id"]!);
@@ -227,7 +220,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     {
         await app.CreateEndpointAsync(receiver.Url, ["failed_payment"]);
         stripe.DeclinePayments = true;
-        var (_, start, invoiceId) = await InvoiceCheckoutAsync();
+        var (_, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
 
         await stripe.CompleteCheckoutAsync(start.SessionId());
 
@@ -241,7 +234,7 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     public async Task A_refund_at_Stripe_records_refunded_payment_and_opens_the_invoice_again()
     {
         await app.CreateEndpointAsync(receiver.Url, ["refunded_payment"]);
-        var (_, start, invoiceId) = await InvoiceCheckoutAsync();
+        var (_, start, invoiceId) = await Services.StartInvoiceCheckoutAsync();
         var session = await stripe.CompleteCheckoutAsync(start.SessionId());
 
         var refund = await stripe.RefundAsync((string)session["payment_intent"]!);
