@@ -23,6 +23,7 @@ public sealed class StripeCheckout(StripeConnector stripe, CheckoutCompletion co
     public const string AttemptKey = "attempt_id";
     public const string MembershipKey = "membership_id";
     public const string PlanKey = "plan_id";
+    private const string Expired = "The checkout expired at Stripe before it was paid.";
 
     public PaymentProvider Provider => PaymentProvider.Stripe;
 
@@ -107,7 +108,7 @@ public sealed class StripeCheckout(StripeConnector stripe, CheckoutCompletion co
             // The first period's invoice is paid with the checkout: recording it also records the subscription.
             if (session is { PaymentStatus: "paid", InvoiceId: { } firstPeriod }) return await SettlePeriodAsync(firstPeriod, paid: true, ct);
             if (session.SubscriptionId is { } subscriptionId) return await SyncSubscriptionAsync(subscriptionId, ct);
-            if (session.Status == "expired") return Outcome(await completion.FailedAsync(attemptId, null, "The checkout expired at Stripe before it was paid.", ct), "checkout expired");
+            if (session.Status == "expired") return Outcome(await completion.FailedAsync(attemptId, null, Expired, ct), "checkout expired");
             return "nothing to record yet: the member has not finished the checkout";
         }
 
@@ -119,7 +120,7 @@ public sealed class StripeCheckout(StripeConnector stripe, CheckoutCompletion co
         if (session.PaymentStatus == "paid" && charge is not null)
             return Outcome(await completion.PaidAsync(attemptId, charge, ct), $"recorded the payment of {BillingFormat.Money(charge.Amount, charge.Currency)} ({charge.Reference})");
         if (session.Status == "expired")
-            return Outcome(await completion.FailedAsync(attemptId, null, "The checkout expired at Stripe before it was paid.", ct), "checkout expired");
+            return Outcome(await completion.FailedAsync(attemptId, null, Expired, ct), "checkout expired");
         return "nothing to record yet: the payment is not confirmed (a bank transfer or debit can take days)";
     }
 
@@ -147,7 +148,7 @@ public sealed class StripeCheckout(StripeConnector stripe, CheckoutCompletion co
 
     /// <summary>
     /// One period of a subscription, from Stripe's invoice for it: paid → a payment on our invoice for the period; not
-    /// paid → failed_payment on it. The subscription is recorded first when we do not know it yet (its invoice came first).
+    /// paid → failed_payment on it. The subscription's current state is recorded first: its invoice may come before it.
     /// </summary>
     internal async Task<string> SettlePeriodAsync(string invoiceId, bool paid, CancellationToken ct)
     {
