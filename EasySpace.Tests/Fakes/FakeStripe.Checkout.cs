@@ -22,7 +22,7 @@ public sealed record StripeDelivery(string EventId, string Type, string Url, int
 /// "Cancel" button (data-testid="fake-cancel") that redirects to the cancel_url. Webhooks go to every endpoint
 /// registered through the API (with the secret its creation returned) and to every <see cref="ForwardTo"/> target
 /// (a forwarding tool such as "stripe listen", for local mode); Stripe-Signature is t=…,v1=HMAC-SHA256 of "t.payload".
-/// Switches: <see cref="DeliverWebhooks"/>, <see cref="DeliverTwice"/>, <see cref="DeliverOutOfOrder"/>,
+/// Switches: <see cref="DeliverWebhooks"/>, <see cref="MaxPageSize"/>, <see cref="DeliverTwice"/>, <see cref="DeliverOutOfOrder"/>,
 /// <see cref="DeclinePayments"/>. Helpers: <see cref="CompleteCheckoutAsync"/>, <see cref="RenewAsync"/>,
 /// <see cref="FailRenewalAsync"/>, <see cref="RefundAsync"/>, <see cref="ExpireAsync"/>, <see cref="ReplayAsync"/>.
 /// </summary>
@@ -52,6 +52,9 @@ public sealed partial class FakeStripe
 
     /// <summary>The bank refuses: a completed one-time checkout's payment fails (checkout.session.async_payment_failed).</summary>
     public bool DeclinePayments { get; set; }
+
+    /// <summary>The most a list page holds (Stripe's is 100); smaller makes a client page through a few events.</summary>
+    public int MaxPageSize { get; set; } = 100;
 
     public IReadOnlyList<StripeDelivery> Deliveries => deliveries.ToList();
 
@@ -420,7 +423,7 @@ public sealed partial class FakeStripe
     {
         var since = One(form, "created[gte]") is { } gte ? long.Parse(gte, CultureInfo.InvariantCulture) : 0;
         var types = Values(form, "types");
-        var limit = One(form, "limit") is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : 10;
+        var limit = Math.Min(MaxPageSize, One(form, "limit") is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : 10);
         IEnumerable<JsonObject> matching = events.Where(e => (long)e["created"]! >= since && (types.Count == 0 || types.Contains((string?)e["type"]))).Reverse();
         if (One(form, "starting_after") is { } after) matching = matching.SkipWhile(e => (string)e["id"]! != after).Skip(1);
         var all = matching.ToList();

@@ -65,6 +65,7 @@ public sealed class StripeReconciliationTests : StripeCoreTest
         var refunded = (string)stripe.Object((string)renewal["id"]!)["fake_payments"]!["data"]![0]!["payment"]!["payment_intent"]!;
         await stripe.RefundAsync(refunded);
         await stripe.FailRenewalAsync(subscriptionId);
+        stripe.MaxPageSize = 2;   // the events come in several pages
 
         await ReconcileAsync();
 
@@ -75,5 +76,7 @@ public sealed class StripeReconciliationTests : StripeCoreTest
         Assert.Single(payments, p => p.Failed);
         Assert.Equal(120m, Assert.Single(payments, p => p.ProviderReference == refunded).RefundedAmount);
         Assert.All(await InboxAsync(), e => Assert.True(e.IsProcessed, $"{e.Type}: {e.LastError}"));
+        Assert.Equal(stripe.Events.Count, (await InboxAsync()).Count);
+        Assert.True(stripe.Calls.Count(c => c is { Method: "GET", Path: "/v1/events" }) > 1);
     }
 }
