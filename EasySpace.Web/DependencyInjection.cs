@@ -100,6 +100,7 @@ public static class DependencyInjection
         app.MapEasySpaceApi();
         app.MapTransactionExport();
         app.MapPayPalWebhook();
+        app.MapStripeWebhook();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         return app;

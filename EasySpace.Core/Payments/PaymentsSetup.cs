@@ -11,6 +11,9 @@ internal static class PaymentsSetup
         services.Configure<StripeOptions>(configuration.GetSection(StripeOptions.Section));
         services.AddHttpClient(StripeConnector.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<StripeConnector>();
+        // Stripe Checkout, its events and its reconciliation.
+        services.AddSingleton<StripeCheckout>().AddSingleton<Checkout.ICheckoutProvider>(sp => sp.GetRequiredService<StripeCheckout>());
+        services.AddSingleton<Inbox.IProviderEventHandler, StripeEvents>().AddSingleton<Inbox.IProviderReconciler, StripeReconciler>();
         services.AddSingleton<Checkout.CheckoutService>();
         services.AddSingleton<Checkout.CheckoutCompletion>();
         services.AddSingleton<Inbox.ProviderInbox>();

@@ -42,6 +42,10 @@ public sealed class StripeConnector(
         "Webhook Endpoints: Write",
         "Account: Read",
         "Events: Read",
+        // Reading what a checkout, a renewal or a refund did (the return page, webhooks, reconciliation).
+        "PaymentIntents: Read",
+        "Charges: Read",
+        "Invoices: Read",
     ];
 
     /// <summary>The Stripe events our webhook subscribes to: payments, refunds, invoices and subscriptions.</summary>
@@ -183,6 +187,25 @@ public sealed class StripeConnector(
             leftOver is null ? "Keys forgotten and webhook endpoint removed." : "Keys forgotten; the webhook endpoint is left on Stripe."));
         await db.SaveChangesAsync(ct);
         return leftOver;
+    }
+
+    /// <summary>
+    /// The signing secret our webhook checks Stripe's events with; null when Stripe is not connected, or runs in local
+    /// mode and no secret was pasted (then no event can be verified, so none is accepted).
+    /// </summary>
+    public async Task<string?> SigningSecretAsync(CancellationToken ct = default) =>
+        await CurrentAsync(ct) is { ProtectedSigningSecret: { } secret } ? protector.Unprotect(secret) : null;
+
+    /// <summary>
+    /// One call with the connected account's key, for checkout, event processing and reconciliation; whatever goes
+    /// wrong (Stripe not connected, a refusal, no network) is a sentence.
+    /// </summary>
+    public async Task<Result<T>> CallConnectedAsync<T>(string doing, Func<StripeClient, Task<T>> call, CancellationToken ct = default)
+    {
+        if (await CurrentAsync(ct) is not { } connection)
+            return new ValidationErrors().Add("", "Stripe is not connected, so EasySpace cannot reach it.");
+        var outcome = await CallAsync(protector.Unprotect(connection.ProtectedSecretKey), doing, call, ct);
+        return outcome.Failure is { } failure ? new ValidationErrors().Add("", failure.Reason + " " + failure.Fix) : outcome.Value!;
     }
 
     private sealed record Failure(string Reason, string Fix);

@@ -12,15 +12,16 @@ using Microsoft.Extensions.Logging;
 namespace EasySpace.Tests.Fakes;
 
 /// <summary>One call the fake answered.</summary>
-public sealed record StripeCall(string Method, string Path, string ApiKey, IReadOnlyDictionary<string, string[]> Form);
+public sealed record StripeCall(string Method, string Path, string ApiKey, IReadOnlyDictionary<string, string[]> Form, string? IdempotencyKey = null);
 
 /// <summary>
 /// The parts of Stripe's API the connection wizard uses, on Kestrel at 127.0.0.1 (a port the OS picks), for the real
 /// Stripe.net client to call through <c>Payments:Stripe:ApiBase</c>. Objects are shaped from Stripe's own fixtures
 /// (../shared/reference/stripe/fixtures3.json, MIT): the account and the webhook endpoint. Switches make it answer as
 /// Stripe does to a bad key, a restricted key without a permission, and an account at its endpoint limit.
+/// Checkout, its hosted page, its objects and its signed webhooks are in FakeStripe.Checkout.cs.
 /// </summary>
-public sealed class FakeStripe : IAsyncDisposable
+public sealed partial class FakeStripe : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<StripeCall> calls = new();
@@ -78,7 +79,7 @@ public sealed class FakeStripe : IAsyncDisposable
             : request.Query.ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? "").ToArray());
         var key = request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
         var path = request.Path.Value ?? "";
-        calls.Enqueue(new StripeCall(request.Method, path, key, form));
+        calls.Enqueue(new StripeCall(request.Method, path, key, form, request.Headers["Idempotency-Key"].FirstOrDefault()));
 
         if (RejectKey)
         {
@@ -118,6 +119,7 @@ public sealed class FakeStripe : IAsyncDisposable
                 Endpoints[(string)created["id"]!] = created;
                 var answer = (JsonObject)created.DeepClone();
                 answer["secret"] = "whsec_" + Guid.NewGuid().ToString("N");   // only the creation's answer carries it
+                secrets[(string)created["id"]!] = (string)answer["secret"]!;
                 await Json(http, answer);
                 break;
             case ("GET", ["v1", "webhook_endpoints", var id]) when Endpoints.TryGetValue(id, out var found):
@@ -133,6 +135,7 @@ public sealed class FakeStripe : IAsyncDisposable
                 await Json(http, new JsonObject { ["id"] = id, ["object"] = "webhook_endpoint", ["deleted"] = true });
                 break;
             default:
+                if (await HandleCheckoutAsync(http, request.Method, segments, form)) return;
                 await Error(http, 404, "invalid_request_error", "id", $"No such resource: '{path}'");
                 break;
         }

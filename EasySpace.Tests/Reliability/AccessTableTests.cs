@@ -101,6 +101,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/api/memberships/{id}/picture"] = new("GET", "/api/memberships/0/picture", Unauthorized, NotFound, NotFound, NotFound, NotFound),
         // PayPal's webhook: anyone may post (PayPal has no login); what is not verified with PayPal is refused with 400.
         ["/payments/paypal/webhook"] = new("POST", "/payments/paypal/webhook", 400, 400, 400, 400, 400),
+        // Stripe's webhook is anonymous by design; a POST without a verified signature is refused 400 whoever sends it.
+        ["/payments/stripe/webhook"] = new("POST", "/payments/stripe/webhook", 400, 400, 400, 400, 400),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 

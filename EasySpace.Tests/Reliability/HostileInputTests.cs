@@ -575,4 +575,47 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         await using var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync();
         Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.ProviderEvents));
     }
+
+    public static TheoryData<string, string, string?, int> StripeWebhookRows => new()
+    {
+        // tried                                  body                                                          Stripe-Signature            answer
+        { "an empty body",                        "",                                                           "t=1700000000,v1=00",       400 },
+        { "a 10 MB body",                         new string('a', 10 * 1024 * 1024),                            "t=1700000000,v1=00",       413 },
+        { "a garbage signature header",           """{"id":"evt_1","type":"checkout.session.completed"}""",     "garbage;;==,t=abc,v1=zz",  400 },
+        { "valid JSON with no signature",         """{"id":"evt_1","type":"checkout.session.completed"}""",     null,                       400 },
+    };
+
+    /// <summary>Stripe's webhook with a signing secret on record (local mode, a pasted secret), so a refusal is the signature's.</summary>
+    [Theory]
+    [MemberData(nameof(StripeWebhookRows))]
+    public async Task The_Stripe_webhook_refuses_unverified_bodies_with_a_JSON_answer_and_stores_nothing(string tried, string body, string? signature, int answer)
+    {
+        await EnsureStripeSigningSecretAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (signature is not null) request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+
+        var response = await app.NewClient().SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(answer == (int)response.StatusCode, $"{tried}: got {(int)response.StatusCode} {text}");
+        Assert.True(System.Text.Json.JsonDocument.Parse(text).RootElement.TryGetProperty("error", out _), $"{tried}: {text}");
+        await using var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync();
+        Assert.False(db.ProviderEvents.Any(), tried);
+    }
+
+    private async Task EnsureStripeSigningSecretAsync()
+    {
+        await using var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync();
+        if (db.ProviderConnections.Any(c => c.Provider == EasySpace.Core.Payments.PaymentProvider.Stripe)) return;
+        var protector = Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.CreateProtector(
+            app.Get<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(), EasySpace.Core.Payments.ProviderConnection.CredentialsProtection);
+        string Protect(string secret) => Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(protector, secret);
+        // Charges off: members are offered no Stripe checkout, so no other row changes.
+        db.ProviderConnections.Add(EasySpace.Core.Payments.ProviderConnection.ConnectStripe(EasySpace.Core.Payments.ProviderMode.Test,
+            new EasySpace.Core.Payments.ProviderAccount("acct_1", "Hostile Co", "DE", "EUR", ChargesEnabled: false),
+            new EasySpace.Core.Payments.StoredCredentials(Protect("rk_test_hostile"), "rk_test_…tile", "pk_test_hostile"),
+            new EasySpace.Core.Payments.WebhookRegistration(EasySpace.Core.Payments.EventDelivery.Local, null, null, Protect("whsec_hostilerows0123456789")),
+            "test", DateTimeOffset.UtcNow));
+        await db.SaveChangesAsync();
+    }
 }

@@ -112,7 +112,7 @@ public sealed class CheckoutCompletion(
 
     /// <summary>
     /// A recurring payment was created or changed at the provider (updated_payment_subscription). The first time it is
-    /// active, the plan's checkout attempt succeeds and the member's payment method becomes card or PayPal
+    /// active (or already past that), the plan's checkout attempt succeeds and the member's payment method becomes card or PayPal
     /// (updated_payment_method).
     /// </summary>
     public async Task<Result<PaymentSubscription>> SubscriptionChangedAsync(string? attemptId, PaymentSubscriptionChange change, CancellationToken ct = default)
@@ -128,7 +128,9 @@ public sealed class CheckoutCompletion(
         var recorded = await recorder.RecordSubscriptionChangeAsync(change with { MembershipId = membershipId }, change.Provider, ct);
         if (!recorded.Succeeded) return recorded;
         var subscription = recorded.Value!;
-        if (attempt is not null && subscription.Status is "active" or "trialing")
+        // Past due and paused come only after it was active: a late report (reconciliation after downtime) may find it
+        // there, and the member's checkout still succeeded.
+        if (attempt is not null && subscription.Status is "active" or "trialing" or "past_due" or "paused")
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var tracked = await db.PaymentAttempts.FirstAsync(a => a.Id == attempt.Id, ct);

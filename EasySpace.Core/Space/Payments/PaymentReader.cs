@@ -14,7 +14,7 @@ namespace EasySpace.Core.Space.Payments;
 /// </summary>
 public sealed record PaymentRow(long Id, long InvoiceId, string InvoiceNumber, string BilledTo, long? MembershipId, string? MemberName,
     decimal Amount, decimal RefundedAmount, string Currency, string Provider, string? ProviderReference, PaymentStatus Status, string? FailureReason,
-    DateTimeOffset CreatedAt, string RecordedBy, IReadOnlyList<RefundRow> Refunds)
+    DateTimeOffset CreatedAt, string RecordedBy, IReadOnlyList<RefundRow> Refunds, bool IsTest)
 {
     public decimal Refundable => Status == PaymentStatus.Failed ? 0 : Amount - RefundedAmount;
 
@@ -165,6 +165,7 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
                select new PaymentRow(p.Id, p.InvoiceId, i.FormattedNumber, i.BillingName, i.MembershipId,
                    db.Memberships.Where(m => m.Id == i.MembershipId).Select(m => m.Name).FirstOrDefault(),
                    p.Amount, p.RefundedAmount, p.Currency, p.Provider, p.ProviderReference, p.Status, p.FailureReason, p.CreatedAt, p.RecordedBy,
-                   p.Refunds.OrderBy(r => r.RefundedAt).Select(r => new RefundRow(r.Amount, r.ProviderReference, r.RefundedAt, r.RecordedBy)).ToList());
+                   p.Refunds.OrderBy(r => r.RefundedAt).Select(r => new RefundRow(r.Amount, r.ProviderReference, r.RefundedAt, r.RecordedBy)).ToList(),
+                   p.IsTest);
     }
 }

@@ -24,16 +24,14 @@ public static class TransactionText
     public static string StatusText(PaymentRow row) =>
         row.Status == PaymentStatus.Failed && !string.IsNullOrEmpty(row.FailureReason) ? $"Failed: {row.FailureReason}" : StatusName(row.Status);
 
-    /// <summary>
-    /// Test or live money. A payment recorded by hand is neither; a provider's payment does not store its mode yet (the
-    /// provider work adds it with its webhooks), so it says so rather than guess.
-    /// </summary>
-    public static string Mode(PaymentRow row) => row.Provider == PaymentProviders.Manual ? "n/a" : "not recorded";
+    /// <summary>Test or live money: a provider's test or sandbox payment moved no real money. A payment recorded by hand is neither.</summary>
+    public static string Mode(PaymentRow row) => row.Provider == PaymentProviders.Manual ? "n/a" : row.IsTest ? "Test" : "Live";
 
     /// <summary>The provider's own page for this payment; none for money recorded by hand, whose reference is a note.</summary>
     public static string? ReferenceUrl(PaymentRow row) => row.ProviderReference is not { } reference ? null : row.Provider switch
     {
-        PaymentProviders.Stripe => "https://dashboard.stripe.com/payments/" + Uri.EscapeDataString(reference),
+        // Stripe's dashboard keeps test payments under /test.
+        PaymentProviders.Stripe => $"https://dashboard.stripe.com/{(row.IsTest ? "test/" : "")}payments/" + Uri.EscapeDataString(reference),
         PaymentProviders.PayPal => "https://www.paypal.com/activity/payment/" + Uri.EscapeDataString(reference),
         _ => null,
     };

@@ -56,14 +56,7 @@ internal static class PayPalKit
         return started.Value!;
     }
 
-    public static async Task<PaymentAttempt> AttemptAsync(this IServiceProvider services, string attemptId) =>
-        (await services.GetRequiredService<CheckoutCompletion>().FindAsync(attemptId))!;
-
-    public static async Task<Invoice> InvoiceAsync(this IServiceProvider services, long id)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        return await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == id);
-    }
+    // AttemptAsync and InvoiceAsync come from StripeCheckoutKit: they read our tables, whichever provider paid.
 
     /// <summary>The payments PayPal brought, oldest first.</summary>
     public static async Task<List<EasySpace.Core.Space.Payments.Payment>> PayPalPaymentsAsync(this IServiceProvider services)

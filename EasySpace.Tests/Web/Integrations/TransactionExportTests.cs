@@ -95,6 +95,22 @@ public class TransactionExportTests : IAsyncLifetime
         Assert.Single(tomorrowOn);   // the header alone
     }
 
+    [Fact]
+    public async Task Each_row_says_whether_it_was_test_or_live_money()
+    {
+        await PaidInvoiceAsync("Ada Keller", "Bank 1");
+        var draft = BillingTestData.CobotExample(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14));
+        var recorder = app.Get<PaymentRecorder>();
+        (await recorder.RecordPaymentAsync((await app.Services.CreateInvoiceAsync(draft)).Id, 240m, "EUR", PaymentProviders.Stripe, "pi_test1", "stripe", isTest: true)).Ok();
+        (await recorder.RecordPaymentAsync((await app.Services.CreateInvoiceAsync(draft)).Id, 240m, "EUR", PaymentProviders.Stripe, "pi_live1", "stripe", isTest: false)).Ok();
+
+        var lines = Lines((await GetAsync()).Bytes);
+
+        Assert.Contains(",n/a,Bank 1", Assert.Single(lines, l => l.Contains("Bank 1")));
+        Assert.Contains(",Test,pi_test1", Assert.Single(lines, l => l.Contains("pi_test1")));
+        Assert.Contains(",Live,pi_live1", Assert.Single(lines, l => l.Contains("pi_live1")));
+    }
+
     [Theory]
     [InlineData("a reversed date range", "?from=2026-03-12&to=2026-03-01", "to")]
     [InlineData("a date that is not one", "?from=yesterday", "from")]

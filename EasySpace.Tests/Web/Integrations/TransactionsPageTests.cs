@@ -81,6 +81,18 @@ public class TransactionsPageTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task Stripe_test_money_is_marked_Test_and_links_to_the_test_dashboard()
+    {
+        var invoice = await InvoiceAsync("joe doe");
+        (await Recorder.RecordPaymentAsync(invoice.Id, 240m, "EUR", PaymentProviders.Stripe, "pi_3Mtw", "stripe", isTest: true)).Ok();
+
+        var page = RenderPage(rows: 1);
+
+        Assert.Equal("Test", page.Find("[data-testid=transaction-mode]").TextContent.Trim());
+        Assert.Equal("https://dashboard.stripe.com/test/payments/pi_3Mtw", page.Find("a[data-testid=payment-reference]").GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task The_filters_narrow_by_day_in_the_spaces_zone_status_provider_and_member()
     {
         var plan = await Services.AddPlanAsync();
