@@ -68,6 +68,14 @@ public sealed class ProviderInbox(
         return pending.Count;
     }
 
+    /// <summary>Per provider, the stored events whose processing failed and that the job still retries (for the overview's problems).</summary>
+    public async Task<IReadOnlyDictionary<PaymentProvider, int>> StuckAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ProviderEvents.Where(e => e.ProcessedAt == null && e.Tries > 0)
+            .GroupBy(e => e.Provider).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
     private async Task ProcessAsync(long id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

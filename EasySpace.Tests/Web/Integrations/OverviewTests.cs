@@ -1,6 +1,8 @@
 using Bunit;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Payments;
+using EasySpace.Core.Payments.Inbox;
 using EasySpace.Web.Components.Pages.Integrations.Overview;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,6 +63,48 @@ public class OverviewTests : IntegrationsTest
         Assert.Contains("PayPal business accounts in Germany (DE) can receive payments.", paypal.QuerySelector("[data-testid=provider-availability]")!.TextContent);
         Assert.Equal("Not connected", paypal.QuerySelector("[data-testid=provider-status]")!.TextContent.Trim());
         Assert.Equal("settings/integrations/payments", paypal.QuerySelector("a[data-testid=provider-connect]")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task A_payment_provider_in_Error_is_a_problem_with_its_reason_what_to_do_and_a_link_to_payments()
+    {
+        await using (var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var stripe = ProviderConnection.ConnectStripe(ProviderMode.Test, new ProviderAccount("acct_1", "Co-Up", "DE", "EUR", true),
+                new StoredCredentials("protected", "rk_test_…abcd", "pk_test_1"), new WebhookRegistration(EventDelivery.Local, null, null, null),
+                OwnerEmail, DateTimeOffset.UtcNow);
+            stripe.Fail("Stripe did not accept this key.", "Copy the key again from your Stripe Dashboard.", DateTimeOffset.UtcNow);
+            db.ProviderConnections.Add(stripe);
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage();
+
+        var problem = page.Find("[data-testid=problem]");
+        Assert.Equal("Stripe is not working: Stripe did not accept this key. Copy the key again from your Stripe Dashboard. Open payments",
+            System.Text.RegularExpressions.Regex.Replace(problem.TextContent, @"\s+", " ").Trim());
+        Assert.Equal("settings/integrations/payments", problem.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("Error", page.Find("[data-testid=card-stripe] [data-testid=provider-status]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Provider_messages_that_could_not_be_recorded_are_a_warning_until_the_job_records_them()
+    {
+        await using (var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var stuck = ProviderEvent.Receive(PaymentProvider.PayPal, "WH-1", "PAYMENT.CAPTURE.COMPLETED", "{}", EventSource.Webhook, DateTimeOffset.UtcNow);
+            stuck.Failed("PayPal is not connected");
+            var done = ProviderEvent.Receive(PaymentProvider.PayPal, "WH-2", "PAYMENT.CAPTURE.COMPLETED", "{}", EventSource.Webhook, DateTimeOffset.UtcNow);
+            done.Processed("recorded", DateTimeOffset.UtcNow);
+            var waiting = ProviderEvent.Receive(PaymentProvider.PayPal, "WH-3", "PAYMENT.CAPTURE.COMPLETED", "{}", EventSource.Webhook, DateTimeOffset.UtcNow);
+            db.ProviderEvents.AddRange(stuck, done, waiting);   // only the one that failed and is not yet done counts
+            await db.SaveChangesAsync();
+        }
+
+        var problem = RenderPage().Find("[data-testid=problem]");
+
+        Assert.StartsWith("1 message from PayPal could not be recorded yet; EasySpace tries again every 10 minutes.", problem.TextContent.Trim());
+        Assert.Equal("settings/integrations/activity", problem.QuerySelector("a")!.GetAttribute("href"));
     }
 
     [Fact]
