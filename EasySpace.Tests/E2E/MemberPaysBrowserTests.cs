@@ -157,6 +157,7 @@ public sealed class MemberPaysBrowserTests(BrowserFixture browser) : IAsyncLifet
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me/pay/[^/]+/canceled"));
         await Expect(page.Locator("[data-testid=payment-canceled]")).ToContainTextAsync("nothing was charged");
+        await Expect(page.Locator("[data-testid=payment-invoice-state]")).ToContainTextAsync("The invoice is still open");
         await page.AssertNoSidewaysScrollAsync("member-pays-canceled", width);
         await page.AssertNoSeriousViolationsAsync("the canceled page");
 
