@@ -64,4 +64,12 @@ public static class PageExtensions
 
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    /// <summary>Takes the screenshot <paramref name="name"/>, then fails when the page is wider than the window.</summary>
+    public static async Task AssertNoSidewaysScrollAsync(this IPage page, string name, int width)
+    {
+        await page.ScreenshotAsync($"{name}-{width}");
+        var widths = await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        Assert.True(widths[0] <= widths[1], $"At {width} px {name} is {widths[0]} px wide: it scrolls sideways.");
+    }
 }
