@@ -19,9 +19,7 @@ public class BookingsBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#Input\\.Email").FillAsync(AppHost.OwnerEmail);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
         return page;
     }

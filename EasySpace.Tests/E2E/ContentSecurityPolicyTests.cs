@@ -24,9 +24,7 @@ public class ContentSecurityPolicyTests(BrowserFixture browser) : IAsyncLifetime
         };
 
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#Input\\.Email").FillAsync(AppHost.OwnerEmail);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
 
         foreach (var path in new[]

@@ -174,9 +174,7 @@ public class ManagerWalkthroughTests(BrowserFixture browser) : IAsyncLifetime
     private async Task LogInAsync()
     {
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#Input\\.Email").FillAsync(AppHost.OwnerEmail);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
     }
 

@@ -59,9 +59,7 @@ public sealed class MemberPaysBrowserTests(BrowserFixture browser) : IAsyncLifet
     {
         var page = await browser.NewPageAsync(app.BaseAddress, width, height);
         await page.GotoAsync("/Account/Login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
-        await page.Locator("#Input\\.Email").FillAsync(email);
-        await page.Locator("#Input\\.Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(email, password);
         await page.WaitForInteractiveAsync();
         return page;
     }

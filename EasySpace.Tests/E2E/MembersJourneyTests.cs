@@ -62,9 +62,7 @@ public class MembersJourneyTests(BrowserFixture browser) : IAsyncLifetime
     private static async Task LogInAsync(IPage page, string email, string password)
     {
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#Input\\.Email").FillAsync(email);
-        await page.Locator("#Input\\.Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(email, password);
         await page.WaitForInteractiveAsync();
     }
 

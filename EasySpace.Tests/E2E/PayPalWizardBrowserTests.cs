@@ -36,17 +36,14 @@ public class PayPalWizardBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await browser.NewPageAsync(app.BaseAddress, width, height);
         await page.GotoAsync("/Account/Login?ReturnUrl=%2Fsettings%2Fintegrations%2Fpayments%2Fpaypal");
-        await page.Locator("#Input\\.Email").FillAsync(AppHost.OwnerEmail);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
 
         await page.ByTestId("wizard-next").ClickAsync();   // the sandbox is chosen already
         await Expect(page.Locator("[data-testid=where-credentials]")).ToContainTextAsync("Apps & Credentials");
         await page.ByTestId("client-id").FillAsync(paypal.ClientId);
         await page.ByTestId("secret").FillAsync(paypal.Secret);
-        await page.ScreenshotAsync($"paypal-wizard-credentials-{width}");
-        AssertNoSidewaysScroll(width, await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.clientWidth]"));
+        await page.AssertNoSidewaysScrollAsync("paypal-wizard-credentials", width);
         await page.ByTestId("wizard-next").ClickAsync();
 
         await Expect(page.Locator("[data-testid=local-mode]")).ToContainTextAsync("local mode");
@@ -58,16 +55,12 @@ public class PayPalWizardBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var card = page.Locator("[data-testid=card-paypal]");
         await Expect(card.Locator("[data-testid=provider-status]")).ToHaveTextAsync("Active");
         await Expect(card.Locator("[data-testid=provider-mode]")).ToContainTextAsync("local mode");
-        await page.ScreenshotAsync($"paypal-card-{width}");
         // Each action's words fit its button (at 390 px the three buttons wrap rather than squeeze their words out).
         var squeezed = await card.EvaluateAsync<string[]>(
             "c => [...c.querySelectorAll('.mud-card-actions .mud-button-root')].filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent.trim())");
         Assert.True(squeezed.Length == 0, $"At {width} px these buttons do not fit their words: {string.Join(", ", squeezed)}");
         Assert.DoesNotContain(paypal.Secret, await page.ContentAsync());
         Assert.Empty(paypal.Webhooks);
-        AssertNoSidewaysScroll(width, await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.clientWidth]"));
+        await page.AssertNoSidewaysScrollAsync("paypal-card", width);
     }
-
-    private static void AssertNoSidewaysScroll(int width, int[] widths) =>
-        Assert.True(widths[0] <= widths[1], $"At {width} px the page is {widths[0]} px wide: it scrolls sideways.");
 }

@@ -61,9 +61,7 @@ public class PortalBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await browser.NewPageAsync(app.BaseAddress, width, height);
         await page.GotoAsync("/Account/Login?ReturnUrl=%2Fme%2Finvoices");
-        await page.Locator("#Input\\.Email").FillAsync("mia@example.com");
-        await page.Locator("#Input\\.Password").FillAsync(mia.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync("mia@example.com", mia.Password);
         await page.WaitForInteractiveAsync();
 
         await Expect(page.Locator("[data-testid=my-invoice-link]")).ToHaveTextAsync(miasInvoice.FormattedNumber);

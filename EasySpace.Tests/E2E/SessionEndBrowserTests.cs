@@ -56,9 +56,7 @@ public class SessionEndBrowserTests(BrowserFixture browser) : IAsyncLifetime
     private static async Task LogInAsync(IPage page, string email)
     {
         await page.GotoAsync("/Account/Login");
-        await page.Locator("#Input\\.Email").FillAsync(email);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(email, AppHost.Password);
         await page.WaitForInteractiveAsync();
     }
 

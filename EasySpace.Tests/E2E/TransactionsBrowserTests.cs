@@ -30,17 +30,11 @@ public class TransactionsBrowserTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await browser.NewPageAsync(app.BaseAddress, width, height);
         await page.GotoAsync("/Account/Login?ReturnUrl=%2Fsettings%2Fintegrations%2Fpayments%2Ftransactions");
-        await page.Locator("#Input\\.Email").FillAsync(AppHost.OwnerEmail);
-        await page.Locator("#Input\\.Password").FillAsync(AppHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
 
         await Expect(page.Locator("[data-testid=transaction-when]")).ToHaveCountAsync(5);
         await Expect(page.Locator("[data-testid=transaction-member] a").First).ToBeVisibleAsync();
-        await page.ScreenshotAsync($"transactions-{width}");
-
-        var widths = await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        var (scroll, client) = (widths[0], widths[1]);
-        Assert.True(scroll <= client, $"At {width} px the page is {scroll} px wide: it scrolls sideways.");
+        await page.AssertNoSidewaysScrollAsync("transactions", width);
     }
 }

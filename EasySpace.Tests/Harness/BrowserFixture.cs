@@ -59,6 +59,14 @@ public static class PageExtensions
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("[data-interactive=true]").WaitForAsync();
 
+    /// <summary>Fills the login form the page shows and submits it.</summary>
+    public static async Task LogInAsync(this IPage page, string email, string password)
+    {
+        await page.Locator("#Input\\.Email").FillAsync(email);
+        await page.Locator("#Input\\.Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+    }
+
     public static ILocator ByTestId(this IPage page, string id) =>
         page.Locator($"[data-testid={id}] input, input[data-testid={id}], button[data-testid={id}]").First;
 
