@@ -132,6 +132,25 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     }
 
     [Fact]
+    public async Task A_day_pass_the_member_turns_back_from_leaves_no_invoice_behind_while_a_booking_keeps_its_own()
+    {
+        var settings = (await core.Get<SpaceSettingsService>().GetAsync())!;
+        settings.DropInPrice = 15m;
+        (await core.Get<SpaceSettingsService>().SaveAsync(settings, BillingTestData.Actor)).Ok();
+        var member = await Services.AddPayingMemberAsync();
+        var tomorrow = DateOnly.FromDateTime(core.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var start = await Services.StartStripeCheckoutAsync(member, new CheckoutRequest(PaymentPurpose.DropInPass, 0, tomorrow));
+        var invoiceId = (await Services.AttemptAsync(start.AttemptId)).InvoiceId!.Value;
+
+        var canceled = await Checkout.CancelAsync(member.UserId, start.AttemptId);
+
+        Assert.Equal(AttemptStatus.Canceled, canceled.Ok().Status);
+        await using var db = await core.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync();
+        Assert.False(db.Invoices.Any(i => i.Id == invoiceId));   // deleted_invoice: the pass was never owed
+        Assert.Empty(db.DropInPasses);
+    }
+
+    [Fact]
     public async Task A_priced_booking_paid_through_Stripe_has_its_invoice_paid()
     {
         var member = await Services.AddPayingMemberAsync();
