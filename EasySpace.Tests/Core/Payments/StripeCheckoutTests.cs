@@ -132,7 +132,7 @@ public sealed class StripeCheckoutTests : StripeCoreTest
     }
 
     [Fact]
-    public async Task A_day_pass_the_member_turns_back_from_leaves_no_invoice_behind_while_a_booking_keeps_its_own()
+    public async Task A_day_pass_the_member_turns_back_from_leaves_no_invoice_behind()
     {
         var settings = (await core.Get<SpaceSettingsService>().GetAsync())!;
         settings.DropInPrice = 15m;
