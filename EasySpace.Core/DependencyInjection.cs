@@ -62,6 +62,7 @@ public static class DependencyInjection
 
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<SetupService>();
+        services.AddSingleton<SpaceClockReader>();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<SpaceSettingsService>();
         services.AddSingleton<ApiTokenService>();
