@@ -61,6 +61,7 @@ public static class DependencyInjection
             .AddDefaultTokenProviders();
 
         services.AddSingleton<UserAdministration>();
+        services.AddSingleton<OwnAccount>();
         services.AddSingleton<SetupService>();
         services.AddSingleton<SpaceClockReader>();
         services.AddSingleton<PublicUrls>();

@@ -11,6 +11,8 @@ public static partial class InputRules
         if (string.IsNullOrWhiteSpace(email)) return "Enter an e-mail address.";
         email = email.Trim();
         if (email.Length > 256) return "An e-mail address has at most 256 characters.";
+        // A login that looks like another one would let someone pass for them.
+        if (HiddenCharacterProblem(email, "an e-mail address") is { } hidden) return hidden;
         if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email || !parsed.Host.Contains('.'))
             return "Enter an e-mail address like name@example.com.";
         return null;

@@ -9,6 +9,8 @@ namespace EasySpace.Core.Space;
 
 public sealed class SetupRequest
 {
+    /// <summary>The owner's name as the app shows it; null when not asked (the CLI's optional --name): then the e-mail.</summary>
+    public string? OwnerName { get; set; }
     public string Email { get; set; } = "";
     public string Password { get; set; } = "";
     public string SpaceName { get; set; } = "";
@@ -43,6 +45,8 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
     public async Task<ValidationErrors> ValidateAsync(SetupRequest request)
     {
         var errors = await users.ValidateAsync(new NewAccount(request.Email, request.Password));
+        if (request.OwnerName is not null && OwnAccount.NameProblem(request.OwnerName, "the owner's name") is { } nameProblem)
+            errors.Add(nameof(request.OwnerName), nameProblem);
         // The space's part follows the same rules as the Space settings page; only the name's field is called differently here.
         var space = SpaceSettings.Problems(new SpaceSettings
         {
@@ -69,7 +73,7 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
         if (await db.SpaceProfiles.AnyAsync(ct)) return new ValidationErrors().Add("", "This EasySpace is already set up.");
 
         var now = clock.GetUtcNow();
-        var owner = await users.CreateInRoleAsync(userManager, new NewAccount(request.Email, request.Password), Roles.Owner);
+        var owner = await users.CreateInRoleAsync(userManager, new NewAccount(request.Email, request.Password, request.OwnerName), Roles.Owner);
         var profile = SpaceProfile.Create(request.SpaceName, request.Country, request.Currency, request.TimeZone, request.PublicBaseUrl, now);
         db.SpaceProfiles.Add(profile);
         db.ActivityLog.Add(ActivityEntry.Record(actor, "setup.completed", profile.Name, now, $"owner {owner.Email}"));

@@ -69,22 +69,14 @@ public class BillingApiTests(ApiFixture app) : IClassFixture<ApiFixture>
     }
 
     [Theory]
-    [InlineData("page zero", "page=0", "page", "1 or more")]
-    [InlineData("a negative page", "page=-1", "page", "1 or more")]
-    [InlineData("a page that is a word", "page=first", "page", "1 or more")]
-    [InlineData("a fractional page", "page=1.5", "page", "1 or more")]
-    [InlineData("a huge page", "page=99999999999", "page", "1 or more")]
-    [InlineData("per_page zero", "per_page=0", "per_page", "1 or more")]
-    [InlineData("per_page over 200", "per_page=201", "per_page", "at most 200")]
-    [InlineData("per_page a script", "per_page=%3Cscript%3E", "per_page", "1 or more")]
     [InlineData("an unknown status", "status=overdue", "status", "draft, sent, paid, written_off")]
     [InlineData("a status in capitals", "status=PAID", "status", "draft, sent, paid, written_off")]
     [InlineData("an empty status", "status=", "status", "draft, sent, paid, written_off")]
-    public async Task Bad_list_parameters_answer_422_with_the_field_that_is_wrong(string tried, string query, string field, string message)
+    public async Task A_bad_status_answers_400_with_the_field_that_is_wrong(string tried, string query, string field, string message)
     {
         var response = await (await OwnerAsync(ApiScopes.ReadInvoices)).GetAsync($"/api/invoices?{query}");
 
-        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{tried}: {response.StatusCode}");
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{tried}: {response.StatusCode}");
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Contains(message, errors.GetProperty(field)[0].GetString());
     }

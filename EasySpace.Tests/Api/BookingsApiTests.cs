@@ -156,28 +156,16 @@ public class BookingsApiTests(ApiFixture app) : IClassFixture<ApiFixture>
     [InlineData("an empty date", "from=", "from", "must be an ISO 8601 date or time")]
     [InlineData("to before from", "from=2026-03-05&to=2026-03-04", "to", "must be after from")]
     [InlineData("to equal to from", "from=2026-03-05&to=2026-03-05", "to", "must be after from")]
-    [InlineData("page 0", "page=0", "page", "must be a whole number from 1 to 1,000,000")]
-    [InlineData("a negative page", "page=-1", "page", "must be a whole number from 1 to 1,000,000")]
-    [InlineData("a word for a page", "page=abc", "page", "must be a whole number")]
-    [InlineData("a huge page", "page=99999999999", "page", "must be a whole number")]
-    [InlineData("per_page 0", "per_page=0", "per_page", "must be a whole number from 1 to 200")]
-    [InlineData("per_page 201", "per_page=201", "per_page", "must be a whole number from 1 to 200")]
-    [InlineData("per_page in exponent form", "per_page=1e2", "per_page", "must be a whole number from 1 to 200")]
-    public async Task Bad_list_parameters_answer_422_naming_the_parameter(string tried, string query, string field, string message)
+    public async Task Bad_range_parameters_answer_400_naming_the_parameter(string tried, string query, string field, string message)
     {
         var client = await ClientAsync(AppHost.OwnerEmail, ApiScopes.ReadBookings);
 
         var response = await client.GetAsync($"/api/bookings?{query}");
 
-        Assert.True(HttpStatusCode.UnprocessableEntity == response.StatusCode, $"{tried}: {(int)response.StatusCode}");
-        var errors = (await JsonAsync422(response)).GetProperty("errors");
+        Assert.True(HttpStatusCode.BadRequest == response.StatusCode, $"{tried}: {(int)response.StatusCode}");
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
         Assert.StartsWith(message, errors.GetProperty(field)[0].GetString());
-        if (field is "page" or "per_page")
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await (await ClientAsync(AppHost.OwnerEmail, ApiScopes.ReadCheckIns)).GetAsync($"/api/check_ins?{query}")).StatusCode);
     }
-
-    private static async Task<JsonElement> JsonAsync422(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
     public async Task Check_ins_list_newest_first_and_read_with_their_member_and_times()

@@ -153,27 +153,6 @@ public class MembersApiTests(MembersApiFixture app) : IClassFixture<MembersApiFi
         Assert.Equal(3, (await IdsAsync(all)).Count);
     }
 
-    [Theory]
-    [InlineData("page=0", "page")]
-    [InlineData("page=-1", "page")]
-    [InlineData("page=abc", "page")]
-    [InlineData("page=", "page")]
-    [InlineData("page=1.5", "page")]
-    [InlineData("page=99999999999", "page")]
-    [InlineData("per_page=0", "per_page")]
-    [InlineData("per_page=201", "per_page")]
-    [InlineData("per_page=%3Cscript%3E", "per_page")]
-    public async Task Bad_paging_gets_422_naming_the_parameter(string query, string field)
-    {
-        var token = await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadMemberships);
-
-        var response = await app.ApiClient(token).GetAsync($"/api/memberships?{query}");
-
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains("whole number", json.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
-    }
-
     [Fact]
     public async Task A_picture_is_read_at_its_picture_url_by_whoever_may_read_the_membership()
     {

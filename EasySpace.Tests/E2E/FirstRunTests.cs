@@ -17,8 +17,15 @@ public class FirstRunTests(BrowserFixture browser) : IDisposable
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/setup$"));
         await page.WaitForInteractiveAsync();
-        await page.ScreenshotAsync("setup-empty");
+        await page.AssertNoSidewaysScrollAsync("setup", 1280);
+        await page.AssertNoSeriousViolationsAsync("setup at 1280");
+        var phone = await browser.NewPageAsync(app.BaseAddress, 390, 844);
+        await phone.GotoAsync("/setup");
+        await phone.WaitForInteractiveAsync();
+        await phone.AssertNoSidewaysScrollAsync("setup", 390);
+        await phone.AssertNoSeriousViolationsAsync("setup at 390");
 
+        await page.ByTestId("setup-owner-name").FillAsync("Ada Keller");
         await page.ByTestId("setup-email").FillAsync("owner@example.com");
         await page.ByTestId("setup-password").FillAsync("weak");
         await page.ByTestId("setup-space-name").FillAsync("Co-Up Berlin");
@@ -38,6 +45,10 @@ public class FirstRunTests(BrowserFixture browser) : IDisposable
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("[data-testid=space-name]")).ToHaveTextAsync("Co-Up Berlin");
         await page.ScreenshotAsync("dashboard");
+        await page.GotoAsync("/Account/Manage");
+        await Expect(page.Locator("[data-testid=account-name]")).ToHaveTextAsync("Ada Keller");
+        await page.GotoAsync("/");
+        await page.WaitForInteractiveAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Integrations", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/settings/integrations$"));

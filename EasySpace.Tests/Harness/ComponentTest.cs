@@ -31,6 +31,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
         if (clock is not null) Services.AddSingleton(clock);   // before anything is resolved: bUnit forbids it after
         Services.AddLogging();
         Auth = AddAuthorization();
+        Services.AddScoped<EasySpace.Web.Components.Account.CurrentActor>();   // who is acting, from the Auth below
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 

@@ -18,17 +18,13 @@ namespace EasySpace.Web.Api;
 /// </summary>
 internal static class BillingEndpoints
 {
-    public const int DefaultPerPage = 50;
-    public const int MaxPerPage = 200;
-
     public static RouteGroupBuilder MapBilling(this RouteGroupBuilder api)
     {
         var invoices = api.MapGroup("/invoices").RequireAdmin().WithTags("Invoices");
         invoices.MapGet("", ListInvoicesAsync).RequireScope(ApiScopes.ReadInvoices)
             .WithName("ListInvoices").WithSummary("Invoices, newest first")
-            .WithDescription("Query: page (from 1), per_page (1 to 200, default 50), status (draft, sent, paid or written_off). "
-                + "Answers a JSON array of invoices; X-Total-Count says how many match in all.")
-            .Produces<List<InvoiceResource>>().Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity);
+            .WithDescription("status (draft, sent, paid or written_off) picks the invoices; " + PageQuery.Description)
+            .Produces<List<InvoiceResource>>().Produces<ValidationProblem>(StatusCodes.Status400BadRequest);
         invoices.MapGet("/{id}", GetInvoiceAsync).RequireScope(ApiScopes.ReadInvoices)
             .WithName("GetInvoice").WithSummary("An invoice")
             .WithDescription("The URL in invoice events; the shape of Cobot's deleted_invoice payload.");
@@ -57,20 +53,19 @@ internal static class BillingEndpoints
         return api;
     }
 
-    private static async Task<IResult> ListInvoicesAsync(HttpContext http, InvoiceReader invoices, string? page, string? per_page, string? status, CancellationToken ct)
+    private static async Task<IResult> ListInvoicesAsync(HttpContext http, InvoiceReader invoices, [AsParameters] PageQuery paging, string? status, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var pageNumber = PositiveNumber(page, 1, int.MaxValue / MaxPerPage, "page", errors);
-        var perPage = PositiveNumber(per_page, DefaultPerPage, MaxPerPage, "per_page", errors);
+        var page = paging.Read(errors);
         InvoiceStatus? filter = null;
         if (status is not null)
         {
             if (InvoiceReader.StatusNames.TryGetValue(status, out var known)) filter = known;
             else errors.Add("status", $"must be one of {string.Join(", ", InvoiceReader.StatusNames.Keys)}");
         }
-        if (!errors.IsEmpty) return TypedResults.UnprocessableEntity(new ValidationProblem(errors.ByField));
+        if (!errors.IsEmpty) return TypedResults.BadRequest(new ValidationProblem(errors.ByField));
 
-        var result = await invoices.ResourcesAsync(filter, pageNumber, perPage, ct);
+        var result = await invoices.ResourcesAsync(filter, page.Page, page.PerPage, ct);
         http.Response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }
@@ -105,20 +100,4 @@ internal static class BillingEndpoints
 
     private static async Task<Results<Ok<EventAttendanceResource>, NotFound<ApiError>>> GetAttendanceAsync(string id, CommunityService community, CancellationToken ct) =>
         await community.AttendanceResourceAsync(id, ct) is { } attendance ? TypedResults.Ok(attendance) : TypedResults.NotFound(ApiError.NotFound);
-
-    private static int PositiveNumber(string? value, int fallback, int max, string name, ValidationErrors errors)
-    {
-        if (value is null) return fallback;
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
-        {
-            errors.Add(name, "must be a whole number of 1 or more");
-            return fallback;
-        }
-        if (number > max)
-        {
-            errors.Add(name, $"must be at most {max}");
-            return fallback;
-        }
-        return number;
-    }
 }

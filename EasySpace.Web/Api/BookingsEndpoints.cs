@@ -14,10 +14,6 @@ namespace EasySpace.Web.Api;
 /// </summary>
 internal static class BookingsEndpoints
 {
-    public const int DefaultPerPage = 50;
-    public const int MaxPerPage = 200;
-    public const int MaxPage = 1_000_000;
-
     private static readonly string[] DateFormats =
     [
         "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
@@ -30,9 +26,8 @@ internal static class BookingsEndpoints
         bookings.MapGet("", ListBookingsAsync)
             .WithSummary("Bookings in a time range")
             .WithDescription("Bookings that overlap [from, to), in time order; canceled bookings are left out. from and to are ISO 8601 " +
-                             "dates or times (2026-03-02, 2026-03-02T09:00:00Z); a date, or a time without an offset, is UTC. " +
-                             "page (from 1) and per_page (1–200, default 50) page the list; X-Total-Count gives the total.")
-            .Produces<List<BookingResource>>().Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity);
+                             "dates or times (2026-03-02, 2026-03-02T09:00:00Z); a date, or a time without an offset, is UTC. " + PageQuery.Description)
+            .Produces<List<BookingResource>>().Produces<ValidationProblem>(StatusCodes.Status400BadRequest);
         bookings.MapGet("/{id}", GetBookingAsync)
             .WithSummary("A booking")
             .WithDescription("The URL in created_booking, updated_booking, booking_will_begin and booking_has_ended payloads. A canceled booking answers 404.");
@@ -44,8 +39,8 @@ internal static class BookingsEndpoints
         var checkIns = api.MapGroup("/check_ins").RequireAdmin().RequireScope(ApiScopes.ReadCheckIns).WithTags("Check-ins");
         checkIns.MapGet("", ListCheckInsAsync)
             .WithSummary("Check-ins, newest first")
-            .WithDescription("page (from 1) and per_page (1–200, default 50) page the list; X-Total-Count gives the total.")
-            .Produces<List<CheckInResource>>().Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity);
+            .WithDescription(PageQuery.Description)
+            .Produces<List<CheckInResource>>().Produces<ValidationProblem>(StatusCodes.Status400BadRequest);
         checkIns.MapGet("/{id}", GetCheckInAsync).WithSummary("A check-in").WithDescription("The URL in created_checkin and created_checkout payloads.");
 
         api.MapGet("/check_in_tokens/{id}", GetTokenAsync)
@@ -55,16 +50,16 @@ internal static class BookingsEndpoints
     }
 
     private static async Task<IResult> ListBookingsAsync(HttpResponse response, BookingDirectory directory, CancellationToken ct,
-        string? from = null, string? to = null, string? page = null, string? per_page = null)
+        [AsParameters] PageQuery paging, string? from = null, string? to = null)
     {
         var errors = new ValidationErrors();
-        var (skip, take) = Paging(page, per_page, errors);
+        var page = paging.Read(errors);
         var start = Instant(from, "from", errors);
         var end = Instant(to, "to", errors);
         if (start is not null && end is not null && end <= start) errors.Add("to", "must be after from");
-        if (!errors.IsEmpty) return TypedResults.UnprocessableEntity(new ValidationProblem(errors.ByField));
+        if (!errors.IsEmpty) return TypedResults.BadRequest(new ValidationProblem(errors.ByField));
 
-        var result = await directory.ListAsync(start, end, skip, take, ct);
+        var result = await directory.ListAsync(start, end, page.Skip, page.PerPage, ct);
         response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }
@@ -79,12 +74,12 @@ internal static class BookingsEndpoints
         await directory.FindResourceAsync(id, ct) is { } resource ? TypedResults.Ok(resource) : TypedResults.NotFound(ApiError.NotFound);
 
     private static async Task<IResult> ListCheckInsAsync(HttpResponse response, CheckInDirectory directory, CancellationToken ct,
-        string? page = null, string? per_page = null)
+        [AsParameters] PageQuery paging)
     {
         var errors = new ValidationErrors();
-        var (skip, take) = Paging(page, per_page, errors);
-        if (!errors.IsEmpty) return TypedResults.UnprocessableEntity(new ValidationProblem(errors.ByField));
-        var result = await directory.ListAsync(skip, take, ct);
+        var page = paging.Read(errors);
+        if (!errors.IsEmpty) return TypedResults.BadRequest(new ValidationProblem(errors.ByField));
+        var result = await directory.ListAsync(page.Skip, page.PerPage, ct);
         response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
     }
@@ -94,18 +89,6 @@ internal static class BookingsEndpoints
 
     private static async Task<Results<Ok<CheckInTokenResource>, NotFound<ApiError>>> GetTokenAsync(string id, CheckInDirectory directory, CancellationToken ct) =>
         await directory.FindTokenAsync(id, ct) is { } token ? TypedResults.Ok(token) : TypedResults.NotFound(ApiError.NotFound);
-
-    /// <summary><c>?page=1&amp;per_page=50</c> as skip and take; bad values are field errors, not a silent default.</summary>
-    internal static (int Skip, int Take) Paging(string? page, string? perPage, ValidationErrors errors)
-    {
-        var p = 1;
-        var size = DefaultPerPage;
-        if (page is not null && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out p) || p is < 1 or > MaxPage))
-            errors.Add("page", $"must be a whole number from 1 to {MaxPage.ToString("N0", CultureInfo.InvariantCulture)}");
-        if (perPage is not null && (!int.TryParse(perPage, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPerPage))
-            errors.Add("per_page", $"must be a whole number from 1 to {MaxPerPage}");
-        return errors.IsEmpty ? ((p - 1) * size, size) : (0, 0);
-    }
 
     private static DateTimeOffset? Instant(string? value, string field, ValidationErrors errors)
     {

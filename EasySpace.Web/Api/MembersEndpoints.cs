@@ -12,15 +12,13 @@ namespace EasySpace.Web.Api;
 /// </summary>
 internal static class MembersEndpoints
 {
-    public const int MaxPerPage = 200;
-
     public static RouteGroupBuilder MapMembers(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/memberships").RequireScope(ApiScopes.ReadMemberships).WithTags("Memberships");
         group.MapGet("", ListAsync).RequireAdmin()
             .WithName("ListMemberships").WithSummary("Every membership, oldest first (owner and admins)")
-            .WithDescription("Paged with ?page=1&per_page=50 (at most 200); the total is in the X-Total-Count header.")
-            .Produces<List<MembershipResource>>().Produces<ValidationProblem>(StatusCodes.Status422UnprocessableEntity);
+            .WithDescription(PageQuery.Description)
+            .Produces<List<MembershipResource>>().Produces<ValidationProblem>(StatusCodes.Status400BadRequest);
         group.MapGet("/{id}", GetAsync)
             .WithName("GetMembership").WithSummary("One membership")
             .WithDescription("The URL in every membership event. A member's token reads only their own membership; other ids answer 404.");
@@ -45,30 +43,15 @@ internal static class MembersEndpoints
         return TypedResults.File(picture.Bytes, picture.ContentType);
     }
 
-    private static async Task<IResult> ListAsync(string? page, string? per_page, MembershipDirectory directory, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> ListAsync([AsParameters] PageQuery paging, MembershipDirectory directory, HttpResponse response, CancellationToken ct)
     {
         var errors = new EasySpace.Core.ValidationErrors();
-        var pageNumber = Positive(page, "page", 1, int.MaxValue, errors);
-        var perPage = Positive(per_page, "per_page", 50, MaxPerPage, errors);
-        if (!errors.IsEmpty) return TypedResults.UnprocessableEntity(new ValidationProblem(errors.ByField));
+        var page = paging.Read(errors);
+        if (!errors.IsEmpty) return TypedResults.BadRequest(new ValidationProblem(errors.ByField));
 
-        var skip = (long)(pageNumber - 1) * perPage;
-        if (skip > int.MaxValue) skip = int.MaxValue;
-        var result = await directory.ResourcesAsync((int)skip, perPage, ct);
+        var result = await directory.ResourcesAsync(page.Skip, page.PerPage, ct);
         response.Headers["X-Total-Count"] = result.Total.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(result.Items);
-    }
-
-    /// <summary>A whole number from 1 to <paramref name="max"/>; absent gives the default.</summary>
-    private static int Positive(string? text, string name, int fallback, int max, EasySpace.Core.ValidationErrors errors)
-    {
-        if (text is null) return fallback;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1 || value > max)
-        {
-            errors.Add(name, max == int.MaxValue ? "must be a whole number from 1 up" : $"must be a whole number from 1 to {max}");
-            return fallback;
-        }
-        return value;
     }
 
     /// <summary>Ids are positive whole numbers; anything else is simply not found.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;
+using EasySpace.Web.Components.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Endpoint = EasySpace.Core.Webhooks.Endpoint;
@@ -77,7 +78,7 @@ internal static class SubscriptionEndpoints
         var filters = ReadFilters(body, errors);
         if (!errors.IsEmpty) return Invalid(errors);
 
-        var result = await subscriptions.SubscribeAsync(new SubscriptionRequest(eventName, callbackUrl, filters), Caller(user), ct);
+        var result = await subscriptions.SubscribeAsync(new SubscriptionRequest(eventName, callbackUrl, filters), CurrentActor.Of(user), ct);
         switch (result.Outcome)
         {
             case SubscribeOutcome.Created or SubscribeOutcome.Renewed:
@@ -151,19 +152,19 @@ internal static class SubscriptionEndpoints
     private static async Task<Ok<List<SubscriptionDto>>> ListAsync(ClaimsPrincipal user, ApiSubscriptions subscriptions, PublicUrls urls, CancellationToken ct)
     {
         var list = new List<SubscriptionDto>();
-        foreach (var endpoint in await subscriptions.ListAsync(Caller(user).UserId, ct)) list.Add(await ToDtoAsync(endpoint, urls, ct));
+        foreach (var endpoint in await subscriptions.ListAsync(CurrentActor.Of(user).UserId, ct)) list.Add(await ToDtoAsync(endpoint, urls, ct));
         return TypedResults.Ok(list);
     }
 
     private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, ApiSubscriptions subscriptions, IAuthorizationService authorization,
         PublicUrls urls, CancellationToken ct) =>
         long.TryParse(id, out var key)
-        && await subscriptions.ShowAsync(key, Caller(user).UserId, (await authorization.AuthorizeAsync(user, Policies.ManageIntegrations)).Succeeded, ct) is { } endpoint
+        && await subscriptions.ShowAsync(key, CurrentActor.Of(user).UserId, (await authorization.AuthorizeAsync(user, Policies.ManageIntegrations)).Succeeded, ct) is { } endpoint
             ? TypedResults.Ok(await ToDtoAsync(endpoint, urls, ct))
             : TypedResults.NotFound(ApiError.NotFound);
 
     private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, ApiSubscriptions subscriptions, CancellationToken ct) =>
-        long.TryParse(id, out var key) && await subscriptions.UnsubscribeAsync(key, Caller(user), ct)
+        long.TryParse(id, out var key) && await subscriptions.UnsubscribeAsync(key, CurrentActor.Of(user), ct)
             ? TypedResults.NoContent()
             : TypedResults.NotFound(ApiError.NotFound);
 
@@ -228,9 +229,6 @@ internal static class SubscriptionEndpoints
         if (f.LeadTimeMinutes is { } lead) json["lead_time"] = lead;
         return json;
     }
-
-    private static Actor Caller(ClaimsPrincipal user) =>
-        new(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.FindFirstValue(ClaimTypes.Name) ?? "api");
 
     private static IResult Invalid(EasySpace.Core.ValidationErrors errors) =>
         TypedResults.UnprocessableEntity(new ValidationProblem(errors.ByField));

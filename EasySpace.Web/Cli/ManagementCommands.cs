@@ -16,8 +16,8 @@ public static class ManagementCommands
 
     private static readonly Dictionary<string, Verb> Verbs = new(StringComparer.Ordinal)
     {
-        ["setup"] = new("--email E --password P --space-name N [--country DE] [--currency EUR] [--time-zone Europe/Berlin] [--base-url URL]",
-            ["email", "password", "space-name"], ["country", "currency", "time-zone", "base-url"], [], SetupAsync),
+        ["setup"] = new("--email E --password P --space-name N [--name \"Ada Keller\"] [--country DE] [--currency EUR] [--time-zone Europe/Berlin] [--base-url URL]",
+            ["email", "password", "space-name"], ["name", "country", "currency", "time-zone", "base-url"], [], SetupAsync),
         ["add-admin"] = new("--email E --password P [--name N] [--manage-integrations]",
             ["email", "password"], ["name"], ["manage-integrations"], AddAdminAsync),
         ["create-token"] = new("--email E --scopes \"read_subscriptions write_subscriptions ...\" [--name N]",
@@ -58,6 +58,7 @@ public static class ManagementCommands
         await services.MigrateDatabaseAsync(ct);
         var request = new SetupRequest
         {
+            OwnerName = o.GetValueOrDefault("name"),
             Email = o["email"],
             Password = o["password"],
             SpaceName = o["space-name"],
@@ -113,9 +114,6 @@ public static class ManagementCommands
         return Ok;
     }
 
-    private static Task<int> NotYet(string verb, string what) =>
-        Task.FromResult(Fail($"{verb} is not available yet: it arrives with {what}."));
-
     private static bool TryParse(Verb verb, ReadOnlySpan<string> args, out Dictionary<string, string> options, out string problem)
     {
         options = new(StringComparer.Ordinal);
@@ -142,6 +140,7 @@ public static class ManagementCommands
 
     private static string ToOption(string field) => field switch
     {
+        nameof(SetupRequest.OwnerName) => "--name",
         nameof(SetupRequest.SpaceName) => "--space-name",
         nameof(SetupRequest.TimeZone) => "--time-zone",
         nameof(SetupRequest.PublicBaseUrl) => "--base-url",

@@ -145,7 +145,7 @@ public class LoginTests(LoginFixture app) : IClassFixture<LoginFixture>
         foreach (var answer in answers)
         {
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            var message = Regex.Match(await answer.Content.ReadAsStringAsync(), "role=\"alert\">\\s*([^<]*)<").Groups[1].Value.Trim();
+            var message = Regex.Match(await answer.Content.ReadAsStringAsync(), "class=\"mud-alert-message\">\\s*([^<]*)<").Groups[1].Value.Trim();
             Assert.StartsWith("Error: " + Refused, message);
             Assert.Contains("locked for a few minutes", message);
         }

@@ -27,6 +27,7 @@ public class ManagementCommandTests : IDisposable
         Assert.Contains("set up for Co-Up", result.Stdout);
         Assert.Equal("Co-Up|AT|EUR|https://space.example.com", Scalar("SELECT Name || '|' || Country || '|' || Currency || '|' || PublicBaseUrl FROM SpaceProfiles"));
         Assert.Equal("Owner", Scalar($"SELECT r.Name FROM AspNetUsers u JOIN AspNetUserRoles ur ON ur.UserId = u.Id JOIN AspNetRoles r ON r.Id = ur.RoleId WHERE u.Email = '{Owner}'"));
+        Assert.Equal(Owner, Scalar($"SELECT DisplayName FROM AspNetUsers WHERE Email = '{Owner}'")); // no --name: the e-mail stands in
         Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
         Assert.True(Directory.Exists(Path.Combine(data.Path, "keys")));
     }
@@ -39,6 +40,9 @@ public class ManagementCommandTests : IDisposable
     [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--country", "XX" }, "--country: Use a two-letter ISO country code")]
     [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--currency", "EURO" }, "--currency: Use a three-letter ISO currency code")]
     [InlineData(new[] { "setup", "--email", Owner, "--password" }, "--password needs a value.")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--name", "" }, "--name: Enter the owner's name.")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--name", "Ada \u202EKeller" }, "--name: The owner's name contains an invisible character or one that changes the direction of the text (U+202E).")]
+    [InlineData(new[] { "setup", "--email", Owner, "--password", Password, "--space-name", "X", "--name", "Ada\u200BKeller" }, "(U+200B)")]
     [InlineData(new[] { "setup", "--colour", "red" }, "Unknown option --colour.")]
     [InlineData(new[] { "setup", "stray" }, "Unexpected argument 'stray'.")]
     [InlineData(new[] { "frobnicate" }, "Unknown command 'frobnicate'.")]
@@ -56,6 +60,25 @@ public class ManagementCommandTests : IDisposable
             Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
             Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM SpaceProfiles"));
         }
+    }
+
+    [Fact]
+    public async Task Setup_with_a_name_shows_the_owner_by_that_name()
+    {
+        var result = await verbs.RunAsync("setup", "--name", "Ada Keller", "--email", Owner, "--password", Password, "--space-name", "Co-Up");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Ada Keller", Scalar($"SELECT DisplayName FROM AspNetUsers WHERE Email = '{Owner}'"));
+    }
+
+    [Fact]
+    public async Task A_name_of_201_characters_is_refused()
+    {
+        var result = await verbs.RunAsync("setup", "--name", new string('x', 201), "--email", Owner, "--password", Password, "--space-name", "Co-Up");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--name: The owner's name has at most 200 characters.", result.Stderr);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM AspNetUsers"));
     }
 
     [Fact]

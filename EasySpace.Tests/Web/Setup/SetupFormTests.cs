@@ -1,8 +1,10 @@
 using Bunit;
+using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using EasySpace.Tests.Harness;
 using EasySpace.Web.Components.Pages.Setup;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EasySpace.Tests.Web.Setup;
@@ -20,6 +22,7 @@ public class SetupFormTests : ComponentTest
 
     private static void FillValid(IRenderedComponent<SetupPage> page)
     {
+        Fill(page, "setup-owner-name", "Ada Keller");
         Fill(page, "setup-email", "owner@example.com");
         Fill(page, "setup-password", "Corr3ct-horse!");
         Fill(page, "setup-space-name", "Co-Up");
@@ -97,5 +100,27 @@ public class SetupFormTests : ComponentTest
         var navigation = Services.GetRequiredService<NavigationManager>();
         page.WaitForAssertion(() => Assert.Contains("Account/Login?email=owner%40example.com", navigation.Uri));
         Assert.True(await Services.GetRequiredService<SetupService>().IsCompleteAsync());
+        await using var scope = Services.CreateAsyncScope();
+        var owner = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync("owner@example.com");
+        Assert.Equal("Ada Keller", owner!.DisplayName);
+    }
+
+    [Theory]
+    [InlineData("nothing", "", "Enter the owner's name.")]
+    [InlineData("only spaces", "   ", "Enter the owner's name.")]
+    [InlineData("201 characters", "x201", "The owner's name has at most 200 characters.")]
+    [InlineData("a right-to-left override", "Ada \u202EKeller", "invisible character or one that changes the direction of the text (U+202E)")]
+    [InlineData("a zero-width space", "Ada\u200BKeller", "(U+200B)")]
+    [InlineData("a line break", "Ada\nKeller", "cannot contain control characters")]
+    public async Task The_owner_s_name_is_required_and_checked_like_every_name(string tried, string name, string message)
+    {
+        var page = RenderForm();
+        FillValid(page);
+        Fill(page, "setup-owner-name", name == "x201" ? new string('x', 201) : name);
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains(message, System.Net.WebUtility.HtmlDecode(page.Markup)), TimeSpan.FromSeconds(5));
+        Assert.False(await Services.GetRequiredService<SetupService>().IsCompleteAsync(), $"{tried} was accepted");
     }
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Security.Claims;
 using EasySpace.Core.Payments.Checkout;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
 using EasySpace.Core.Space.Payments;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
+using EasySpace.Web.Components.Account;
 
 namespace EasySpace.Web.Components.Pages.Portal;
 
@@ -15,7 +14,7 @@ namespace EasySpace.Web.Components.Pages.Portal;
 /// </summary>
 public abstract class PortalPage : ComponentBase
 {
-    [CascadingParameter] private Task<AuthenticationState>? AuthState { get; set; }
+    [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private InvoiceReader Space { get; set; } = default!;
     [Inject] private MembershipDirectory Memberships { get; set; } = default!;
     [Inject] private CheckoutService Checkout { get; set; } = default!;
@@ -34,7 +33,7 @@ public abstract class PortalPage : ComponentBase
 
     protected override async Task OnInitializedAsync()
     {
-        if (AuthState is not null) UserId = (await AuthState).User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        UserId = (await CurrentActor.GetAsync()).UserId;
         Locale = await Space.SpaceAsync();
         culture = TransactionText.CultureOf(Locale.Country);
         Member = UserId.Length == 0 ? null : await Memberships.FindByUserAsync(UserId);
