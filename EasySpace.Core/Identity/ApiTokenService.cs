@@ -61,7 +61,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         var now = clock.GetUtcNow();
         var entity = ApiToken.Issue(owner!.Id, name, Hash(token), token[..ApiToken.PrefixLength], wanted, now);
         db.ApiTokens.Add(entity);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "api_token.created", entity.Name, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ApiTokenCreated, entity.Name, now,
             $"for {owner.Email}; scopes {string.Join(' ', wanted)}; prefix {entity.Prefix}"));
         await db.SaveChangesAsync(ct); // one SaveChanges: the token and its log line land together or not at all
         return new CreatedApiToken(token, entity);
@@ -125,7 +125,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         var now = clock.GetUtcNow();
         if (!token.Revoke(now)) return new ValidationErrors().Add("", "This API token is already revoked.");
         var email = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "api_token.revoked", token.Name, now, $"for {email}; prefix {token.Prefix}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ApiTokenRevoked, token.Name, now, $"for {email}; prefix {token.Prefix}"));
         await db.SaveChangesAsync(ct);
         return token;
     }

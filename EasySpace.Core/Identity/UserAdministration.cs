@@ -34,7 +34,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         var user = await CreateInRoleAsync(users, account, Roles.Admin);
         if (manageIntegrations)
             Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.added", user.Email!, clock.GetUtcNow(),
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminAdded, user.Email!, clock.GetUtcNow(),
             manageIntegrations ? "with ManageIntegrations" : null));
         await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson()), ct);
         await db.SaveChangesAsync(ct);
@@ -55,7 +55,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         var snapshot = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson();
         Check(await users.DeleteAsync(user)); // their sessions end with the account: the next request finds no user
         var now = clock.GetUtcNow();
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "admin.removed", user.Email!, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminRemoved, user.Email!, now));
         await EndpointService.DisableForRemovedCreatorAsync(db, user.Id, user.Email!, actor, now, ct);
         await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot), ct);
         await db.SaveChangesAsync(ct);
@@ -81,7 +81,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         Check(granted ? await users.AddClaimAsync(user, claim) : await users.RemoveClaimAsync(user, claim));
         Check(await users.UpdateSecurityStampAsync(user));
-        db.ActivityLog.Add(ActivityEntry.Record(actor, granted ? "admin.integrations_granted" : "admin.integrations_revoked", user.Email!,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, granted ? ActivityKinds.IntegrationsGranted : ActivityKinds.IntegrationsRevoked, user.Email!,
             clock.GetUtcNow(), "their sessions were ended"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -125,7 +125,7 @@ public sealed class StripeConnector(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.ProviderConnections.Where(c => c.Provider == PaymentProvider.Stripe).ExecuteDeleteAsync(ct);
         db.ProviderConnections.Add(connection);
-        db.ActivityLog.Add(ActivityEntry.Record(by, "payments.stripe_connected", "Stripe", now,
+        db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.StripeConnected, "Stripe", now,
             $"{connection.AccountName} ({connection.AccountId}), {Words(keys.Mode)} mode, " +
             (webhook.Delivery == EventDelivery.Webhook ? $"webhook {webhook.RemoteId}" : "local mode") + $", key {credentials.SecretKeyHint}"));
         await db.SaveChangesAsync(ct);
@@ -149,12 +149,12 @@ public sealed class StripeConnector(
         if (failure is null)
         {
             connection.Confirm(account.Account!, now);
-            db.ActivityLog.Add(ActivityEntry.Record(by, "payments.stripe_tested", "Stripe", now, "Connection works."));
+            db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.StripeTested, "Stripe", now, "Connection works."));
         }
         else
         {
             connection.Fail(failure.Reason, failure.Fix, now);
-            db.ActivityLog.Add(ActivityEntry.Record(by, "payments.stripe_error", "Stripe", now, failure.Reason));
+            db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.StripeError, "Stripe", now, failure.Reason));
         }
         await db.SaveChangesAsync(ct);
         return connection;
@@ -183,7 +183,7 @@ public sealed class StripeConnector(
         }
         var now = clock.GetUtcNow();
         db.ProviderConnections.Remove(connection);
-        db.ActivityLog.Add(ActivityEntry.Record(by, "payments.stripe_disconnected", "Stripe", now,
+        db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.StripeDisconnected, "Stripe", now,
             leftOver is null ? "Keys forgotten and webhook endpoint removed." : "Keys forgotten; the webhook endpoint is left on Stripe."));
         await db.SaveChangesAsync(ct);
         return leftOver;

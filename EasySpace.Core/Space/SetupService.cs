@@ -76,7 +76,7 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
         var owner = await users.CreateInRoleAsync(userManager, new NewAccount(request.Email, request.Password, request.OwnerName), Roles.Owner);
         var profile = SpaceProfile.Create(request.SpaceName, request.Country, request.Currency, request.TimeZone, request.PublicBaseUrl, now);
         db.SpaceProfiles.Add(profile);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "setup.completed", profile.Name, now, $"owner {owner.Email}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.SetupCompleted, profile.Name, now, $"owner {owner.Email}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         done = true;

@@ -26,7 +26,7 @@ public sealed class SpaceSettingsService(IDbContextFactory<AppDbContext> dbFacto
 
         var changes = profile.ChangeSettings(settings);
         if (changes.Count == 0) return profile.Settings;
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "space.settings-changed", profile.Name, clock.GetUtcNow(), string.Join("; ", changes)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.SpaceSettingsChanged, profile.Name, clock.GetUtcNow(), string.Join("; ", changes)));
         await db.SaveChangesAsync(ct);
 
         // PublicUrls keeps the address it read (payload URLs, the origin check, HSTS): read it again from now on.

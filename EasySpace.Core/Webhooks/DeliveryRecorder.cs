@@ -209,7 +209,7 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         var held = await db.Deliveries
             .Where(d => d.EndpointId == endpoint.Id && d.Status == DeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held));
-        db.ActivityLog.Add(ActivityEntry.Record("system", "webhook.deactivated", endpoint.Name, at,
+        db.ActivityLog.Add(ActivityEntry.Record("system", ActivityKinds.WebhookDeactivated, endpoint.Name, at,
             $"{reason} {held} undelivered deliveries are held."));
         log.LogWarning("Webhook {EndpointId} deactivated: {Reason}; {Held} deliveries held", endpoint.Id, reason, held);
     }

@@ -94,7 +94,7 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var endpoint = Endpoint.Create(draft, secrets.Protect(secret), secrets.ProtectHeaders(draft.Headers), origin, by.UserId, by.Email, now);
         db.Endpoints.Add(endpoint);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.created", endpoint.Name, now, Describe(endpoint)));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookCreated, endpoint.Name, now, Describe(endpoint)));
         await db.SaveChangesAsync(ct);
         return new CreatedEndpoint(endpoint, secret);
     }
@@ -106,11 +106,13 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
-        var before = Describe(endpoint);
+        var before = Settings(endpoint);
         endpoint.Update(draft, secrets.ProtectHeaders(draft.Headers), now);
         if (!string.IsNullOrEmpty(draft.Secret)) endpoint.RotateSecret(secrets.Protect(draft.Secret), TimeSpan.Zero, now);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.updated", endpoint.Name, now,
-            $"before: {before}; after: {Describe(endpoint)}{(string.IsNullOrEmpty(draft.Secret) ? "" : "; secret replaced")}"));
+        var changes = new ActivityDetails();
+        foreach (var ((field, was), (_, value)) in before.Zip(Settings(endpoint))) changes.Change(field, was, value);
+        if (!string.IsNullOrEmpty(draft.Secret)) changes.Note("Signing secret: replaced");
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookUpdated, endpoint.Name, now, changes.Text));
         await db.SaveChangesAsync(ct);
         return endpoint;
     }
@@ -120,7 +122,7 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return false;
         db.Endpoints.Remove(endpoint); // its deliveries, attempts and stats go with it
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.deleted", endpoint.Name, clock.GetUtcNow(), Describe(endpoint)));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookDeleted, endpoint.Name, clock.GetUtcNow(), Describe(endpoint)));
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -134,7 +136,7 @@ public sealed class EndpointService(
         var now = clock.GetUtcNow();
         endpoint.Disable(now);
         var held = await HoldAsync(db, id, ct);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.disabled", endpoint.Name, now, held > 0 ? $"{held} undelivered deliveries held" : null));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookDisabled, endpoint.Name, now, held > 0 ? $"{held} undelivered deliveries held" : null));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return endpoint;
@@ -151,7 +153,7 @@ public sealed class EndpointService(
         {
             endpoint.Disable(now, reason);
             var held = await HoldAsync(db, endpoint.Id, ct);
-            db.ActivityLog.Add(ActivityEntry.Record(actor, "webhook.disabled", endpoint.Name, now,
+            db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.WebhookDisabled, endpoint.Name, now,
                 reason + (held > 0 ? $"; {held} undelivered deliveries held" : "")));
         }
     }
@@ -165,7 +167,7 @@ public sealed class EndpointService(
         var now = clock.GetUtcNow();
         var before = endpoint.CreatedByEmail;
         endpoint.TakeOver(by.UserId, by.Email, now);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.taken_over", endpoint.Name, now, $"created by {before}, who was removed"));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookTakenOver, endpoint.Name, now, $"created by {before}, who was removed"));
         await db.SaveChangesAsync(ct);
         return endpoint;
     }
@@ -193,7 +195,7 @@ public sealed class EndpointService(
         var reason = endpoint.DeactivationReason;
         endpoint.Enable(now);
         var released = releaseHeld ? await ReleaseAsync(db, d => d.EndpointId == id && d.Status == DeliveryStatus.Held, now, ct) : 0;
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.enabled", endpoint.Name, now,
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookEnabled, endpoint.Name, now,
             string.Join("; ", new[] { reason is null ? null : $"was deactivated: {reason}", releaseHeld ? $"{released} held deliveries released" : null }.Where(x => x is not null))));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -217,7 +219,7 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
         endpoint.RotateSecret(secrets.Protect(secret), RotationGrace, now);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.secret_rotated", endpoint.Name, now, "the previous secret signs too until " + (now + RotationGrace).ToString("u")));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookSecretRotated, endpoint.Name, now, "the previous secret signs too until " + (now + RotationGrace).ToString("u")));
         await db.SaveChangesAsync(ct);
         return secret;
     }
@@ -227,7 +229,7 @@ public sealed class EndpointService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return null;
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.secret_revealed", endpoint.Name, clock.GetUtcNow()));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookSecretRevealed, endpoint.Name, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return secrets.Unprotect(endpoint.ProtectedSecret);
     }
@@ -255,7 +257,7 @@ public sealed class EndpointService(
             var messageId = Signer.NewMessageId();
             delivery = Delivery.CreateTest(endpoint.Id, type.Name, messageId, PayloadBuilder.Build(endpoint.Format, type, messageId, url, data, now), now);
             db.Deliveries.Add(delivery);
-            db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.tested", endpoint.Name, now, type.Name));
+            db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookTested, endpoint.Name, now, type.Name));
             await db.SaveChangesAsync(ct);
             deliveryId = delivery.Id;
             target = targets.Load(endpoint, now);
@@ -277,7 +279,7 @@ public sealed class EndpointService(
             return new ValidationErrors().Add("", "This delivery is being sent right now.");
         var now = clock.GetUtcNow();
         delivery.Release(now);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.redelivered", endpoint.Name, now, $"{delivery.EventName} {delivery.MessageId}"));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookRedelivered, endpoint.Name, now, $"{delivery.EventName} {delivery.MessageId}"));
         await db.SaveChangesAsync(ct);
         signal.Wake();
         return delivery;
@@ -294,7 +296,7 @@ public sealed class EndpointService(
         var now = clock.GetUtcNow();
         var count = await ReleaseAsync(db, d => d.EndpointId == endpointId && !d.IsTest
             && (d.Status == DeliveryStatus.Failed || d.Status == DeliveryStatus.Held) && d.CreatedAt >= from && d.CreatedAt < to, now, ct);
-        db.ActivityLog.Add(ActivityEntry.Record(by.Email, "webhook.resent", endpoint.Name, now, $"{count} deliveries from {from:u} to {to:u}"));
+        db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookResent, endpoint.Name, now, $"{count} deliveries from {from:u} to {to:u}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (count > 0) signal.Wake();
@@ -327,17 +329,26 @@ public sealed class EndpointService(
             .SetProperty(d => d.NextAttemptAt, now)
             .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
 
-    /// <summary>What changed, for the activity log: never the secret, never header values.</summary>
-    private static string Describe(Endpoint e) => JsonSerializer.Serialize(new
+    /// <summary>A webhook's settings in the form's words, for the activity log: never the secret, never header values.</summary>
+    private static IReadOnlyList<(string Field, string Value)> Settings(Endpoint e) =>
+    [
+        ("Name", e.Name),
+        ("Address", e.Url),
+        ("Events", string.Join(", ", e.Events.Select(name => EventCatalogue.Find(name)?.Title ?? name))),
+        ("Format", e.Format == PayloadFormat.Thin ? "Cobot-compatible" : "Full"),
+        ("Custom headers", string.Join(", ", e.Headers.Select(h => h.Name))),
+        ("Filters", Words(e.Filters)),
+        ("Status", e.Status.ToString()),
+    ];
+
+    private static string? Describe(Endpoint e) => Settings(e).Aggregate(new ActivityDetails(), (d, s) => d.Value(s.Field, s.Value)).Text;
+
+    private static string Words(EndpointFilters f) => string.Join(", ", new[]
     {
-        name = e.Name,
-        url = e.Url,
-        events = e.Events,
-        format = e.Format.ToString().ToLowerInvariant(),
-        headers = e.Headers.Select(h => h.Name),
-        filters = e.Filters.IsEmpty ? null : e.Filters,
-        status = e.Status.ToString().ToLowerInvariant(),
-    });
+        f.ResourceId is { } resource ? $"only room or desk {resource}" : null,
+        f.Fields is { Count: > 0 } fields ? $"only the fields {string.Join(", ", fields)}" : null,
+        f.LeadTimeMinutes is { } lead ? $"{lead} minutes ahead" : null,
+    }.OfType<string>());
 
     private static ValidationErrors NotFound(string what = "webhook") => new ValidationErrors().Add("", $"That {what} does not exist (any more).");
 

@@ -64,7 +64,7 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
     /// <summary>The rows of the scopes table: the scope in the first column, its routes in the third.</summary>
     private static Dictionary<string, string> DocumentedRoutes()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+        var text = File.ReadAllText(Path.Combine(SourceTree.Root, "docs", "api.md"));
         var section = text[text.IndexOf("## Scopes", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         var routes = new Dictionary<string, string>();
@@ -75,13 +75,6 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
             foreach (Match route in Backticked().Matches(cells[3])) routes.Add(route.Groups[1].Value, scope);
         }
         return routes;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "EasySpace.sln"))) dir = dir.Parent ?? throw new InvalidOperationException("No EasySpace.sln above the tests.");
-        return dir.FullName;
     }
 
     [GeneratedRegex("`([A-Z]+ /api/[^`]*)`")]

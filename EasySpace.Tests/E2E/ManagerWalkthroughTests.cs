@@ -167,7 +167,7 @@ public class ManagerWalkthroughTests(BrowserFixture browser) : IAsyncLifetime
 
         await page.GotoAsync("/settings/integrations/activity");
         await page.WaitForInteractiveAsync();
-        await Expect(page.Locator("[data-testid=activity-table]")).ToContainTextAsync("api_token.created");
+        await Expect(page.Locator("[data-testid=activity-table]")).ToContainTextAsync("API token “CRM sync” was created by");
         await ShotAsync("activity-log");
     }
 

@@ -70,7 +70,7 @@ public static class StripeWebhookEndpoint
     {
         await using (var db = await dbFactory.CreateDbContextAsync(http.RequestAborted))
         {
-            db.ActivityLog.Add(ActivityEntry.Record("Stripe webhook", "payments.stripe_webhook_refused", StripeConnector.WebhookPath, clock.GetUtcNow(),
+            db.ActivityLog.Add(ActivityEntry.Record("Stripe webhook", ActivityKinds.StripeNoticeRefused, StripeConnector.WebhookPath, clock.GetUtcNow(),
                 $"from {http.Connection.RemoteIpAddress}: {why}"));
             await db.SaveChangesAsync(http.RequestAborted);
         }

@@ -86,7 +86,7 @@ public sealed class CheckoutService(
         if (!created.Succeeded)
         {
             attempt.Fail(created.Errors.ToString(), clock.GetUtcNow());
-            db.ActivityLog.Add(ActivityEntry.Record(member.Email, "payments.checkout_refused", attempt.Description, clock.GetUtcNow(), created.Errors.ToString()));
+            db.ActivityLog.Add(ActivityEntry.Record(member.Email, ActivityKinds.CheckoutRefused, attempt.Description, clock.GetUtcNow(), created.Errors.ToString()));
             await db.SaveChangesAsync(ct);
             return created.Errors;
         }

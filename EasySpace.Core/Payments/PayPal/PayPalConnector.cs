@@ -79,7 +79,7 @@ public sealed class PayPalConnector(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.ProviderConnections.Where(c => c.Provider == PaymentProvider.PayPal).ExecuteDeleteAsync(ct);
         db.ProviderConnections.Add(connection);
-        db.ActivityLog.Add(ActivityEntry.Record(by, "payments.paypal_connected", "PayPal", now,
+        db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.PayPalConnected, "PayPal", now,
             $"app {FirstText(connection.AccountId, connection.AccountName)} (client id {Hint(account.ClientId)}), {Words(credentials.Environment)}, " +
             (webhook.Delivery == EventDelivery.Webhook ? $"webhook {webhook.RemoteId}" : "local mode") + (leftOver is null ? "" : ". " + leftOver)));
         await db.SaveChangesAsync(ct);
@@ -109,12 +109,12 @@ public sealed class PayPalConnector(
         if (failure is null)
         {
             connection.Confirm(App(app.Value!.AppId ?? connection.AccountId, connection.AccountName), now);
-            db.ActivityLog.Add(ActivityEntry.Record(by, "payments.paypal_tested", "PayPal", now, "Connection works."));
+            db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.PayPalTested, "PayPal", now, "Connection works."));
         }
         else
         {
             connection.Fail(failure.Reason, failure.Fix, now);
-            db.ActivityLog.Add(ActivityEntry.Record(by, "payments.paypal_error", "PayPal", now, failure.Reason));
+            db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.PayPalError, "PayPal", now, failure.Reason));
         }
         await db.SaveChangesAsync(ct);
         return connection;
@@ -132,7 +132,7 @@ public sealed class PayPalConnector(
         var leftOver = connection.RemoteWebhookId is null ? null : await RemoveWebhookAsync(connection, ct);
         var now = clock.GetUtcNow();
         db.ProviderConnections.Remove(connection);
-        db.ActivityLog.Add(ActivityEntry.Record(by, "payments.paypal_disconnected", "PayPal", now,
+        db.ActivityLog.Add(ActivityEntry.Record(by, ActivityKinds.PayPalDisconnected, "PayPal", now,
             leftOver is null ? "Credentials forgotten and webhook removed." : "Credentials forgotten; the webhook is left on PayPal."));
         await db.SaveChangesAsync(ct);
         return leftOver;

@@ -53,7 +53,7 @@ public sealed class PayPalWebhookReceiver(PayPalClient client, ConnectedPayPal c
     private async Task<PayPalWebhookAnswer> RefuseAsync(string reason, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.ActivityLog.Add(ActivityEntry.Record("PayPal webhook", "payments.paypal_webhook_refused", PayPalConnector.WebhookPath, clock.GetUtcNow(), reason));
+        db.ActivityLog.Add(ActivityEntry.Record("PayPal webhook", ActivityKinds.PayPalNoticeRefused, PayPalConnector.WebhookPath, clock.GetUtcNow(), reason));
         await db.SaveChangesAsync(ct);
         return new PayPalWebhookAnswer(false, $"Refused: {reason}.");
     }

@@ -28,7 +28,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var booking = Booking.Make(resource!, draft, now);
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.created", Subject(booking, resource!, zone), now, Money(booking)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCreated, Subject(booking, resource!, zone), now, Money(booking)));
         await RaiseAsync(db, "created_booking", booking, resource!.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -53,21 +53,19 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, zone, errors, ct);
         if (!errors.IsEmpty) return errors;
 
-        var changes = new List<string>();
+        var changes = new ActivityDetails();
         var oldResourceName = await db.Resources.Where(r => r.Id == booking.ResourceId).Select(r => r.Name).FirstAsync(ct);
-        if (booking.ResourceId != resource!.Id) changes.Add($"resource {oldResourceName} → {resource.Name}");
-        if (booking.From != draft.From || booking.To != draft.To)
-            changes.Add($"time {SpaceTime.Describe(booking.From, booking.To, zone)} → {SpaceTime.Describe(draft.From!.Value, draft.To!.Value, zone)}");
-        if (changes.Count > 0) booking.Reschedule(resource, draft.From!.Value, draft.To!.Value, now);
+        changes.Change("Room or desk", oldResourceName, resource!.Name);
+        changes.Change("Time", SpaceTime.Describe(booking.From, booking.To, zone), SpaceTime.Describe(draft.From!.Value, draft.To!.Value, zone));
+        if (!changes.IsEmpty) booking.Reschedule(resource, draft.From!.Value, draft.To!.Value, now);
 
         var before = (booking.Title, booking.Comments, booking.MemberName, booking.MembershipId);
         booking.Describe(draft, now);
-        if (booking.Title != before.Title) changes.Add("title");
-        if (booking.Comments != before.Comments) changes.Add("comments");
-        if (booking.MemberName != before.MemberName || booking.MembershipId != before.MembershipId) changes.Add("member");
-        if (changes.Count == 0) return booking; // a save without changes is not an update
+        changes.Change("Title", before.Title, booking.Title).Change("Comments", before.Comments, booking.Comments).Change("Member", before.MemberName, booking.MemberName);
+        if (booking.MemberName == before.MemberName && booking.MembershipId != before.MembershipId) changes.Note("Member: linked to another membership");
+        if (changes.IsEmpty) return booking; // a save without changes is not an update
 
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.changed", Subject(booking, resource, zone), now, string.Join("; ", changes)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingChanged, Subject(booking, resource, zone), now, changes.Text));
         await RaiseAsync(db, "updated_booking", booking, resource.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -88,7 +86,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
 
         var snapshot = await SubjectAsync(urls, booking, resource.Name, now, ct); // as it was, can_change and all
         booking.Cancel(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.canceled", Subject(booking, resource, zone), now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCanceled, Subject(booking, resource, zone), now));
         await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
         await db.SaveChangesAsync(ct);
         return booking;
@@ -133,7 +131,9 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
             errors.Add("", $"{resource.Name} is already booked {SpaceTime.Describe(clash.From, clash.To, zone)} (“{clash.Title}”). Choose another time or room.");
     }
 
-    private static string Subject(Booking b, Resource r, TimeZoneInfo zone) => $"booking #{b.Id}: {r.Name}, {SpaceTime.Describe(b.From, b.To, zone)}";
+    /// <summary>"Ada Keller's booking of Room 1 on Tue 3 Dec 2026 10:00–11:00", as the activity log reads it.</summary>
+    private static string Subject(Booking b, Resource r, TimeZoneInfo zone) =>
+        $"{(b.MemberName is { } member ? member + "'s booking" : "the booking")} of {r.Name} on {SpaceTime.Describe(b.From, b.To, zone)}";
 
     private static string Money(Booking b) => $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}";
 }

@@ -17,7 +17,7 @@ public sealed class ResourceService(IDbContextFactory<AppDbContext> dbFactory, T
         var now = clock.GetUtcNow();
         var resource = Resource.Create(draft, now);
         db.Resources.Add(resource);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "resource.added", resource.Name, now, Terms(resource)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ResourceAdded, resource.Name, now, Terms(resource)));
         await db.SaveChangesAsync(ct);
         return resource;
     }
@@ -32,11 +32,10 @@ public sealed class ResourceService(IDbContextFactory<AppDbContext> dbFactory, T
         await CheckNameFreeAsync(db, draft, resource.Id, errors, ct);
         if (!errors.IsEmpty) return errors;
         var now = clock.GetUtcNow();
-        var before = Terms(resource);
-        var oldName = resource.Name;
+        var (oldName, before) = (resource.Name, Terms(resource));
         resource.Update(draft, now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "resource.changed", resource.Name, now,
-            (oldName != resource.Name ? $"renamed from {oldName}; " : "") + $"{before} → {Terms(resource)}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ResourceChanged, resource.Name, now,
+            new ActivityDetails().Change("Name", oldName, resource.Name).Change("Terms", before, Terms(resource)).Text));
         await db.SaveChangesAsync(ct);
         return resource;
     }
@@ -51,7 +50,7 @@ public sealed class ResourceService(IDbContextFactory<AppDbContext> dbFactory, T
         var now = clock.GetUtcNow();
         resource.Archive(now);
         var upcoming = await db.Bookings.CountAsync(b => b.ResourceId == id && b.CanceledAt == null && b.To > now, ct);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "resource.archived", resource.Name, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ResourceArchived, resource.Name, now,
             upcoming > 0 ? $"{upcoming} current or upcoming booking(s) kept" : null));
         await db.SaveChangesAsync(ct);
         return resource;
@@ -68,7 +67,7 @@ public sealed class ResourceService(IDbContextFactory<AppDbContext> dbFactory, T
         if (!errors.IsEmpty) return new ValidationErrors().Add("", $"Another room or desk is now called {resource.Name}; rename one of them first.");
         var now = clock.GetUtcNow();
         resource.Restore(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "resource.restored", resource.Name, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.ResourceRestored, resource.Name, now));
         await db.SaveChangesAsync(ct);
         return resource;
     }

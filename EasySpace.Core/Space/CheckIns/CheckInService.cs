@@ -49,7 +49,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var checkIn = CheckIn.Start(membershipId, memberName, token?.Id, now, EndOfDay(now, zone));
         db.CheckIns.Add(checkIn);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "checkin.created", checkIn.MemberName, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedIn, checkIn.MemberName, now,
             token is null ? null : $"with token {token.Token}"));
         await outbox.RaiseAsync(db, "created_checkin", await SubjectAsync(checkIn, ct), ct);
         await db.SaveChangesAsync(ct);
@@ -71,7 +71,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
             return new ValidationErrors().Add("", $"{checkIn.MemberName}'s check-in ended by itself at {Clock(checkIn.ValidUntil, zone)}; there is nothing to check out.");
 
         checkIn.CheckOut(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "checkout.created", checkIn.MemberName, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedOut, checkIn.MemberName, now));
         await outbox.RaiseAsync(db, "created_checkout", await SubjectAsync(checkIn, ct), ct);
         await db.SaveChangesAsync(ct);
         return checkIn;
@@ -94,7 +94,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var token = CheckInToken.Issue(draft, now);
         db.CheckInTokens.Add(token);
         await db.SaveChangesAsync(ct);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "checkin_token.added", token.MemberName, now, $"token {token.Token}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckInTokenAdded, token.MemberName, now, $"token {token.Token}"));
         await outbox.RaiseAsync(db, "created_checkin_token", await SubjectAsync(token, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -110,7 +110,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
             return new ValidationErrors().Add("", "That token does not exist or was already removed.");
         var snapshot = await SubjectAsync(token, ct);
         db.CheckInTokens.Remove(token);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "checkin_token.deleted", token.MemberName, now, $"token {token.Token}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckInTokenDeleted, token.MemberName, now, $"token {token.Token}"));
         await outbox.RaiseAsync(db, "deleted_checkin_token", snapshot, ct);
         await db.SaveChangesAsync(ct);
         return token;

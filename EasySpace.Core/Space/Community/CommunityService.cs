@@ -19,7 +19,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         if (!errors.IsEmpty) return errors;
         var e = CommunityEvent.Draft(draft, space.ToInstant(draft.Starts!.Value), space.ToInstant(draft.Ends!.Value), actor, now);
         db.CommunityEvents.Add(e);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "event.drafted", e.Title, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CommunityEventDrafted, e.Title, now));
         await db.SaveChangesAsync(ct);
         return e;
     }
@@ -36,7 +36,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         var errors = draft.Validate(space.Local(now), e.AttendeeCount);
         if (!errors.IsEmpty) return errors;
         e.EditDraft(draft, space.ToInstant(draft.Starts!.Value), space.ToInstant(draft.Ends!.Value));
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "event.draft-updated", e.Title, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CommunityEventDraftChanged, e.Title, now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return e;
@@ -51,7 +51,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         if (e.IsPublished) return Refused("", "This event is already published.");
         if (e.HasEnded(now)) return Refused("", "This event is already over; it can't be published.");
         e.Publish(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "event.published", e.Title, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CommunityEventPublished, e.Title, now));
         await outbox.RaiseAsync(db, "published_event", await SubjectAsync(e, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -79,7 +79,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
 
         var attendance = EventAttendance.Register(e.Id, draft.Name, draft.Email, now);
         db.EventAttendances.Add(attendance);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "event.attendee-registered", e.Title, now, attendance.Email));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CommunityEventAttendee, e.Title, now, attendance.Email));
         await db.SaveChangesAsync(ct);
         var id = attendance.Id.ToString(CultureInfo.InvariantCulture);
         var json = EventAttendanceResource.Of(attendance, await urls.ApiUrlAsync(EventAttendanceResource.Collection, id, ct),

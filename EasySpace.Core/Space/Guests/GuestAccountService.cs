@@ -29,7 +29,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
         while (await db.GuestAccounts.AnyAsync(g => g.Username == username, ct)) username = GuestAccount.NewUsername();
         var account = GuestAccount.Create(draft, username, hash, actor, now);
         db.GuestAccounts.Add(account);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "guest-account.added", account.Username, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.GuestAccountAdded, account.Username, now,
             $"for {account.Name}, valid until {BillingFormat.IsoDay(account.ValidUntil)}"));
         await db.SaveChangesAsync(ct);
         await outbox.RaiseAsync(db, "created_guest_account", await SubjectAsync(account, ct), ct);
@@ -48,7 +48,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
         var now = clock.GetUtcNow();
         var snapshot = await SubjectAsync(account, ct);
         db.GuestAccounts.Remove(account);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "guest-account.removed", account.Username, now, $"for {account.Name}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.GuestAccountRemoved, account.Username, now, $"for {account.Name}"));
         await outbox.RaiseAsync(db, "deleted_guest_account", snapshot, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

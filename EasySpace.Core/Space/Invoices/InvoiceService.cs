@@ -31,7 +31,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var number = await NextNumberAsync(db, today.Year, ct);
         var invoice = Invoice.Create(draft, today.Year, number, settings.Issuer(space), space.Currency, today, now);
         db.Invoices.Add(invoice);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "invoice.created", invoice.FormattedNumber, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.InvoiceCreated, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}"));
         await db.SaveChangesAsync(ct);                         // the invoice's id is in its URL
         await RaiseAsync(db, "created_invoice", invoice, ct);
@@ -50,7 +50,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             var hadEInvoice = invoice.HasEInvoice;
             invoice.Edit(draft, now);
             if (hadEInvoice) await db.EInvoiceFiles.Where(f => f.InvoiceId == invoice.Id).ExecuteDeleteAsync(ct);
-            Log(db, actor, "invoice.updated", invoice, now, hadEInvoice ? "the attached e-invoice was removed" : null);
+            Log(db, actor, ActivityKinds.InvoiceUpdated, invoice, now, hadEInvoice ? "the attached e-invoice was removed" : null);
             await RaiseAsync(db, "updated_invoice", invoice, ct);
             return null;
         }, ct);
@@ -72,12 +72,12 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
                 if (invoice.EInvoiceRequestedAt is { } requested)
                     return Refused($"This invoice waits for its e-invoice (requested {BillingFormat.Timestamp(requested)}): attach the PDF or XML file, then send it.");
                 invoice.RequestEInvoice(now);
-                Log(db, actor, "invoice.e-invoice-requested", invoice, now);
+                Log(db, actor, ActivityKinds.EInvoiceRequested, invoice, now);
                 await RaiseAsync(db, "requested_e_invoice", invoice, ct);
                 return null;
             }
             invoice.MarkSent(now);
-            Log(db, actor, "invoice.sent", invoice, now, "recorded as sent; no e-mail is sent by EasySpace");
+            Log(db, actor, ActivityKinds.InvoiceSent, invoice, now, "recorded as sent; no e-mail is sent by EasySpace");
             await RaiseAsync(db, "sent_invoice", invoice, ct);
             return null;
         }, ct);
@@ -103,7 +103,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             await db.EInvoiceFiles.Where(f => f.InvoiceId == invoice.Id).ExecuteDeleteAsync(ct);
             db.EInvoiceFiles.Add(EInvoiceFile.Of(invoice.Id, bytes!));
             invoice.AttachEInvoice(name, contentType!, bytes!.Length, now);
-            Log(db, actor, "invoice.e-invoice-attached", invoice, now, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} ({bytes.Length:N0} bytes)"));
+            Log(db, actor, ActivityKinds.EInvoiceAttached, invoice, now, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} ({bytes.Length:N0} bytes)"));
             return null;
         }, ct);
     }
@@ -114,7 +114,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (invoice.IsWrittenOff) return Refused("A written-off invoice can't be marked paid.");
             if (invoice.IsPaid) return Refused("This invoice is already marked paid.");
             invoice.MarkPaid(now);
-            Log(db, actor, "invoice.marked-paid", invoice, now);
+            Log(db, actor, ActivityKinds.InvoiceMarkedPaid, invoice, now);
             await RaiseAsync(db, "updated_invoice", invoice, ct);
             return null;
         }, ct);
@@ -124,7 +124,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         {
             if (!invoice.IsPaid) return Refused("This invoice is not marked paid.");
             invoice.MarkUnpaid(now);
-            Log(db, actor, "invoice.marked-unpaid", invoice, now);
+            Log(db, actor, ActivityKinds.InvoiceMarkedUnpaid, invoice, now);
             await RaiseAsync(db, "updated_invoice", invoice, ct);
             return null;
         }, ct);
@@ -135,7 +135,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (invoice.IsWrittenOff) return Refused("This invoice is already written off.");
             if (invoice.IsPaid) return Refused("A paid invoice can't be written off; mark it unpaid first.");
             invoice.WriteOff(now);
-            Log(db, actor, "invoice.written-off", invoice, now, BillingFormat.Money(invoice.Total - invoice.PaidAmount, invoice.Currency));
+            Log(db, actor, ActivityKinds.InvoiceWrittenOff, invoice, now, BillingFormat.Money(invoice.Total - invoice.PaidAmount, invoice.Currency));
             await RaiseAsync(db, "wrote_off_invoice", invoice, ct);
             return null;
         }, ct);
@@ -150,7 +150,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
                 return Refused("Payments are recorded against this invoice, so it can't be deleted; write it off instead.");
             var snapshot = await SubjectAsync(invoice, ct);
             db.Invoices.Remove(invoice);
-            Log(db, actor, "invoice.deleted", invoice, now, $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}");
+            Log(db, actor, ActivityKinds.InvoiceDeleted, invoice, now, $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}");
             await outbox.RaiseAsync(db, "deleted_invoice", snapshot, ct);
             return null;
         }, ct);
@@ -185,7 +185,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var now = clock.GetUtcNow();
         var wasOn = settings.EInvoicingEnabled;
         settings.Change(draft, now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "invoice-settings.changed", "invoice settings", now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.InvoiceSettingsChanged, "invoice settings", now,
             wasOn == settings.EInvoicingEnabled ? null : settings.EInvoicingEnabled ? "e-invoicing switched on" : "e-invoicing switched off"));
         await db.SaveChangesAsync(ct);
         return settings;
@@ -241,7 +241,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         return numbers[0];
     }
 
-    private static void Log(AppDbContext db, string actor, string action, Invoice invoice, DateTimeOffset at, string? details = null) =>
+    private static void Log(AppDbContext db, string actor, ActivityKind action, Invoice invoice, DateTimeOffset at, string? details = null) =>
         db.ActivityLog.Add(ActivityEntry.Record(actor, action, invoice.FormattedNumber, at, details));
 
     private static ValidationErrors Refused(string message) => new ValidationErrors().Add("", message);

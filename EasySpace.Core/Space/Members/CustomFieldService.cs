@@ -33,7 +33,7 @@ public sealed class CustomFieldService(IDbContextFactory<AppDbContext> dbFactory
         var position = (await db.CustomFieldDefinitions.MaxAsync(f => (int?)f.Position, ct) ?? 0) + 1;
         var field = CustomFieldDefinition.Create(name!, position, now);
         db.CustomFieldDefinitions.Add(field);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "custom_field.added", field.Name, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CustomFieldAdded, field.Name, now));
         await db.SaveChangesAsync(ct);
         return field;
     }
@@ -50,7 +50,7 @@ public sealed class CustomFieldService(IDbContextFactory<AppDbContext> dbFactory
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         db.CustomFieldDefinitions.Remove(field);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "custom_field.removed", field.Name, now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CustomFieldRemoved, field.Name, now));
 
         // The values are a JSON column, so the filter runs here; a space has hundreds of members, not millions.
         var members = await db.Memberships.ToListAsync(ct);

@@ -1,3 +1,4 @@
+using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
 using EasySpace.Core.Identity;
@@ -49,7 +50,7 @@ public sealed class MemberAccounts(
             foreach (var e in result.Errors) errors.Add(e.Code == "PasswordMismatch" ? "OldPassword" : "NewPassword", e.Description);
             return errors; // rolled back with the transaction; nothing raised
         }
-        await RaiseConnectedUserUpdatedAsync(db, userId, user.Email ?? userId, "membership.password_changed", ct);
+        await RaiseConnectedUserUpdatedAsync(db, userId, user.Email ?? userId, ActivityKinds.MembershipPasswordChanged, ct);
         await tx.CommitAsync(ct);
         return user;
     }
@@ -69,16 +70,16 @@ public sealed class MemberAccounts(
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
-        await RaiseConnectedUserUpdatedAsync(db, user.Id, actor, "membership.password_reset", ct);
+        await RaiseConnectedUserUpdatedAsync(db, user.Id, actor, ActivityKinds.MembershipPasswordReset, ct);
         await tx.CommitAsync(ct);
         return password;
     }
 
-    private async Task RaiseConnectedUserUpdatedAsync(AppDbContext db, string userId, string actor, string action, CancellationToken ct)
+    private async Task RaiseConnectedUserUpdatedAsync(AppDbContext db, string userId, string actor, ActivityKind action, CancellationToken ct)
     {
         if (await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId, ct) is not { } membership) return; // staff: no membership, no event
         var now = clock.GetUtcNow();
-        db.ActivityLog.Add(Activity.ActivityEntry.Record(actor, action, MembershipService.Subject(membership), now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, action, MembershipService.Subject(membership), now));
         await outbox.RaiseAsync(db, "updated_connected_user", await MembershipResources.SubjectAsync(db, membership, urls, ct), ct);
         await db.SaveChangesAsync(ct);
     }

@@ -27,14 +27,14 @@ internal sealed class MembershipDates(EventOutbox outbox, PublicUrls urls) : IDa
         foreach (var m in await db.Memberships.Where(m => !m.IsConfirmed && m.ConfirmationDate <= today).OrderBy(m => m.Id).ToListAsync(ct))
         {
             m.Confirm(now);
-            await RaiseAsync(db, m, ConfirmationKey(m), "confirmed_membership", "membership.confirmed", now, ct);
+            await RaiseAsync(db, m, ConfirmationKey(m), "confirmed_membership", ActivityKinds.MembershipConfirmed, now, ct);
         }
 
         foreach (var m in await db.Memberships.Where(m => m.NextPlanId != null && m.NextPlanFrom <= today && m.EndedOn == null).OrderBy(m => m.Id).ToListAsync(ct))
         {
             var key = PlanChangeKey(m);
             m.ReachPlanChangeDate(now);
-            await RaiseAsync(db, m, key, "membership_plan_change_date_reached", "membership.plan_change_reached", now, ct);
+            await RaiseAsync(db, m, key, "membership_plan_change_date_reached", ActivityKinds.MembershipPlanChangeReached, now, ct);
         }
 
         foreach (var m in await db.Memberships.Where(m => m.CanceledTo != null && m.CanceledTo <= today && m.EndedOn == null).OrderBy(m => m.Id).ToListAsync(ct))
@@ -42,11 +42,11 @@ internal sealed class MembershipDates(EventOutbox outbox, PublicUrls urls) : IDa
             if (!m.IsConfirmed) continue; // cannot happen (an end is never before the start), but never end what never began
             var key = CancellationKey(m);
             m.End(now);
-            await RaiseAsync(db, m, key, "membership_cancellation_date_reached", "membership.ended", now, ct);
+            await RaiseAsync(db, m, key, "membership_cancellation_date_reached", ActivityKinds.MembershipEnded, now, ct);
         }
     }
 
-    private async Task RaiseAsync(AppDbContext db, Membership m, string key, string eventName, string action, DateTimeOffset now, CancellationToken ct)
+    private async Task RaiseAsync(AppDbContext db, Membership m, string key, string eventName, ActivityKind action, DateTimeOffset now, CancellationToken ct)
     {
         // The state change above is saved either way, so a refused claim (it fired already) cannot make this loop forever.
         if (!await db.TryClaimAsync(key, now, ct)) return;

@@ -1,3 +1,4 @@
+using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,7 @@ public sealed partial class MembershipService
             var plans = await MembershipResources.PlansAsync(step.Db, [m.PlanId, planId!.Value], ct);
             var before = plans[m.PlanId].Name;
             m.ChangePlan(planId.Value, date, step.Today, step.Now);
-            step.Record("membership.plan_changed", $"from {before} to {plans[planId.Value].Name} {(immediate ? "today" : "on " + MembershipResource.Day(date))}");
+            step.Record(ActivityKinds.MembershipPlanChanged, $"from {before} to {plans[planId.Value].Name} {(immediate ? "today" : "on " + MembershipResource.Day(date))}");
             step.Raise("changed_membership_plan");
             if (immediate)
             {
@@ -54,7 +55,7 @@ public sealed partial class MembershipService
             else
             {
                 step.Membership.DropPlanChange(step.Now);
-                step.Record("membership.plan_change_withdrawn");
+                step.Record(ActivityKinds.MembershipPlanChangeWithdrawn);
                 step.Raise("changed_membership_plan");
             }
             return Task.CompletedTask;
@@ -80,7 +81,7 @@ public sealed partial class MembershipService
 
             var before = m.CanceledTo;
             m.Cancel(end, step.Now);
-            step.Record("membership.canceled", before is null ? $"ends on {MembershipResource.Day(end)}" : $"end moved from {MembershipResource.Day(before.Value)} to {MembershipResource.Day(end)}");
+            step.Record(ActivityKinds.MembershipCanceled, before is null ? $"ends on {MembershipResource.Day(end)}" : $"end moved from {MembershipResource.Day(before.Value)} to {MembershipResource.Day(end)}");
             step.Raise("canceled_membership");
             return Task.CompletedTask;
         }, ct);
@@ -96,7 +97,7 @@ public sealed partial class MembershipService
             else
             {
                 step.Membership.Uncancel(step.Now);
-                step.Record("membership.uncanceled");
+                step.Record(ActivityKinds.MembershipUncanceled);
                 step.Raise("uncanceled_membership");
             }
             return Task.CompletedTask;
@@ -110,7 +111,7 @@ public sealed partial class MembershipService
             else
             {
                 step.Membership.Reactivate(step.Now);
-                step.Record("membership.reactivated");
+                step.Record(ActivityKinds.MembershipReactivated);
                 step.Raise("reactivated_membership");
             }
             return Task.CompletedTask;
@@ -124,7 +125,7 @@ public sealed partial class MembershipService
             if (MemberInputRules.Name(reason, "a reason", MemberInputRules.ReasonMax) is { } problem) step.Errors.Add("Reason", problem);
             if (!step.Errors.IsEmpty) return Task.CompletedTask;
             step.Membership.AddTimePasses(count, step.Now);
-            step.Record("membership.time_passes_added", $"{count} ({reason!.Trim()}); now {step.Membership.TimePasses}");
+            step.Record(ActivityKinds.TimePassesAdded, $"{count} ({reason!.Trim()}); now {step.Membership.TimePasses}");
             step.Raise("membership_added_time_passes");
             return Task.CompletedTask;
         }, ct);
@@ -142,7 +143,7 @@ public sealed partial class MembershipService
             if (!step.Errors.IsEmpty) return Task.CompletedTask;
             step.Membership.RemoveTimePasses(count, step.Now);
             var why = MemberInputRules.Clean(reason);
-            step.Record("membership.time_passes_removed", $"{count}{(why is null ? "" : $" ({why})")}; now {step.Membership.TimePasses}");
+            step.Record(ActivityKinds.TimePassesRemoved, $"{count}{(why is null ? "" : $" ({why})")}; now {step.Membership.TimePasses}");
             step.Raise("membership_removed_time_passes");
             return Task.CompletedTask;
         }, ct);

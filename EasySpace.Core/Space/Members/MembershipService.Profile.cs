@@ -17,7 +17,7 @@ public sealed partial class MembershipService
             details.Validate(step.Errors);
             if (step.Errors.IsEmpty && step.Membership.ChangeDetails(details, step.Now))
             {
-                step.Record("membership.details_updated");
+                step.Record(ActivityKinds.MembershipDetailsUpdated);
                 step.Raise("updated_membership_details");
             }
             return Task.CompletedTask;
@@ -55,7 +55,7 @@ public sealed partial class MembershipService
         var result = await ChangeAsync(db, id, actor, step =>
         {
             step.Membership.ChangeEmail(address, step.Now);
-            step.Record("membership.email_changed", $"from {current.Email} to {address}");
+            step.Record(ActivityKinds.MembershipEmailChanged, $"from {current.Email} to {address}");
             step.Raise("updated_connected_user");
             return Task.CompletedTask;
         }, ct);
@@ -73,7 +73,7 @@ public sealed partial class MembershipService
             if (existing is null) step.Db.MembershipPictures.Add(MembershipPicture.Of(id, bytes!, contentType!, step.Now));
             else existing.Replace(bytes!, contentType!, step.Now);
             step.Membership.PictureChanged(step.Now);
-            step.Record("membership.picture_changed", $"{contentType}, {bytes!.Length:N0} bytes");
+            step.Record(ActivityKinds.MembershipPictureChanged, $"{contentType}, {bytes!.Length:N0} bytes");
             step.Raise("updated_membership_picture");
         }, ct);
 
@@ -84,7 +84,7 @@ public sealed partial class MembershipService
             if (!step.Membership.HasPicture) { step.Errors.Add("Picture", "This member has no picture."); return; }
             if (await step.Db.MembershipPictures.FindAsync([id], ct) is { } picture) step.Db.MembershipPictures.Remove(picture);
             step.Membership.PictureDeleted(step.Now);
-            step.Record("membership.picture_removed");
+            step.Record(ActivityKinds.MembershipPictureRemoved);
             step.Raise("updated_membership_picture");
         }, ct);
 
@@ -107,7 +107,7 @@ public sealed partial class MembershipService
             if (!step.Errors.IsEmpty) return;
             var changed = step.Membership.SetCustomFields(values, step.Now);
             if (changed.Count == 0) return;
-            step.Record("membership.custom_fields_updated", string.Join(", ", changed));
+            step.Record(ActivityKinds.MembershipCustomFieldsUpdated, string.Join(", ", changed));
             step.Raise("updated_custom_field", changed);
         }, ct);
 
@@ -124,7 +124,7 @@ public sealed partial class MembershipService
             {
                 var before = step.Membership.PaymentMethod;
                 step.Membership.ChangePaymentMethod(method, step.Now);
-                step.Record("membership.payment_method_changed", $"from {before.Label()} to {method.Label()}");
+                step.Record(ActivityKinds.MembershipPaymentMethodChanged, $"from {before.Label()} to {method.Label()}");
                 step.Raise("updated_payment_method");
             }
             return Task.CompletedTask;

@@ -67,7 +67,7 @@ public sealed partial class MembershipService(
         db.Memberships.Add(membership);
         await db.SaveChangesAsync(ct); // the id goes into the events' URLs
 
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "membership.created", Subject(membership), now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.MembershipCreated, Subject(membership), now,
             confirmedNow ? "confirmed" : $"to be confirmed on {MembershipResource.Day(confirmation)}"));
         var subject = await MembershipResources.SubjectAsync(db, membership, urls, ct);
         await outbox.RaiseAsync(db, "created_membership", subject, ct);
@@ -91,7 +91,7 @@ public sealed partial class MembershipService(
         var snapshot = await MembershipResources.SubjectAsync(db, membership, urls, ct);
         await db.MembershipPictures.Where(p => p.MembershipId == id).ExecuteDeleteAsync(ct);
         db.Memberships.Remove(membership);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "membership.deleted", Subject(membership), clock.GetUtcNow()));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.MembershipDeleted, Subject(membership), clock.GetUtcNow()));
         await outbox.RaiseAsync(db, "deleted_membership", snapshot, ct);
         await db.SaveChangesAsync(ct);
         if (await users.FindByIdAsync(membership.UserId) is { } user) Check(await users.DeleteAsync(user));
@@ -110,12 +110,12 @@ public sealed partial class MembershipService(
         public DateTimeOffset Now { get; } = now;
         public ValidationErrors Errors { get; } = new();
         public List<(string Event, IReadOnlyCollection<string>? Fields)> Events { get; } = [];
-        public List<(string Action, string? Details)> Log { get; } = [];
+        public List<(ActivityKind Action, string? Details)> Log { get; } = [];
         /// <summary>Date-driven keys to mark as fired because the change reached its date at once.</summary>
         public List<string> Fired { get; } = [];
 
         public void Raise(string eventName, IReadOnlyCollection<string>? fields = null) => Events.Add((eventName, fields));
-        public void Record(string action, string? details = null) => Log.Add((action, details));
+        public void Record(ActivityKind action, string? details = null) => Log.Add((action, details));
     }
 
     /// <summary>
@@ -162,7 +162,8 @@ public sealed partial class MembershipService(
         ct.ThrowIfCancellationRequested();
     }
 
-    internal static string Subject(Membership m) => $"{m.Name} (membership {m.Id.ToString(CultureInfo.InvariantCulture)})";
+    /// <summary>The member's name: the activity log's sentences say "Ada Keller's membership was canceled".</summary>
+    internal static string Subject(Membership m) => m.Name;
 
     private static ValidationErrors Gone() => new ValidationErrors().Add("", "This membership no longer exists.");
 

@@ -76,7 +76,7 @@ public sealed class PlanService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         var now = clock.GetUtcNow();
         var plan = Plan.Create(draft, now);
         db.Plans.Add(plan);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "plan.created", plan.Name, now, plan.PriceLabel));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PlanCreated, plan.Name, now, plan.PriceLabel));
         await db.SaveChangesAsync(ct);
         return plan;
     }
@@ -90,7 +90,7 @@ public sealed class PlanService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         await DefaultCurrencyAsync(db, draft, ct);
         var now = clock.GetUtcNow();
         plan.Update(draft, now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "plan.updated", plan.Name, now, $"{plan.PriceLabel}{(plan.IsActive ? "" : ", inactive")}"));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PlanUpdated, plan.Name, now, $"{plan.PriceLabel}{(plan.IsActive ? "" : ", inactive")}"));
         await db.SaveChangesAsync(ct);
         return plan;
     }
@@ -103,7 +103,7 @@ public sealed class PlanService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         if (await db.Memberships.AnyAsync(m => m.PlanId == id || m.NextPlanId == id, ct))
             return new ValidationErrors().Add("", $"Members are on \"{plan.Name}\" (or moving to it), so it cannot be deleted. Make it inactive instead.");
         db.Plans.Remove(plan);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "plan.deleted", plan.Name, clock.GetUtcNow()));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PlanDeleted, plan.Name, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return plan;
     }

@@ -21,7 +21,7 @@ public sealed class DropInPassService(IDbContextFactory<AppDbContext> dbFactory,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var pass = DropInPass.Sell(draft, space.Currency, actor, now);
         db.DropInPasses.Add(pass);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "drop-in-pass.sold", pass.VisitorName, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.DayPassSold, pass.VisitorName, now,
             $"{BillingFormat.IsoDay(pass.ValidOn)}, {BillingFormat.Money(pass.Price, pass.Currency)}"));
         await db.SaveChangesAsync(ct);
         var id = pass.Id.ToString(CultureInfo.InvariantCulture);

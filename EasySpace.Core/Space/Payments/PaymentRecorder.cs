@@ -60,7 +60,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var payment = Payment.Succeeded(invoice.Id, amount, currency, provider, reference, actor, now, isTest && provider != PaymentProviders.Manual);
         db.Payments.Add(payment);
         var becamePaid = invoice.ApplyPayment(amount, now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "payment.recorded", invoice.FormattedNumber, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRecorded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reference is null ? "" : $" ({reference})")}{(becamePaid ? "; invoice paid" : "")}"));
         await db.SaveChangesAsync(ct);                        // the payment's id is in its URL
         await outbox.RaiseAsync(db, "created_payment", await SubjectAsync(payment, ct), ct);
@@ -89,7 +89,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var now = clock.GetUtcNow();
         var payment = Payment.Failure(invoice.Id, amount, currency, provider, reference, BillingInput.Clean(reason), actor, now, isTest && provider != PaymentProviders.Manual);
         db.Payments.Add(payment);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "payment.failed", invoice.FormattedNumber, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentFailed, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reason is null ? "" : $": {reason.Trim()}")}"));
         await db.SaveChangesAsync(ct);
         await outbox.RaiseAsync(db, "failed_payment", await SubjectAsync(payment, ct), ct);
@@ -126,7 +126,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var now = clock.GetUtcNow();
         payment.Refund(amount, reference, actor, now);
         var becameUnpaid = invoice.ApplyRefund(amount, now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "payment.refunded", invoice.FormattedNumber, now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRefunded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, payment.Currency)} of payment {payment.Id}{(becameUnpaid ? "; invoice unpaid again" : "")}"));
         await outbox.RaiseAsync(db, "refunded_payment", await SubjectAsync(payment, ct), ct);
         if (becameUnpaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceSubjectAsync(invoice, ct), ct);
@@ -158,7 +158,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var now = clock.GetUtcNow();
         if (subscription is null) db.PaymentSubscriptions.Add(subscription = PaymentSubscription.Start(change, now));
         if (!subscription.Take(change, now)) return subscription;
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "payment-subscription.changed", $"{subscription.Provider} {subscription.ProviderReference}", now,
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentSubscriptionChanged, $"{subscription.Provider} {subscription.ProviderReference}", now,
             $"{subscription.Status}, {BillingFormat.Money(subscription.Amount, subscription.Currency)} a {subscription.Interval}"));
         await db.SaveChangesAsync(ct);
         var id = PaymentSubscriptionResource.ApiId(subscription.Id);

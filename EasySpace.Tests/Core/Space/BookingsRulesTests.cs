@@ -227,7 +227,6 @@ public sealed class BookingsRulesTests : IAsyncLifetime
         var log = await Services.GetRequiredService<EasySpace.Core.Activity.ActivityLogReader>().PageAsync(null, 0, 10);
 
         Assert.Equal(["booking.canceled", "booking.created", "resource.added"], log.Items.Select(e => e.Action));
-        Assert.Equal("admin@example.com", log.Items[0].Actor);
-        Assert.Equal($"booking #{booking.Id}: Meeting Room, Tue 3 Mar 2026 10:00–11:00", log.Items[0].Subject);
+        Assert.Equal("Ada Lovelace's booking of Meeting Room on Tue 3 Mar 2026 10:00–11:00 was canceled by admin@example.com", log.Items[0].Sentence);
     }
 }

@@ -77,14 +77,14 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         // Tried: the endpoint is deleted between raising the event and saving, so its delivery row is refused.
         var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", "the.change", "fan-out test", DateTimeOffset.UtcNow));
+        db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "fan-out test", DateTimeOffset.UtcNow));
         var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
         Assert.True(await app.Get<EndpointService>().DeleteAsync(endpoint.Id, WebhookHostExtensions.Owner));
 
         await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
 
         await using var read = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        Assert.False(await read.ActivityLog.AnyAsync(a => a.Action == "the.change"));
+        Assert.False(await read.ActivityLog.AnyAsync(a => a.Subject == "fan-out test"));
         Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
         Assert.Equal(EntityState.Added, db.Entry(raised).State); // not taken for saved: the caller may still retry
     }
@@ -109,11 +109,11 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         do leased.Add(next = await dbs.CreateDbContextAsync());
         while (!ReferenceEquals(next, abandoned) && leased.Count < 200);
         Assert.Same(abandoned, next);
-        next.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", "another.change", "unrelated", DateTimeOffset.UtcNow));
+        next.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "unrelated", DateTimeOffset.UtcNow));
         await next.SaveChangesAsync();
 
         await using var read = await dbs.CreateDbContextAsync();
-        Assert.True(await read.ActivityLog.AnyAsync(a => a.Action == "another.change"));
+        Assert.True(await read.ActivityLog.AnyAsync(a => a.Subject == "unrelated"));
         Assert.Equal(0, await read.Deliveries.CountAsync(d => d.EndpointId == endpoint.Id));
         Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
         foreach (var db in leased) await db.DisposeAsync();

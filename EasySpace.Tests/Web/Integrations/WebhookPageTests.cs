@@ -52,7 +52,7 @@ public class WebhookPageTests : IntegrationsTest
         Assert.Equal("Active", page.Find("[data-testid=status]").TextContent.Trim());
         Assert.Equal("https://crm.example.com/hook", page.Find("[data-testid=webhook-url]").TextContent);
         Assert.Equal("Disable", page.Find("button[data-testid=toggle-status]").TextContent.Trim());
-        Assert.Contains("created_admin", page.Find("[data-testid=webhook-summary]").TextContent);
+        Assert.Contains(EasySpace.Core.Events.EventCatalogue.Find("created_admin")!.Title, page.Find("[data-testid=webhook-summary]").TextContent);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Bunit;
 using EasySpace.Core.Data;
+using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using EasySpace.Web.Components.Pages.Integrations.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -41,9 +42,11 @@ public class WebhooksListTests : IntegrationsTest
         Assert.Contains("REST API · created by dev@books.example.com", accounting.TextContent);
         Assert.Equal("Inactive", accounting.QuerySelector("[data-testid=status]")!.TextContent.Trim());
         var crm = rows[1];
-        Assert.Contains("created_admin", crm.TextContent);
-        Assert.Contains("deleted_admin", crm.TextContent);
-        Assert.DoesNotContain("created_invoice", crm.TextContent.Replace(crm.QuerySelector("[data-testid=more-events]")!.TextContent, ""));
+        // Events by their titles; the codes are for the form's picker and the API.
+        Assert.Contains(EventCatalogue.Find("created_admin")!.Title, crm.TextContent);
+        Assert.Contains(EventCatalogue.Find("deleted_admin")!.Title, crm.TextContent);
+        Assert.DoesNotContain("created_admin", crm.TextContent);
+        Assert.DoesNotContain(EventCatalogue.Find("created_invoice")!.Title, crm.TextContent.Replace(crm.QuerySelector("[data-testid=more-events]")!.TextContent, ""));
         Assert.Equal("+2", crm.QuerySelector("[data-testid=more-events]")!.TextContent.Trim());
         Assert.Equal("Active", crm.QuerySelector("[data-testid=status]")!.TextContent.Trim());
         Assert.Contains("Settings · created by owner@example.com", crm.TextContent);
