@@ -70,6 +70,7 @@ public static class DependencyInjection
         services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
         services.AddSingleton<Space.Dashboard.DashboardReader>();
+        services.AddSingleton<Space.DemoServices>();
         services.AddSingleton<Space.DemoData>();
 
         services.AddEasySpaceMembers();
