@@ -61,6 +61,7 @@ public static class ActivityKinds
     public static readonly ActivityKind MembershipPaymentMethodChanged = new("membership.payment_method_changed", "Payment method changed", "{0}'s payment method was changed");
     public static readonly ActivityKind MembershipPasswordChanged = new("membership.password_changed", "Member password changed", "{0}'s password was changed");
     public static readonly ActivityKind MembershipPasswordReset = new("membership.password_reset", "Member password reset", "{0}'s password was reset");
+    public static readonly ActivityKind OwnEmailChanged = new("account.email_changed", "Own e-mail address changed", "a user changed their e-mail address to {0}");
     public static readonly ActivityKind MembershipPlanChanged = new("membership.plan_changed", "Member's plan changed", "{0}'s plan was changed");
     public static readonly ActivityKind MembershipPlanChangeWithdrawn = new("membership.plan_change_withdrawn", "Plan change withdrawn", "{0}'s coming plan change was withdrawn");
     public static readonly ActivityKind MembershipPlanChangeReached = new("membership.plan_change_reached", "New plan took effect", "{0}'s new plan took effect");

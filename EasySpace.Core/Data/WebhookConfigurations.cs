@@ -14,6 +14,7 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         b.Property(e => e.Name).HasMaxLength(64);
         b.Property(e => e.Resource).HasMaxLength(64);
         b.Property(e => e.ResourceId).HasMaxLength(64);
+        b.Property(e => e.About).HasMaxLength(EventRecord.AboutMaxLength);
     }
 }
 
@@ -44,6 +45,8 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         // The delivery log of one endpoint, newest first.
         b.HasIndex(d => new { d.EndpointId, d.CreatedAt });
+        // The log across all webhooks (Integrations > Deliveries), newest first.
+        b.HasIndex(d => d.CreatedAt);
         b.HasIndex(d => d.MessageId);
     }
 }
@@ -57,6 +60,7 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         b.HasIndex(a => new { a.EndpointId, a.Id });   // an endpoint's newest attempt
         b.HasIndex(a => a.At);
         b.Ignore(a => a.Succeeded);
+        b.Ignore(a => a.Summary);
     }
 }
 

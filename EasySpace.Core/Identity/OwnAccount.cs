@@ -60,7 +60,7 @@ public sealed class OwnAccount(IServiceScopeFactory scopes, TimeProvider clock)
         Check(await users.SetUserNameAsync(user, address));
         user.EmailConfirmed = true; // nobody else can confirm it: EasySpace sends no e-mail
         Check(await users.UpdateAsync(user));
-        db.ActivityLog.Add(ActivityEntry.Record(before, "account.email_changed", address, clock.GetUtcNow(),
+        db.ActivityLog.Add(ActivityEntry.Record(before, ActivityKinds.OwnEmailChanged, address, clock.GetUtcNow(),
             $"from {before} to {address}; their other sessions were ended"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -36,7 +36,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             Check(await users.AddClaimAsync(user, new Claim(Permissions.ClaimType, Permissions.ManageIntegrations)));
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminAdded, user.Email!, clock.GetUtcNow(),
             manageIntegrations ? "with ManageIntegrations" : null));
-        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson()), ct);
+        var admin = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct));
+        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, admin.Name, admin.ToJson()), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;
@@ -52,12 +53,12 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             return new ValidationErrors().Add("", "There is no admin with that id.");
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var snapshot = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct)).ToJson();
+        var snapshot = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct));
         Check(await users.DeleteAsync(user)); // their sessions end with the account: the next request finds no user
         var now = clock.GetUtcNow();
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminRemoved, user.Email!, now));
         await EndpointService.DisableForRemovedCreatorAsync(db, user.Id, user.Email!, actor, now, ct);
-        await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot), ct);
+        await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot.Name, snapshot.ToJson()), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;

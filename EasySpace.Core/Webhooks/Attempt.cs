@@ -42,6 +42,9 @@ public sealed class Attempt
 
     public bool Succeeded => Error == AttemptError.None;
 
+    /// <summary>A short line for lists: "HTTP 500", "Connection refused".</summary>
+    public string Summary => AttemptResult.Describe(Error, StatusCode, ErrorMessage);
+
     internal static Attempt Record(long deliveryId, long endpointId, int number, AttemptResult result) => new()
     {
         DeliveryId = deliveryId,
@@ -74,10 +77,11 @@ public sealed record AttemptResult(
     public bool IsGone => StatusCode == 410;
 
     /// <summary>A short line for the delivery list and the deactivation reason.</summary>
-    public string Summary => Error switch
+    public string Summary => Describe(Error, StatusCode, ErrorMessage);
+
+    internal static string Describe(AttemptError error, int? statusCode, string? message) => error switch
     {
-        AttemptError.None => $"HTTP {StatusCode}",
-        AttemptError.HttpStatus or AttemptError.Redirect => $"HTTP {StatusCode}",
-        _ => ErrorMessage ?? Error.ToString(),
+        AttemptError.None or AttemptError.HttpStatus or AttemptError.Redirect => $"HTTP {statusCode}",
+        _ => message ?? error.ToString(),
     };
 }

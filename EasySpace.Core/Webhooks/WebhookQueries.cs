@@ -5,10 +5,34 @@ using Microsoft.EntityFrameworkCore;
 namespace EasySpace.Core.Webhooks;
 
 /// <summary>One row of the webhooks list.</summary>
-public sealed record EndpointSummary(Endpoint Endpoint, int Succeeded24h, int Failed24h, DateTimeOffset? LastAttemptAt, int Held)
+public sealed record EndpointSummary(Endpoint Endpoint, int Succeeded24h, int Failed24h, DateTimeOffset? LastAttemptAt, int Held, WebhookHealth Health)
 {
     public double? SuccessRate24h => Succeeded24h + Failed24h == 0 ? null : (double)Succeeded24h / (Succeeded24h + Failed24h);
 }
+
+/// <summary>
+/// Whether a webhook is failing: it is active and its last <see cref="RecentAttempts"/> attempts all failed (the receiver
+/// is down, refuses us or answers errors), however few deliveries that took. One success clears it. The one definition:
+/// the webhooks list, the webhook's page, the Integrations overview and the dashboard read it from here.
+/// </summary>
+/// <param name="LatestError">The newest failed attempt's answer ("HTTP 500", "Connection refused"), when one of the recent attempts failed.</param>
+public sealed record WebhookHealth(bool Failing, string? LatestError, DateTimeOffset? LatestErrorAt)
+{
+    public const int RecentAttempts = 5;
+
+    public static readonly WebhookHealth Unknown = new(false, null, null);
+
+    /// <param name="newestFirst">The endpoint's newest attempts, at most <see cref="RecentAttempts"/>.</param>
+    internal static WebhookHealth Of(Endpoint endpoint, IReadOnlyList<Attempt> newestFirst)
+    {
+        var failed = newestFirst.FirstOrDefault(a => !a.Succeeded);
+        var failing = endpoint.IsActive && newestFirst.Count >= RecentAttempts && newestFirst.All(a => !a.Succeeded);
+        return new WebhookHealth(failing, failed?.Summary, failed?.At);
+    }
+}
+
+/// <summary>A row of a delivery log: the delivery, what its event was about ("" for events raised before labels existed) and its webhook's name.</summary>
+public sealed record LoggedDelivery(Delivery Delivery, string About, string Webhook);
 
 /// <summary>What the stats tab shows for a window (24 h or 7 days), read from the hourly rollups.</summary>
 public sealed record WindowStats(int Succeeded, int Failed, int? MedianMs, int? P95Ms, IReadOnlyList<(DateTimeOffset Hour, int Succeeded, int Failed)> PerHour,
@@ -39,13 +63,23 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         var summaries = new List<EndpointSummary>();
         foreach (var e in endpoints)
         {
-            // The newest attempt of one endpoint: an index seek, not a scan.
-            var last = await db.Attempts.Where(a => a.EndpointId == e.Id).OrderByDescending(a => a.Id).Select(a => (DateTimeOffset?)a.At).FirstOrDefaultAsync(ct);
+            var recent = await RecentAttemptsAsync(db, e.Id, ct);
             stats.TryGetValue(e.Id, out var s);
-            summaries.Add(new EndpointSummary(e, s?.Ok ?? 0, s?.Failed ?? 0, last, held.GetValueOrDefault(e.Id)));
+            summaries.Add(new EndpointSummary(e, s?.Ok ?? 0, s?.Failed ?? 0, recent.FirstOrDefault()?.At, held.GetValueOrDefault(e.Id), WebhookHealth.Of(e, recent)));
         }
         return summaries;
     }
+
+    /// <summary>Whether one webhook is failing, for its page.</summary>
+    public async Task<WebhookHealth> HealthAsync(Endpoint endpoint, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return WebhookHealth.Of(endpoint, await RecentAttemptsAsync(db, endpoint.Id, ct));
+    }
+
+    // The newest attempts of one endpoint: an index seek, not a scan.
+    private static Task<List<Attempt>> RecentAttemptsAsync(AppDbContext db, long endpointId, CancellationToken ct) =>
+        db.Attempts.AsNoTracking().Where(a => a.EndpointId == endpointId).OrderByDescending(a => a.Id).Take(WebhookHealth.RecentAttempts).ToListAsync(ct);
 
     public async Task<WindowStats> StatsAsync(long endpointId, TimeSpan window, CancellationToken ct = default)
     {
@@ -68,10 +102,12 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
             errors.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => (e.Key, e.Value)).ToList());
     }
 
-    public async Task<Page<Delivery>> DeliveriesAsync(long endpointId, DeliveryFilter filter, int skip, int take, CancellationToken ct = default)
+    /// <param name="endpointId">One webhook's log; null for the log across all webhooks (Integrations > Deliveries).</param>
+    public async Task<Page<LoggedDelivery>> DeliveriesAsync(long? endpointId, DeliveryFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Deliveries.AsNoTracking().Where(d => d.EndpointId == endpointId);
+        var q = db.Deliveries.AsNoTracking();
+        if (endpointId is { } id) q = q.Where(d => d.EndpointId == id);
         if (!string.IsNullOrEmpty(filter.EventName)) q = q.Where(d => d.EventName == filter.EventName);
         if (filter.Status is { } status) q = q.Where(d => d.Status == status);
         if (filter.From is { } from) q = q.Where(d => d.CreatedAt >= from);
@@ -80,8 +116,11 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (!string.IsNullOrWhiteSpace(filter.MessageId)) q = q.Where(d => d.MessageId == filter.MessageId.Trim());
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
         var total = await q.Take(10_001).CountAsync(ct);
-        var items = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
-        return new Page<Delivery>(items, total);
+        var rows = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
+            .Select(d => new { Delivery = d, About = d.Event == null ? "" : d.Event.About }).ToListAsync(ct);
+        var endpointIds = rows.Select(r => r.Delivery.EndpointId).Distinct().ToList();
+        var names = await db.Endpoints.Where(e => endpointIds.Contains(e.Id)).Select(e => new { e.Id, e.Name }).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        return new Page<LoggedDelivery>(rows.Select(r => new LoggedDelivery(r.Delivery, r.About, names.GetValueOrDefault(r.Delivery.EndpointId, ""))).ToList(), total);
     }
 
     public async Task<IReadOnlyList<Attempt>> AttemptsAsync(long deliveryId, CancellationToken ct = default)

@@ -98,14 +98,14 @@ public class ManagerWalkthroughTests(BrowserFixture browser) : IAsyncLifetime
         await page.ByTestId("toggle-status").ClickAsync();
         await Expect(page.Locator("[data-testid=status]").First).ToHaveTextAsync("Active");
 
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Delivery stats" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Stats" }).ClickAsync();
         await Expect(page.Locator("[data-testid=stats-succeeded]")).ToHaveTextAsync("1");
         await Expect(page.Locator("[data-testid=stats-failed]")).ToHaveTextAsync("0");
         await Expect(page.Locator("[data-testid=stats-rate]")).ToHaveTextAsync("100 %");
         await ShotAsync("webhook-stats");
 
         // The log: open the delivery, redeliver it; the receiver sees the same webhook-id again.
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Delivery log" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Log" }).ClickAsync();
         var row = page.Locator("[data-testid=delivery-log] tbody tr").Filter(new() { HasText = "created_admin" });
         await Expect(row).ToHaveCountAsync(1);
         await row.ClickAsync();
@@ -116,7 +116,7 @@ public class ManagerWalkthroughTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(created.Header("webhook-id"), again.Header("webhook-id"));
         Assert.Equal("2", again.Header("X-EasySpace-Attempt"));
 
-        await page.GetByRole(AriaRole.Tab, new() { Name = "Signature help" }).ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Signatures" }).ClickAsync();
         await Expect(page.Locator("[data-testid=snippet-csharp]")).ToContainTextAsync("webhook-signature");
         await ShotAsync("webhook-signature-help");
 

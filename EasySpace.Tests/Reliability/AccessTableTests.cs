@@ -48,6 +48,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/invoices"] = new("GET", "/invoices", Login, Forbidden, Ok, Ok, Ok),
         ["/settings/integrations"] = new("GET", "/settings/integrations", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks"] = new("GET", "/settings/integrations/webhooks", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/deliveries"] = new("GET", "/settings/integrations/deliveries", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments"] = new("GET", "/settings/integrations/payments", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments/transactions"] = new("GET", "/settings/integrations/payments/transactions", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/payments/transactions/export"] = new("GET", "/settings/integrations/payments/transactions/export", Login, Forbidden, Forbidden, Ok, Ok),

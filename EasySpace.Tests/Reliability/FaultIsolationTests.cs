@@ -63,7 +63,7 @@ public class FaultIsolationTests : IAsyncLifetime
         for (var i = 0; i < Events; i++)
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            await outbox.RaiseAsync(db, "created_booking", new EventSubject($"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
+            await outbox.RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
             await db.SaveChangesAsync();
         }
 
@@ -100,7 +100,7 @@ public class FaultIsolationTests : IAsyncLifetime
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
             for (var i = 0; i < 400; i++)
-                await outbox.RaiseAsync(db, "created_booking", new EventSubject($"old{i}", new() { ["id"] = $"old{i}", ["url"] = $"http://x/api/bookings/old{i}" }));
+                await outbox.RaiseAsync(db, "created_booking", new EventSubject($"old{i}", $"old{i}", new() { ["id"] = $"old{i}", ["url"] = $"http://x/api/bookings/old{i}" }));
             await db.SaveChangesAsync();
         }
         await stuck.WaitForDistinctAsync(4, seconds: 30);
@@ -109,7 +109,7 @@ public class FaultIsolationTests : IAsyncLifetime
         await app.CreateEndpointAsync(healthy.Url, ["created_booking"], name: "healthy");
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
-            await outbox.RaiseAsync(db, "created_booking", new EventSubject("new", new() { ["id"] = "new", ["url"] = "http://x/api/bookings/new" }));
+            await outbox.RaiseAsync(db, "created_booking", new EventSubject("new", "new", new() { ["id"] = "new", ["url"] = "http://x/api/bookings/new" }));
             await db.SaveChangesAsync();
         }
 

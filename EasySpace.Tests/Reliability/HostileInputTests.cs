@@ -232,7 +232,7 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         await using (var db = await app.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<EasySpace.Core.Data.AppDbContext>>().CreateDbContextAsync())
         {
             await app.Get<EasySpace.Core.Events.EventOutbox>().RaiseAsync(db, "created_booking",
-                new EasySpace.Core.Events.EventSubject("b1", new() { ["url"] = "https://space.example.com/api/bookings/b1" }));
+                new EasySpace.Core.Events.EventSubject("b1", "b1", new() { ["url"] = "https://space.example.com/api/bookings/b1" }));
             await db.SaveChangesAsync();
         }
         var queries = app.Get<WebhookQueries>();

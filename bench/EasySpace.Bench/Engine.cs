@@ -119,7 +119,7 @@ public sealed class Engine : IAsyncDisposable
     public async Task<long> CommitAsync(string eventName, string key)
     {
         await using var db = await dbs.CreateDbContextAsync();
-        await outbox.RaiseAsync(db, eventName, new EventSubject(key, Data(key, padding[eventName])));
+        await outbox.RaiseAsync(db, eventName, new EventSubject(key, key, Data(key, padding[eventName])));
         await db.SaveChangesAsync();
         return Stopwatch.GetTimestamp();
     }

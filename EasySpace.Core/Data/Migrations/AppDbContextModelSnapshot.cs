@@ -57,6 +57,11 @@ namespace EasySpace.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("About")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DataJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1522,6 +1527,8 @@ namespace EasySpace.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("EventId");
 

@@ -46,7 +46,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
                 if (now < booking.From - TimeSpan.FromMinutes(lead)) continue;
                 var key = $"{WillBegin}:{booking.Id}:{lead}:{booking.From.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
                 if (!await db.TryClaimAsync(key, now, ct)) continue;
-                await outbox.RaiseAsync(db, WillBegin, await BookingService.SubjectAsync(urls, booking, resourceName, now, ct), ct,
+                await outbox.RaiseAsync(db, WillBegin, await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), ct,
                     only: filters => LeadMinutes(filters) == lead);
             }
     }
@@ -60,7 +60,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
         {
             var key = $"{HasEnded}:{booking.Id}:{booking.To.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
             if (!await db.TryClaimAsync(key, now, ct)) continue;
-            await outbox.RaiseAsync(db, HasEnded, await BookingService.SubjectAsync(urls, booking, resourceName, now, ct), ct);
+            await outbox.RaiseAsync(db, HasEnded, await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), ct);
         }
     }
 

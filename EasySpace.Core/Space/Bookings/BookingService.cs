@@ -84,7 +84,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var resource = await db.Resources.FirstAsync(r => r.Id == booking.ResourceId, ct);
         var zone = await db.ZoneAsync(ct);
 
-        var snapshot = await SubjectAsync(urls, booking, resource.Name, now, ct); // as it was, can_change and all
+        var snapshot = await SubjectAsync(db, urls, booking, resource.Name, now, ct); // as it was, can_change and all
         booking.Cancel(now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCanceled, Subject(booking, resource, zone), now));
         await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
@@ -93,14 +93,16 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
     }
 
     private async Task RaiseAsync(AppDbContext db, string eventName, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct) =>
-        await outbox.RaiseAsync(db, eventName, await SubjectAsync(urls, booking, resourceName, now, ct), ct);
+        await outbox.RaiseAsync(db, eventName, await SubjectAsync(db, urls, booking, resourceName, now, ct), ct);
 
     /// <summary>The booking as its API URL returns it, with the resource id for subscriptions filtered by resource.</summary>
-    internal static async Task<EventSubject> SubjectAsync(PublicUrls urls, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct)
+    /// <remarks>What it is about reads "Room 1 booking, Tue 3 Dec 2026, 10:00–11:00" on the space's clock.</remarks>
+    internal static async Task<EventSubject> SubjectAsync(AppDbContext db, PublicUrls urls, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct)
     {
         var id = booking.Id.ToString(CultureInfo.InvariantCulture);
         var json = BookingResource.Of(booking, resourceName, await urls.ApiUrlAsync(BookingDirectory.Collection, id, ct), now).ToJson();
-        return new EventSubject(id, json) { ResourceId = booking.ResourceId.ToString(CultureInfo.InvariantCulture) };
+        var about = $"{resourceName} booking, {(await SpaceClock.LoadAsync(db, ct)).Span(booking.From, booking.To)}";
+        return new EventSubject(id, about, json) { ResourceId = booking.ResourceId.ToString(CultureInfo.InvariantCulture) };
     }
 
     /// <summary>A booking for a picked member carries the membership's name; without one it is a walk-in, by the name typed.</summary>

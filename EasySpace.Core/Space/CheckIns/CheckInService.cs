@@ -119,13 +119,13 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
     private async Task<EventSubject> SubjectAsync(CheckIn c, CancellationToken ct)
     {
         var id = c.Id.ToString(CultureInfo.InvariantCulture);
-        return new EventSubject(id, CheckInResource.Of(c, await urls.ApiUrlAsync(CheckInDirectory.Collection, id, ct)).ToJson());
+        return new EventSubject(id, c.MemberName, CheckInResource.Of(c, await urls.ApiUrlAsync(CheckInDirectory.Collection, id, ct)).ToJson());
     }
 
     private async Task<EventSubject> SubjectAsync(CheckInToken t, CancellationToken ct)
     {
         var id = t.Id.ToString(CultureInfo.InvariantCulture);
-        return new EventSubject(id, CheckInTokenResource.Of(t, await urls.ApiUrlAsync(CheckInDirectory.TokensCollection, id, ct)).ToJson());
+        return new EventSubject(id, t.MemberName, CheckInTokenResource.Of(t, await urls.ApiUrlAsync(CheckInDirectory.TokensCollection, id, ct)).ToJson());
     }
 
     /// <summary>Midnight after <paramref name="now"/> on the space's clock: a forgotten check-out ends with the day.</summary>

@@ -84,7 +84,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         var id = attendance.Id.ToString(CultureInfo.InvariantCulture);
         var json = EventAttendanceResource.Of(attendance, await urls.ApiUrlAsync(EventAttendanceResource.Collection, id, ct),
             await urls.ApiUrlAsync(CommunityEventResource.Collection, e.Id.ToString(CultureInfo.InvariantCulture), ct)).ToJson();
-        await outbox.RaiseAsync(db, "created_event_attendance", new EventSubject(id, json), ct);
+        await outbox.RaiseAsync(db, "created_event_attendance", new EventSubject(id, attendance.Name, json), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return attendance;
@@ -143,7 +143,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
     private async Task<EventSubject> SubjectAsync(CommunityEvent e, CancellationToken ct)
     {
         var id = e.Id.ToString(CultureInfo.InvariantCulture);
-        return new EventSubject(id, CommunityEventResource.Of(e, await urls.ApiUrlAsync(CommunityEventResource.Collection, id, ct)).ToJson());
+        return new EventSubject(id, $"Community event “{e.Title}”", CommunityEventResource.Of(e, await urls.ApiUrlAsync(CommunityEventResource.Collection, id, ct)).ToJson());
     }
 
     private static ValidationErrors NoEvent() => Refused("", "There is no event with that id.");

@@ -83,6 +83,6 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
     private async Task<EventSubject> SubjectAsync(GuestAccount account, CancellationToken ct)
     {
         var id = account.Id.ToString(CultureInfo.InvariantCulture);
-        return new EventSubject(id, GuestAccountResource.Of(account, await urls.ApiUrlAsync(GuestAccountResource.Collection, id, ct)).ToJson());
+        return new EventSubject(id, account.Name, GuestAccountResource.Of(account, await urls.ApiUrlAsync(GuestAccountResource.Collection, id, ct)).ToJson());
     }
 }

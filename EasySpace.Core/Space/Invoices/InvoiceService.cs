@@ -148,7 +148,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (invoice.IsSent) return Refused("A sent invoice can't be deleted; write it off instead.");
             if (await db.Payments.AnyAsync(p => p.InvoiceId == invoice.Id, ct))
                 return Refused("Payments are recorded against this invoice, so it can't be deleted; write it off instead.");
-            var snapshot = await SubjectAsync(invoice, ct);
+            var snapshot = await SubjectAsync(urls, invoice, ct);
             db.Invoices.Remove(invoice);
             Log(db, actor, ActivityKinds.InvoiceDeleted, invoice, now, $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}");
             await outbox.RaiseAsync(db, "deleted_invoice", snapshot, ct);
@@ -191,15 +191,16 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         return settings;
     }
 
-    /// <summary>The invoice's subject for events: the object its API URL returns.</summary>
-    internal async Task<EventSubject> SubjectAsync(Invoice invoice, CancellationToken ct)
+    /// <summary>The invoice's subject for events: the object its API URL returns, about "Invoice 2026-0042 to Ada Keller".</summary>
+    internal static async Task<EventSubject> SubjectAsync(PublicUrls urls, Invoice invoice, CancellationToken ct)
     {
         var id = invoice.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new EventSubject(id, InvoiceResource.Of(invoice, await urls.ApiUrlAsync(InvoiceResource.Collection, id, ct)).ToJson());
+        return new EventSubject(id, $"Invoice {invoice.FormattedNumber} to {invoice.BillingName}",
+            InvoiceResource.Of(invoice, await urls.ApiUrlAsync(InvoiceResource.Collection, id, ct)).ToJson());
     }
 
     private async Task RaiseAsync(AppDbContext db, string eventName, Invoice invoice, CancellationToken ct) =>
-        await outbox.RaiseAsync(db, eventName, await SubjectAsync(invoice, ct), ct);
+        await outbox.RaiseAsync(db, eventName, await SubjectAsync(urls, invoice, ct), ct);
 
     /// <summary>
     /// Loads the invoice, lets <paramref name="act"/> refuse (errors) or change it (null), and saves the change with what

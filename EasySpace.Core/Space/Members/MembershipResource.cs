@@ -80,7 +80,7 @@ internal static class MembershipResources
 
     public static async Task<EasySpace.Core.Events.EventSubject> SubjectAsync(AppDbContext db, Membership m, PublicUrls urls, CancellationToken ct,
         IReadOnlyCollection<string>? changedFields = null) =>
-        new(m.Id.ToString(CultureInfo.InvariantCulture), (await BuildAsync(db, m, urls, ct)).ToJson()) { ChangedFields = changedFields };
+        new(m.Id.ToString(CultureInfo.InvariantCulture), m.Name, (await BuildAsync(db, m, urls, ct)).ToJson()) { ChangedFields = changedFields };
 
     public static async Task<Dictionary<long, Plan>> PlansAsync(AppDbContext db, IEnumerable<long> ids, CancellationToken ct)
     {

@@ -26,7 +26,7 @@ public sealed class DropInPassService(IDbContextFactory<AppDbContext> dbFactory,
         await db.SaveChangesAsync(ct);
         var id = pass.Id.ToString(CultureInfo.InvariantCulture);
         await outbox.RaiseAsync(db, "created_drop_in_pass",
-            new EventSubject(id, DropInPassResource.Of(pass, await urls.ApiUrlAsync(DropInPassResource.Collection, id, ct)).ToJson()), ct);
+            new EventSubject(id, pass.VisitorName, DropInPassResource.Of(pass, await urls.ApiUrlAsync(DropInPassResource.Collection, id, ct)).ToJson()), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return pass;

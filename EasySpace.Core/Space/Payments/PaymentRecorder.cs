@@ -63,8 +63,8 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRecorded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reference is null ? "" : $" ({reference})")}{(becamePaid ? "; invoice paid" : "")}"));
         await db.SaveChangesAsync(ct);                        // the payment's id is in its URL
-        await outbox.RaiseAsync(db, "created_payment", await SubjectAsync(payment, ct), ct);
-        if (becamePaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceSubjectAsync(invoice, ct), ct);
+        await outbox.RaiseAsync(db, "created_payment", await SubjectAsync(payment, invoice, ct), ct);
+        if (becamePaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceService.SubjectAsync(urls, invoice, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -92,7 +92,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentFailed, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reason is null ? "" : $": {reason.Trim()}")}"));
         await db.SaveChangesAsync(ct);
-        await outbox.RaiseAsync(db, "failed_payment", await SubjectAsync(payment, ct), ct);
+        await outbox.RaiseAsync(db, "failed_payment", await SubjectAsync(payment, invoice, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -128,8 +128,8 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var becameUnpaid = invoice.ApplyRefund(amount, now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRefunded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, payment.Currency)} of payment {payment.Id}{(becameUnpaid ? "; invoice unpaid again" : "")}"));
-        await outbox.RaiseAsync(db, "refunded_payment", await SubjectAsync(payment, ct), ct);
-        if (becameUnpaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceSubjectAsync(invoice, ct), ct);
+        await outbox.RaiseAsync(db, "refunded_payment", await SubjectAsync(payment, invoice, ct), ct);
+        if (becameUnpaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceService.SubjectAsync(urls, invoice, ct), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -163,23 +163,21 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         await db.SaveChangesAsync(ct);
         var id = PaymentSubscriptionResource.ApiId(subscription.Id);
         var json = PaymentSubscriptionResource.Of(subscription, await urls.ApiUrlAsync(PaymentResource.Collection, id, ct)).ToJson();
-        await outbox.RaiseAsync(db, "updated_payment_subscription", new EventSubject(id, json), ct);
+        // About the member who pays ("Ada Keller's recurring payment changed"); the provider's id when no membership is linked.
+        var member = subscription.MembershipId is { } memberId ? await db.Memberships.Where(m => m.Id == memberId).Select(m => m.Name).FirstOrDefaultAsync(ct) : null;
+        await outbox.RaiseAsync(db, "updated_payment_subscription", new EventSubject(id, member ?? $"{subscription.Provider} subscription {subscription.ProviderReference}", json), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return subscription;
     }
 
-    private async Task<EventSubject> SubjectAsync(Payment payment, CancellationToken ct)
+    /// <summary>The payment as its API URL returns it, about "Payment of 120.00 CHF for invoice 2026-0042".</summary>
+    private async Task<EventSubject> SubjectAsync(Payment payment, Invoice invoice, CancellationToken ct)
     {
         var id = payment.Id.ToString(CultureInfo.InvariantCulture);
         var invoiceUrl = await urls.ApiUrlAsync(InvoiceResource.Collection, payment.InvoiceId.ToString(CultureInfo.InvariantCulture), ct);
-        return new EventSubject(id, PaymentResource.Of(payment, await urls.ApiUrlAsync(PaymentResource.Collection, id, ct), invoiceUrl).ToJson());
-    }
-
-    private async Task<EventSubject> InvoiceSubjectAsync(Invoice invoice, CancellationToken ct)
-    {
-        var id = invoice.Id.ToString(CultureInfo.InvariantCulture);
-        return new EventSubject(id, InvoiceResource.Of(invoice, await urls.ApiUrlAsync(InvoiceResource.Collection, id, ct)).ToJson());
+        return new EventSubject(id, $"Payment of {BillingFormat.Money(payment.Amount, payment.Currency)} for invoice {invoice.FormattedNumber}",
+            PaymentResource.Of(payment, await urls.ApiUrlAsync(PaymentResource.Collection, id, ct), invoiceUrl).ToJson());
     }
 
     /// <summary>The payment a provider already reported under this reference; manual payments have no such identity.</summary>

@@ -96,7 +96,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     await using var db = await dbFactory.CreateDbContextAsync();
                     var id = $"b{committed}";
-                    await outbox.RaiseAsync(db, "created_booking", new EventSubject(id, new() { ["id"] = id, ["url"] = $"http://127.0.0.1/api/bookings/{id}" }));
+                    await outbox.RaiseAsync(db, "created_booking", new EventSubject(id, id, new() { ["id"] = id, ["url"] = $"http://127.0.0.1/api/bookings/{id}" }));
                     await db.SaveChangesAsync();
                     Interlocked.Increment(ref committed);
                 }

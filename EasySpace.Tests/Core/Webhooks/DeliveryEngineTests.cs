@@ -61,7 +61,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         await using (var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
         {
             await using var tx = await db.Database.BeginTransactionAsync();
-            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
             await db.SaveChangesAsync();
             await tx.RollbackAsync();
         }
@@ -78,7 +78,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "fan-out test", DateTimeOffset.UtcNow));
-        var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+        var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
         Assert.True(await app.Get<EndpointService>().DeleteAsync(endpoint.Id, WebhookHostExtensions.Owner));
 
         await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
@@ -100,7 +100,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         await using (var db = await dbs.CreateDbContextAsync())
         {
             abandoned = db;
-            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", new() { ["url"] = "http://x/api/admins/x" }));
+            await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
         }
 
         // The pool hands out its oldest context first: lease until this one comes back.
@@ -179,7 +179,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         await using (var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
         {
             // The booking and membership features raise these for real; here the subject carries what the filters read.
-            await app.Get<EventOutbox>().RaiseAsync(db, eventName, new EventSubject("b1", new() { ["url"] = "http://x/api/bookings/b1" })
+            await app.Get<EventOutbox>().RaiseAsync(db, eventName, new EventSubject("b1", "b1", new() { ["url"] = "http://x/api/bookings/b1" })
             {
                 ResourceId = "room-1",
                 ChangedFields = ["company", "website"],

@@ -65,6 +65,29 @@ public abstract class IntegrationsTest(TimeProvider? clock = null) : ComponentTe
         return result.Value!.Endpoint;
     }
 
+    private static int admins;
+
+    /// <summary>A real action that raises created_admin.</summary>
+    protected async Task AddAdminAsync()
+    {
+        var email = $"admin{Interlocked.Increment(ref admins)}@example.com";
+        var result = await Get<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password), false, "test");
+        Assert.True(result.Succeeded, result.Errors.ToString());
+    }
+
+    /// <summary>Sends what is due, as the pump would.</summary>
+    protected Task PumpAsync() => Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
+
+    /// <summary>A webhook to <paramref name="receiver"/> whose last five attempts really failed with HTTP 500: it is Failing.</summary>
+    protected async Task<Endpoint> FailingWebhookAsync(EasySpace.Tests.Fakes.Receiver receiver, string name = "CRM")
+    {
+        receiver.Respond = EasySpace.Tests.Fakes.Receiver.Status(500);
+        var endpoint = await CreateEndpointAsync(name, receiver.Url.ToString());
+        for (var i = 0; i < WebhookHealth.RecentAttempts; i++) await AddAdminAsync();
+        await PumpAsync();
+        return endpoint;
+    }
+
     /// <summary>Types into a MudBlazor input found by its data-testid.</summary>
     protected static void Type<T>(IRenderedComponent<T> component, string testId, string value) where T : IComponent =>
         component.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Input(value);
@@ -80,4 +103,18 @@ public abstract class IntegrationsTest(TimeProvider? clock = null) : ComponentTe
     /// <summary>Clicks the button with this text (a dialog's "Delete", "Cancel").</summary>
     protected static void ClickButton<T>(IRenderedComponent<T> component, string text) where T : IComponent =>
         component.FindAll("button").Single(b => b.TextContent.Trim() == text).Click();
+}
+
+/// <summary>The same, with a receiver on 127.0.0.1 that really listens, for the pages that show deliveries.</summary>
+public abstract class IntegrationsWithReceiverTest : IntegrationsTest
+{
+    protected EasySpace.Tests.Fakes.Receiver receiver = default!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        receiver = await EasySpace.Tests.Fakes.Receiver.StartAsync();
+    }
+
+    protected override async Task DisposeTestAsync() => await receiver.DisposeAsync();
 }

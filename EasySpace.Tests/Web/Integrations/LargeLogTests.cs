@@ -37,7 +37,7 @@ public class LargeLogTests : IntegrationsTest
         var page = Render<WebhookPage>(p => p.Add(x => x.Id, endpoint.Id));
         page.WaitForElement("[data-testid=webhook-title]");
 
-        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Delivery log").Click();
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Log").Click();
 
         page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("[data-testid=delivery-log] tbody tr").Count), TimeSpan.FromSeconds(10));
         page.WaitForAssertion(() => Assert.Contains("1–25 of more than 10,000", page.Find("[data-testid=delivery-log]").TextContent));
@@ -48,7 +48,7 @@ public class LargeLogTests : IntegrationsTest
     {
         var page = Render<WebhookPage>(p => p.Add(x => x.Id, endpoint.Id));
         page.WaitForElement("[data-testid=webhook-title]");
-        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Delivery log").Click();
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Log").Click();
         page.WaitForAssertion(() => Assert.Equal(25, page.FindAll("[data-testid=delivery-log] tbody tr").Count), TimeSpan.FromSeconds(10));
 
         Pick(page, "log-status", "Failed");

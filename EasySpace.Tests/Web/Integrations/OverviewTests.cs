@@ -51,6 +51,23 @@ public class OverviewTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task A_failing_webhook_is_a_problem_with_its_latest_error_and_counted_as_failing_not_active()
+    {
+        await using var receiver = await EasySpace.Tests.Fakes.Receiver.StartAsync();
+        var endpoint = await FailingWebhookAsync(receiver, "CRM");
+        await CreateEndpointAsync("Chat");
+
+        var page = RenderPage();
+
+        var problem = page.Find("[data-testid=problem]");
+        Assert.Contains("Webhook “CRM” is failing: its last 5 attempts failed, the latest with “HTTP 500”.", problem.TextContent);
+        Assert.Equal($"settings/integrations/webhooks/{endpoint.Id}", problem.QuerySelector("a")!.GetAttribute("href"));
+        var counts = page.Find("[data-testid=webhook-counts]").TextContent;
+        Assert.Contains("1 active", counts);
+        Assert.Contains("1 failing", counts);
+    }
+
+    [Fact]
     public void Stripe_and_PayPal_are_not_connected_say_where_they_work_and_lead_to_their_wizards()
     {
         var page = RenderPage();

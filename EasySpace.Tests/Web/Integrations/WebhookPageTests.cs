@@ -8,35 +8,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace EasySpace.Tests.Web.Integrations;
 
-public class WebhookPageTests : IntegrationsTest
+public class WebhookPageTests : IntegrationsWithReceiverTest
 {
-    private Receiver receiver = default!;
-    private static int admins;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        receiver = await Receiver.StartAsync();
-    }
-
-    protected override async Task DisposeTestAsync() => await receiver.DisposeAsync();
-
     private IRenderedComponent<WebhookPage> RenderPage(long id)
     {
         var page = Render<WebhookPage>(p => p.Add(x => x.Id, id));
         page.WaitForElement("[data-testid=webhook-title]");
         return page;
     }
-
-    /// <summary>A real action that raises created_admin.</summary>
-    private async Task AddAdminAsync()
-    {
-        var email = $"admin{Interlocked.Increment(ref admins)}@example.com";
-        var result = await Get<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password), false, "test");
-        Assert.True(result.Succeeded, result.Errors.ToString());
-    }
-
-    private Task PumpAsync() => Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
 
     private static void OpenTab(IRenderedComponent<WebhookPage> page, string text) =>
         page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == text).Click();
@@ -166,7 +145,7 @@ public class WebhookPageTests : IntegrationsTest
         await PumpAsync();
         var page = RenderPage(endpoint.Id);
 
-        OpenTab(page, "Delivery stats");
+        OpenTab(page, "Stats");
 
         page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=stats-succeeded]").TextContent));
         Assert.Equal("1", page.Find("[data-testid=stats-failed]").TextContent);
@@ -189,7 +168,7 @@ public class WebhookPageTests : IntegrationsTest
         await PumpAsync();
         var page = RenderPage(endpoint.Id);
 
-        OpenTab(page, "Delivery log");
+        OpenTab(page, "Log");
         var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
         Assert.Contains("created_admin", row.TextContent);
         Assert.Contains("Delivered", row.TextContent);
@@ -212,6 +191,27 @@ public class WebhookPageTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task A_failing_webhook_says_so_with_its_latest_error_and_the_log_says_what_each_delivery_was_about()
+    {
+        var endpoint = await FailingWebhookAsync(receiver);
+
+        var page = RenderPage(endpoint.Id);
+
+        Assert.Equal("Failing", page.Find("[data-testid=status]").TextContent.Trim());
+        var alert = page.Find("[data-testid=failing-alert]").TextContent;
+        Assert.Contains("its last 5 attempts failed", alert);
+        Assert.Contains("“HTTP 500”", alert);
+        OpenTab(page, "Log");
+        var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
+        Assert.Equal("Admin added", row.QuerySelector("[data-testid=log-event-title]")!.TextContent.Trim());
+        Assert.Matches(@"^admin\d+@example\.com became an admin$", row.QuerySelector("[data-testid=log-about]")!.TextContent.Trim());
+        Assert.Equal("created_admin", row.QuerySelector("[data-testid=log-event-code]")!.TextContent.Trim());
+        Assert.Contains("HTTP 500", row.TextContent);
+        await page.InvokeAsync(() => page.Find("[data-testid=delivery-log] tbody tr").Click());
+        page.WaitForAssertion(() => Assert.Matches(@"became an admin", page.Find("[data-testid=delivery-details] [data-testid=delivery-about]").TextContent));
+    }
+
+    [Fact]
     public async Task The_delivery_log_finds_a_delivery_by_the_webhook_id_a_receiver_reports()
     {
         var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
@@ -220,7 +220,7 @@ public class WebhookPageTests : IntegrationsTest
         await PumpAsync();
         var reported = receiver.Received[1].Header("webhook-id")!;
         var page = RenderPage(endpoint.Id);
-        OpenTab(page, "Delivery log");
+        OpenTab(page, "Log");
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=delivery-log] tbody tr").Count));
 
         page.Find("input[data-testid=log-message-id]").Change($"  {reported} "); // pasted with the spaces around it
@@ -244,7 +244,7 @@ public class WebhookPageTests : IntegrationsTest
         await Get<EndpointService>().EnableAsync(endpoint.Id, releaseHeld: false, Owner);
         receiver.Respond = Receiver.Status(200);
         var page = RenderPage(endpoint.Id);
-        OpenTab(page, "Delivery log");
+        OpenTab(page, "Log");
 
         page.WaitForElement("button[data-testid=resend-failed]").Click();
         DialogProvider.WaitForAssertion(() => Assert.Contains("1</b> failed", DialogProvider.Find("[data-testid=resend-preview]").InnerHtml));
@@ -296,7 +296,7 @@ public class WebhookPageTests : IntegrationsTest
         var endpoint = await CreateEndpointAsync("CRM", "https://crm.example.com/easyspace/in");
         var page = RenderPage(endpoint.Id);
 
-        OpenTab(page, "Signature help");
+        OpenTab(page, "Signatures");
 
         var csharp = page.WaitForElement("[data-testid=snippet-csharp]").TextContent;
         Assert.Contains("headers[\"webhook-signature\"]", csharp);

@@ -2,6 +2,7 @@ using Bunit;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Fakes;
 using EasySpace.Web.Components.Pages.Integrations.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -90,6 +91,49 @@ public class WebhooksListTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task A_webhook_whose_last_five_attempts_failed_shows_Failing_with_the_latest_error_until_one_succeeds()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Respond = Receiver.Status(500);
+        await CreateEndpointAsync("CRM", receiver.Url.ToString());
+        for (var i = 0; i < WebhookHealth.RecentAttempts - 1; i++) await AddAdminAsync();
+        await PumpAsync();
+
+        // Tried: four failures in a row are not yet "failing".
+        var page = Render<WebhooksPage>();
+        page.WaitForElement("[data-testid=webhooks-table]");
+        Assert.Equal("Active", page.Find("[data-testid=status]").TextContent.Trim());
+
+        await AddAdminAsync();
+        await PumpAsync();
+        page = Render<WebhooksPage>();
+        page.WaitForElement("[data-testid=webhooks-table]");
+        Assert.Equal("Failing", page.Find("[data-testid=status]").TextContent.Trim());
+        Assert.Equal("Latest: HTTP 500", page.Find("[data-testid=latest-error]").TextContent.Trim());
+
+        receiver.Respond = Receiver.Status(200);
+        await AddAdminAsync();
+        await PumpAsync();
+        page = Render<WebhooksPage>();
+        page.WaitForElement("[data-testid=webhooks-table]");
+        Assert.Equal("Active", page.Find("[data-testid=status]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=latest-error]"));
+    }
+
+    [Fact]
+    public async Task A_switched_off_webhook_is_never_Failing()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var endpoint = await FailingWebhookAsync(receiver);
+        await Get<EndpointService>().DisableAsync(endpoint.Id, Owner);
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForElement("[data-testid=webhooks-table]");
+        Assert.Equal("Inactive", page.Find("[data-testid=status]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_search_box_and_the_status_filter_narrow_the_list()
     {
         await CreateEndpointAsync("CRM", "https://crm.example.com/hook");
@@ -116,8 +160,8 @@ public class WebhooksListTests : IntegrationsTest
         var page = Render<WebhooksPage>();
         page.WaitForElement("[data-testid=webhooks-table]");
 
-        page.Find("[data-testid=webhooks-table] tbody tr").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=webhooks-table] tbody tr").Click());
 
-        Assert.EndsWith($"/settings/integrations/webhooks/{endpoint.Id}", CurrentUri);
+        page.WaitForAssertion(() => Assert.EndsWith($"/settings/integrations/webhooks/{endpoint.Id}", CurrentUri));
     }
 }
