@@ -77,7 +77,7 @@ public sealed class DemoData(IDbContextFactory<AppDbContext> dbFactory, PlanServ
     private async Task<(int Invoices, int Payments)> AddInvoicesAsync(List<long> memberIds, List<string> memberNames, string actor, CancellationToken ct)
     {
         DateOnly today;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct)) today = (await SpaceLocale.LoadAsync(db, ct)).Today(clock.GetUtcNow());
+        await using (var db = await dbFactory.CreateDbContextAsync(ct)) today = (await SpaceClock.LoadAsync(db, ct)).Today(clock.GetUtcNow());
         var madePayments = 0;
         for (var i = 0; i < 12; i++)
         {

@@ -21,14 +21,14 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var resource = await ResourceForAsync(db, draft.ResourceId, currentResourceId: null, errors, ct);
         await LinkMemberAsync(db, draft, stored: (null, null), errors, ct);
-        var zone = await db.ZoneAsync(ct);
-        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, zone, errors, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, space, errors, ct);
         if (!errors.IsEmpty) return errors;
 
         var booking = Booking.Make(resource!, draft, now);
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.created", Subject(booking, resource!, zone), now, Money(booking)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.created", Subject(booking, resource!, space), now, Money(booking)));
         await RaiseAsync(db, "created_booking", booking, resource!.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -49,15 +49,15 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var errors = draft.Validate(now);
         var resource = await ResourceForAsync(db, draft.ResourceId, booking.ResourceId, errors, ct);
         await LinkMemberAsync(db, draft, (booking.MembershipId, booking.MemberName), errors, ct);
-        var zone = await db.ZoneAsync(ct);
-        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, zone, errors, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, space, errors, ct);
         if (!errors.IsEmpty) return errors;
 
         var changes = new List<string>();
         var oldResourceName = await db.Resources.Where(r => r.Id == booking.ResourceId).Select(r => r.Name).FirstAsync(ct);
         if (booking.ResourceId != resource!.Id) changes.Add($"resource {oldResourceName} → {resource.Name}");
         if (booking.From != draft.From || booking.To != draft.To)
-            changes.Add($"time {SpaceTime.Describe(booking.From, booking.To, zone)} → {SpaceTime.Describe(draft.From!.Value, draft.To!.Value, zone)}");
+            changes.Add($"time {space.Span(booking.From, booking.To)} → {space.Span(draft.From!.Value, draft.To!.Value)}");
         if (changes.Count > 0) booking.Reschedule(resource, draft.From!.Value, draft.To!.Value, now);
 
         var before = (booking.Title, booking.Comments, booking.MemberName, booking.MembershipId);
@@ -67,7 +67,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (booking.MemberName != before.MemberName || booking.MembershipId != before.MembershipId) changes.Add("member");
         if (changes.Count == 0) return booking; // a save without changes is not an update
 
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.changed", Subject(booking, resource, zone), now, string.Join("; ", changes)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.changed", Subject(booking, resource, space), now, string.Join("; ", changes)));
         await RaiseAsync(db, "updated_booking", booking, resource.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -84,11 +84,11 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (!booking.CanChange(now))
             return new ValidationErrors().Add("", "This booking has started, so it can no longer be canceled.");
         var resource = await db.Resources.FirstAsync(r => r.Id == booking.ResourceId, ct);
-        var zone = await db.ZoneAsync(ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
 
         var snapshot = await SubjectAsync(urls, booking, resource.Name, now, ct); // as it was, can_change and all
         booking.Cancel(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.canceled", Subject(booking, resource, zone), now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, "booking.canceled", Subject(booking, resource, space), now));
         await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
         await db.SaveChangesAsync(ct);
         return booking;
@@ -124,16 +124,16 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
     }
 
     private static async Task CheckClashAsync(AppDbContext db, Resource resource, DateTimeOffset from, DateTimeOffset to, long exceptBookingId,
-        TimeZoneInfo zone, ValidationErrors errors, CancellationToken ct)
+        SpaceClock space, ValidationErrors errors, CancellationToken ct)
     {
         var clash = await db.Bookings.AsNoTracking()
             .Where(b => b.ResourceId == resource.Id && b.CanceledAt == null && b.Id != exceptBookingId && b.From < to && from < b.To)
             .OrderBy(b => b.From).FirstOrDefaultAsync(ct);
         if (clash is not null)
-            errors.Add("", $"{resource.Name} is already booked {SpaceTime.Describe(clash.From, clash.To, zone)} (“{clash.Title}”). Choose another time or room.");
+            errors.Add("", $"{resource.Name} is already booked {space.Span(clash.From, clash.To)} (“{clash.Title}”). Choose another time or room.");
     }
 
-    private static string Subject(Booking b, Resource r, TimeZoneInfo zone) => $"booking #{b.Id}: {r.Name}, {SpaceTime.Describe(b.From, b.To, zone)}";
+    private static string Subject(Booking b, Resource r, SpaceClock space) => $"booking #{b.Id}: {r.Name}, {space.Span(b.From, b.To)}";
 
     private static string Money(Booking b) => $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}";
 }

@@ -23,11 +23,10 @@ public sealed class DashboardReader(IDbContextFactory<AppDbContext> dbFactory, S
     public async Task<DashboardView> ReadAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var zone = (await setup.GetProfileAsync(ct))?.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var tz) ? tz : TimeZoneInfo.Utc;
-        var local = TimeZoneInfo.ConvertTime(now, zone);
-        var dayStart = new DateTimeOffset(local.Date, local.Offset);
-        var dayEnd = dayStart.AddDays(1);
-        var today = DateOnly.FromDateTime(local.Date);
+        var space = (await setup.GetProfileAsync(ct)) is { } profile ? SpaceClock.For(profile.TimeZone, profile.Country) : SpaceClock.Utc;
+        var today = space.Today(now);
+        var dayStart = space.StartOf(today);
+        var dayEnd = space.StartOf(today.AddDays(1)); // 23 or 25 hours on the days the clocks change
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var bookings = await (from b in db.Bookings.AsNoTracking()
