@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using EasySpace.Core.Space.Bookings;
 using EasySpace.Core.Space.CheckIns;
 using EasySpace.Tests.Core.Space;
@@ -55,9 +56,9 @@ public class BookingsBrowserTests(BrowserFixture browser) : IAsyncLifetime
         var booking = Assert.Single((await app.Get<BookingDirectory>().PageAsync(null, null, null, 0, 10)).Items);
         Assert.Equal(("Team sync", "Ada Lovelace", 12.5m), (booking.Booking.Title, booking.Booking.MemberName, booking.Booking.Price));
         // The form suggests the next full hour; late on a Sunday that is already next week.
-        var zone = await app.Get<BookingDirectory>().ZoneAsync();
-        var local = SpaceTime.ToLocal(booking.Booking.From, zone).Date;
-        var today = SpaceTime.ToLocal(DateTimeOffset.UtcNow, zone).Date;
+        var space = await app.Get<SpaceClockReader>().CurrentAsync();
+        var local = space.Local(booking.Booking.From).Date;
+        var today = space.Local(DateTimeOffset.UtcNow).Date;
         if (local.AddDays(-(((int)local.DayOfWeek + 6) % 7)) != today.AddDays(-(((int)today.DayOfWeek + 6) % 7)))
             await page.ByTestId("bookings-next").ClickAsync();
         await Expect(page.Locator("[data-testid=booking-title]")).ToHaveTextAsync("Team sync");

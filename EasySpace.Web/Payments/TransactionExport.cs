@@ -59,20 +59,20 @@ public static class TransactionExport
             return;
         }
         var space = await invoices.SpaceAsync(ct);
-        var today = BillingFormat.IsoDay(space.Today(clock.GetUtcNow()));
+        var today = BillingFormat.IsoDay(space.Clock.Today(clock.GetUtcNow()));
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"transactions-{today}.csv\"";
 
         // UTF-8 with a byte order mark: without it Excel reads "Chloé" as "ChloÃ©".
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-        await WriteRowAsync(writer, [$"Date ({space.Zone.Id})", "Member", "Membership id", "Paid for", "Provider", "Amount", "Currency", "Refunded",
+        await WriteRowAsync(writer, [$"Date ({space.Clock.ZoneName})", "Member", "Membership id", "Paid for", "Provider", "Amount", "Currency", "Refunded",
             "Status", "Test or live", "Reference", "Refunds"]);
         await foreach (var row in payments.AllAsync(parsed.Value!, ct))
             await WriteRowAsync(writer, [
-                Time(row.CreatedAt, space.Zone), row.Payer, row.MembershipId?.ToString(CultureInfo.InvariantCulture) ?? "", $"Invoice {row.InvoiceNumber}",
+                Time(row.CreatedAt, space.Clock), row.Payer, row.MembershipId?.ToString(CultureInfo.InvariantCulture) ?? "", $"Invoice {row.InvoiceNumber}",
                 TransactionText.ProviderName(row.Provider), Amount(row.Amount), row.Currency, row.RefundedAmount == 0 ? "" : Amount(row.RefundedAmount),
                 TransactionText.StatusText(row), TransactionText.Mode(row), row.ProviderReference ?? "",
-                string.Join("; ", row.Refunds.Select(r => $"{Amount(r.Amount)} on {Time(r.RefundedAt, space.Zone)}{(r.ProviderReference is null ? "" : $" ({r.ProviderReference})")}")),
+                string.Join("; ", row.Refunds.Select(r => $"{Amount(r.Amount)} on {Time(r.RefundedAt, space.Clock)}{(r.ProviderReference is null ? "" : $" ({r.ProviderReference})")}")),
             ]);
         await writer.FlushAsync(ct);
     }
@@ -92,8 +92,8 @@ public static class TransactionExport
 
     private static string Amount(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset at, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    // Spreadsheets sort and parse ISO times; the space's wall clock, as the column header says.
+    private static string Time(DateTimeOffset at, SpaceClock clock) => clock.Local(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static string? One(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) && values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1] : null;

@@ -193,7 +193,7 @@ public sealed class CheckoutCompletion(
         var member = await db.Memberships.AsNoTracking().FirstAsync(m => m.Id == membershipId, ct);
         var plan = await db.Plans.AsNoTracking().FirstAsync(p => p.Id == member.PlanId, ct);
         var space = await SpaceLocale.LoadAsync(db, ct);
-        var today = space.Today(clock.GetUtcNow());
+        var today = space.Clock.Today(clock.GetUtcNow());
         var draft = new InvoiceDraft
         {
             MembershipId = member.Id, Name = member.Name, Company = member.Company, FullAddress = member.Address, DueDate = today,

@@ -174,8 +174,8 @@ public sealed class CheckoutService(
             : Refused("This booking is already paid.");
         if (booking.Currency != space.Currency) return Refused($"This booking is priced in {booking.Currency}, but the space bills in {space.Currency}; ask the space's team.");
         var resource = await db.Resources.AsNoTracking().Where(r => r.Id == booking.ResourceId).Select(r => r.Name).FirstOrDefaultAsync(ct);
-        var day = BillingFormat.IsoDay(DateOnly.FromDateTime(space.Local(booking.From)));
-        var invoice = await invoices.CreateAsync(Draft(member, space.Today(now), $"Booking: {booking.Title} ({resource}, {day})", booking.Price, booking.TaxRate), member.Email, ct);
+        var day = BillingFormat.IsoDay(DateOnly.FromDateTime(space.Clock.Local(booking.From)));
+        var invoice = await invoices.CreateAsync(Draft(member, space.Clock.Today(now), $"Booking: {booking.Title} ({resource}, {day})", booking.Price, booking.TaxRate), member.Email, ct);
         if (!invoice.Succeeded) return invoice.Errors;
         return new Due(invoice.Value!.Total, invoice.Value.Currency, $"Booking: {booking.Title}", invoice.Value.Id);
     }
@@ -184,7 +184,7 @@ public sealed class CheckoutService(
     {
         var price = await db.SpaceProfiles.AsNoTracking().OrderBy(s => s.Id).Select(s => s.DropInPrice).FirstOrDefaultAsync(ct);
         if (price <= 0) return Refused("The space does not sell day passes online.");
-        var today = space.Today(now);
+        var today = space.Clock.Today(now);
         if (day is not { } date) return Refused("Choose the day of your pass.");
         if (date < today) return Refused("Choose today or a day after today.");
         if (date > today.AddDays(MaxPassDaysAhead)) return Refused($"A day pass can be bought at most {MaxPassDaysAhead} days ahead.");

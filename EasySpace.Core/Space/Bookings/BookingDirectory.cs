@@ -38,8 +38,8 @@ public sealed record BookingResource(
     [property: JsonPropertyName("comments")] string? Comments)
 {
     public static BookingResource Of(Booking b, string resourceName, string url, DateTimeOffset now) => new(
-        SpaceTime.ApiFormat(b.From),
-        SpaceTime.ApiFormat(b.To),
+        ApiTime.Format(b.From),
+        ApiTime.Format(b.To),
         Rate(b.TaxRate),
         b.Title,
         new ResourceRef(resourceName, b.ResourceId.ToString(CultureInfo.InvariantCulture)),
@@ -159,12 +159,6 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         return list;
     }
 
-    /// <summary>The space's time zone, for the page's pickers.</summary>
-    public async Task<TimeZoneInfo> ZoneAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ZoneAsync(ct);
-    }
 
     /// <summary>The space's currency, the default for a new resource.</summary>
     public async Task<string> SpaceCurrencyAsync(CancellationToken ct = default)

@@ -21,14 +21,14 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var resource = await ResourceForAsync(db, draft.ResourceId, currentResourceId: null, errors, ct);
         await LinkMemberAsync(db, draft, stored: (null, null), errors, ct);
-        var zone = await db.ZoneAsync(ct);
-        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, zone, errors, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, exceptBookingId: 0, space, errors, ct);
         if (!errors.IsEmpty) return errors;
 
         var booking = Booking.Make(resource!, draft, now);
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
-        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCreated, Subject(booking, resource!, zone), now, Money(booking)));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCreated, Subject(booking, resource!, space), now, Money(booking)));
         await RaiseAsync(db, "created_booking", booking, resource!.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -49,14 +49,14 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var errors = draft.Validate(now);
         var resource = await ResourceForAsync(db, draft.ResourceId, booking.ResourceId, errors, ct);
         await LinkMemberAsync(db, draft, (booking.MembershipId, booking.MemberName), errors, ct);
-        var zone = await db.ZoneAsync(ct);
-        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, zone, errors, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
+        if (errors.IsEmpty) await CheckClashAsync(db, resource!, draft.From!.Value, draft.To!.Value, booking.Id, space, errors, ct);
         if (!errors.IsEmpty) return errors;
 
         var changes = new ActivityDetails();
         var oldResourceName = await db.Resources.Where(r => r.Id == booking.ResourceId).Select(r => r.Name).FirstAsync(ct);
         changes.Change("Room or desk", oldResourceName, resource!.Name);
-        changes.Change("Time", SpaceTime.Describe(booking.From, booking.To, zone), SpaceTime.Describe(draft.From!.Value, draft.To!.Value, zone));
+        changes.Change("Time", space.Span(booking.From, booking.To), space.Span(draft.From!.Value, draft.To!.Value));
         if (!changes.IsEmpty) booking.Reschedule(resource, draft.From!.Value, draft.To!.Value, now);
 
         var before = (booking.Title, booking.Comments, booking.MemberName, booking.MembershipId);
@@ -65,7 +65,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (booking.MemberName == before.MemberName && booking.MembershipId != before.MembershipId) changes.Note("Member: linked to another membership");
         if (changes.IsEmpty) return booking; // a save without changes is not an update
 
-        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingChanged, Subject(booking, resource, zone), now, changes.Text));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingChanged, Subject(booking, resource, space), now, changes.Text));
         await RaiseAsync(db, "updated_booking", booking, resource.Name, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -82,11 +82,11 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (!booking.CanChange(now))
             return new ValidationErrors().Add("", "This booking has started, so it can no longer be canceled.");
         var resource = await db.Resources.FirstAsync(r => r.Id == booking.ResourceId, ct);
-        var zone = await db.ZoneAsync(ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
 
         var snapshot = await SubjectAsync(db, urls, booking, resource.Name, now, ct); // as it was, can_change and all
         booking.Cancel(now);
-        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCanceled, Subject(booking, resource, zone), now));
+        db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCanceled, Subject(booking, resource, space), now));
         await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
         await db.SaveChangesAsync(ct);
         return booking;
@@ -124,18 +124,18 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
     }
 
     private static async Task CheckClashAsync(AppDbContext db, Resource resource, DateTimeOffset from, DateTimeOffset to, long exceptBookingId,
-        TimeZoneInfo zone, ValidationErrors errors, CancellationToken ct)
+        SpaceClock space, ValidationErrors errors, CancellationToken ct)
     {
         var clash = await db.Bookings.AsNoTracking()
             .Where(b => b.ResourceId == resource.Id && b.CanceledAt == null && b.Id != exceptBookingId && b.From < to && from < b.To)
             .OrderBy(b => b.From).FirstOrDefaultAsync(ct);
         if (clash is not null)
-            errors.Add("", $"{resource.Name} is already booked {SpaceTime.Describe(clash.From, clash.To, zone)} (“{clash.Title}”). Choose another time or room.");
+            errors.Add("", $"{resource.Name} is already booked {space.Span(clash.From, clash.To)} (“{clash.Title}”). Choose another time or room.");
     }
 
-    /// <summary>"Ada Keller's booking of Room 1 on Tue 3 Dec 2026 10:00–11:00", as the activity log reads it.</summary>
-    private static string Subject(Booking b, Resource r, TimeZoneInfo zone) =>
-        $"{(b.MemberName is { } member ? member + "'s booking" : "the booking")} of {r.Name} on {SpaceTime.Describe(b.From, b.To, zone)}";
+    /// <summary>"Ada Keller's booking of Room 1 on Tue 3 Dec 2026, 10:00–11:00", as the activity log reads it.</summary>
+    private static string Subject(Booking b, Resource r, SpaceClock space) =>
+        $"{(b.MemberName is { } member ? member + "'s booking" : "the booking")} of {r.Name} on {space.Span(b.From, b.To)}";
 
     private static string Money(Booking b) => $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}";
 }

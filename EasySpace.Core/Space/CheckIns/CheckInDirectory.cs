@@ -21,9 +21,9 @@ public sealed record CheckInResource(
     public static CheckInResource Of(CheckIn c, string url) => new(
         c.Id.ToString(CultureInfo.InvariantCulture),
         MembershipRef.Of(c.MembershipId, c.MemberName),
-        SpaceTime.ApiFormat(c.ValidFrom),
-        SpaceTime.ApiFormat(c.ValidUntil),
-        c.CheckedOutAt is { } at ? SpaceTime.ApiFormat(at) : null,
+        ApiTime.Format(c.ValidFrom),
+        ApiTime.Format(c.ValidUntil),
+        c.CheckedOutAt is { } at ? ApiTime.Format(at) : null,
         url);
 
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this)!.AsObject();
@@ -38,7 +38,7 @@ public sealed record CheckInTokenResource(
     [property: JsonPropertyName("url")] string Url)
 {
     public static CheckInTokenResource Of(CheckInToken t, string url) => new(
-        t.Id.ToString(CultureInfo.InvariantCulture), t.Token, MembershipRef.Of(t.MembershipId, t.MemberName), SpaceTime.ApiFormat(t.CreatedAt), url);
+        t.Id.ToString(CultureInfo.InvariantCulture), t.Token, MembershipRef.Of(t.MembershipId, t.MemberName), ApiTime.Format(t.CreatedAt), url);
 
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this)!.AsObject();
 }
@@ -92,10 +92,4 @@ public sealed class CheckInDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         return await db.CheckInTokens.AsNoTracking().OrderBy(t => t.MemberName).ThenBy(t => t.Id).ToListAsync(ct);
     }
 
-    /// <summary>The space's time zone, to show times as the space's clock reads them.</summary>
-    public async Task<TimeZoneInfo> ZoneAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ZoneAsync(ct);
-    }
 }

@@ -40,13 +40,13 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         memberName = await MembershipLink.NameAsync(db, membershipId, (token?.MembershipId, token?.MemberName), errors, nameof(CheckInDraft.MembershipId), ct)
             ?? memberName;
         if (!errors.IsEmpty) return errors;
-        var zone = await db.ZoneAsync(ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
         var present = await db.CheckIns.Where(c => c.CheckedOutAt == null && c.ValidUntil > now).ToListAsync(ct);
         if (present.FirstOrDefault(c => c.IsFor(membershipId, memberName)) is { } already)
             return new ValidationErrors().Add(nameof(CheckInDraft.MemberName),
-                $"{already.MemberName} is already checked in (since {Clock(already.ValidFrom, zone)}).");
+                $"{already.MemberName} is already checked in (since {space.Time(already.ValidFrom)}).");
 
-        var checkIn = CheckIn.Start(membershipId, memberName, token?.Id, now, EndOfDay(now, zone));
+        var checkIn = CheckIn.Start(membershipId, memberName, token?.Id, now, space.StartOf(space.Today(now).AddDays(1)));
         db.CheckIns.Add(checkIn);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedIn, checkIn.MemberName, now,
@@ -64,11 +64,11 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.CheckIns.FirstOrDefaultAsync(c => c.Id == checkInId, ct) is not { } checkIn)
             return new ValidationErrors().Add("", "That check-in does not exist.");
-        var zone = await db.ZoneAsync(ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
         if (checkIn.CheckedOutAt is { } at)
-            return new ValidationErrors().Add("", $"{checkIn.MemberName} already checked out at {Clock(at, zone)}.");
+            return new ValidationErrors().Add("", $"{checkIn.MemberName} already checked out at {space.Time(at)}.");
         if (!checkIn.IsPresentAt(now))
-            return new ValidationErrors().Add("", $"{checkIn.MemberName}'s check-in ended by itself at {Clock(checkIn.ValidUntil, zone)}; there is nothing to check out.");
+            return new ValidationErrors().Add("", $"{checkIn.MemberName}'s check-in ended by itself at {space.Time(checkIn.ValidUntil)}; there is nothing to check out.");
 
         checkIn.CheckOut(now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedOut, checkIn.MemberName, now));
@@ -127,10 +127,4 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var id = t.Id.ToString(CultureInfo.InvariantCulture);
         return new EventSubject(id, t.MemberName, CheckInTokenResource.Of(t, await urls.ApiUrlAsync(CheckInDirectory.TokensCollection, id, ct)).ToJson());
     }
-
-    /// <summary>Midnight after <paramref name="now"/> on the space's clock: a forgotten check-out ends with the day.</summary>
-    internal static DateTimeOffset EndOfDay(DateTimeOffset now, TimeZoneInfo zone) =>
-        SpaceTime.FromLocal(SpaceTime.ToLocal(now, zone).Date.AddDays(1), zone);
-
-    private static string Clock(DateTimeOffset at, TimeZoneInfo zone) => SpaceTime.ToLocal(at, zone).ToString("HH:mm", CultureInfo.InvariantCulture);
 }

@@ -13,7 +13,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task<Result<CommunityEvent>> CreateDraftAsync(CommunityEventDraft draft, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var space = await SpaceLocale.LoadAsync(db, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
         var now = clock.GetUtcNow();
         var errors = draft.Validate(space.Local(now));
         if (!errors.IsEmpty) return errors;
@@ -28,7 +28,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task<Result<CommunityEvent>> UpdateDraftAsync(long id, CommunityEventDraft draft, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var space = await SpaceLocale.LoadAsync(db, ct);
+        var space = await SpaceClock.LoadAsync(db, ct);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.CommunityEvents.FirstOrDefaultAsync(e => e.Id == id, ct) is not { } e) return NoEvent();
@@ -110,13 +110,6 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.EventAttendances.AsNoTracking().Where(a => a.EventId == eventId).OrderBy(a => a.Id).ToListAsync(ct);
-    }
-
-    /// <summary>The space's calendar, for showing and entering times as the space's clock reads them.</summary>
-    public async Task<SpaceLocale> LocaleAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await SpaceLocale.LoadAsync(db, ct);
     }
 
     /// <summary>

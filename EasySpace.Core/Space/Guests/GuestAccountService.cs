@@ -16,9 +16,8 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
     public async Task<Result<CreatedGuestAccount>> AddAsync(GuestAccountDraft draft, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var space = await SpaceLocale.LoadAsync(db, ct);
         var now = clock.GetUtcNow();
-        var errors = draft.Validate(space.Today(now));
+        var errors = draft.Validate((await SpaceClock.LoadAsync(db, ct)).Today(now));
         if (!errors.IsEmpty) return errors;
 
         var password = GuestAccount.NewPassword();
@@ -68,7 +67,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
     public async Task<DateOnly> TodayAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await SpaceLocale.LoadAsync(db, ct)).Today(clock.GetUtcNow());
+        return (await SpaceClock.LoadAsync(db, ct)).Today(clock.GetUtcNow());
     }
 
     public async Task<GuestAccountResource?> ResourceAsync(string id, CancellationToken ct = default)

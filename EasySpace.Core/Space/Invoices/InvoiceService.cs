@@ -22,7 +22,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var space = await SpaceLocale.LoadAsync(db, ct);
         var settings = await InvoiceSettings.LoadAsync(db, ct);
         var now = clock.GetUtcNow();
-        var today = space.Today(now);
+        var today = space.Clock.Today(now);
         var errors = draft.Validate(today);
         await MembershipLink.NameAsync(db, draft.MembershipId, (null, null), errors, nameof(InvoiceDraft.MembershipId), ct);
         if (!errors.IsEmpty) return errors;
@@ -160,7 +160,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var settings = await InvoiceSettings.LoadAsync(db, ct);
-        var today = (await SpaceLocale.LoadAsync(db, ct)).Today(clock.GetUtcNow());
+        var today = (await SpaceClock.LoadAsync(db, ct)).Today(clock.GetUtcNow());
         return new InvoiceDraft
         {
             TaxName = settings.DefaultTaxName,

@@ -21,7 +21,7 @@ internal sealed class MembershipDates(EventOutbox outbox, PublicUrls urls) : IDa
     public async Task RaiseDueAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
     {
         if (!await db.SpaceProfiles.AnyAsync(ct)) return;
-        var today = SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), now);
+        var today = (await SpaceClock.LoadAsync(db, ct)).Today(now);
 
         // In the order a day's changes happen: a membership starts, moves to its new plan, then ends.
         foreach (var m in await db.Memberships.Where(m => !m.IsConfirmed && m.ConfirmationDate <= today).OrderBy(m => m.Id).ToListAsync(ct))

@@ -109,7 +109,7 @@ public sealed class MembershipDirectory(IDbContextFactory<AppDbContext> dbFactor
     public async Task<DateOnly> TodayAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), clock.GetUtcNow());
+        return (await SpaceClock.LoadAsync(db, ct)).Today(clock.GetUtcNow());
     }
 
     private async Task<MemberView> ViewAsync(AppDbContext db, Membership m, CancellationToken ct)
@@ -119,7 +119,7 @@ public sealed class MembershipDirectory(IDbContextFactory<AppDbContext> dbFactor
         string? picture = null;
         if (m.HasPicture && await db.MembershipPictures.AsNoTracking().FirstOrDefaultAsync(p => p.MembershipId == m.Id, ct) is { } p)
             picture = $"data:{p.ContentType};base64,{Convert.ToBase64String(p.Bytes)}";
-        var today = SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), clock.GetUtcNow());
+        var today = (await SpaceClock.LoadAsync(db, ct)).Today(clock.GetUtcNow());
         return new MemberView(m, plans[m.PlanId], m.NextPlanId is { } next ? plans.GetValueOrDefault(next) : null, fields, today, picture);
     }
 

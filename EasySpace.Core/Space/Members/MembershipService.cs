@@ -47,7 +47,7 @@ public sealed partial class MembershipService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
-        var today = SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), now);
+        var today = (await SpaceClock.LoadAsync(db, ct)).Today(now);
 
         var errors = draft.Details.Validate();
         await ValidateNewEmailAsync(users, draft.Email, errors, "Email", ct);
@@ -132,7 +132,7 @@ public sealed partial class MembershipService(
     {
         if (await db.Memberships.FindAsync([id], ct) is not { } membership) return Gone();
         var now = clock.GetUtcNow();
-        var step = new Change(db, membership, SpaceCalendar.Today(await SpaceCalendar.TimeZoneAsync(db, ct), now), now);
+        var step = new Change(db, membership, (await SpaceClock.LoadAsync(db, ct)).Today(now), now);
         await change(step);
         if (!step.Errors.IsEmpty) return step.Errors; // nothing saved, nothing raised
         foreach (var (action, details) in step.Log) db.ActivityLog.Add(ActivityEntry.Record(actor, action, Subject(membership), now, details));

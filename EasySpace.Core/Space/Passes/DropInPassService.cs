@@ -15,7 +15,7 @@ public sealed class DropInPassService(IDbContextFactory<AppDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var space = await SpaceLocale.LoadAsync(db, ct);
         var now = clock.GetUtcNow();
-        var errors = draft.Validate(space.Today(now));
+        var errors = draft.Validate(space.Clock.Today(now));
         if (!errors.IsEmpty) return errors;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);

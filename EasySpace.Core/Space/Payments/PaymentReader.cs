@@ -130,15 +130,15 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         var payments = db.Payments.AsNoTracking();
         if (filter.From is not null || filter.To is not null)
         {
-            var zone = (await SpaceLocale.LoadAsync(db, ct)).Zone;
+            var space = await SpaceClock.LoadAsync(db, ct);
             if (filter.From is { } from)
             {
-                var start = SpaceCalendar.StartOf(from, zone);
+                var start = space.StartOf(from);
                 payments = payments.Where(p => p.CreatedAt >= start);
             }
             if (filter.To is { } to && to < DateOnly.MaxValue)
             {
-                var end = SpaceCalendar.StartOf(to.AddDays(1), zone);
+                var end = space.StartOf(to.AddDays(1));
                 payments = payments.Where(p => p.CreatedAt < end);
             }
         }

@@ -47,7 +47,7 @@ public sealed class BookingsRulesTests : IAsyncLifetime
         var result = await Bookings.BookAsync(Draft(room, Ten.AddMinutes(30), Ten.AddMinutes(90)), BookingsTestData.Actor);
 
         Assert.False(result.Succeeded);
-        Assert.Equal("Meeting Room is already booked Tue 3 Mar 2026 10:00–11:00 (“Team sync”). Choose another time or room.", result.Errors.For(""));
+        Assert.Equal("Meeting Room is already booked Tue 3 Mar 2026, 10:00–11:00 (“Team sync”). Choose another time or room.", result.Errors.For(""));
         Assert.Single(await Services.EventsAsync("created_booking"));
         Assert.Equal(1, (await Directory.PageAsync(null, null, room.Id, 0, 50)).Total);
     }
@@ -139,7 +139,7 @@ public sealed class BookingsRulesTests : IAsyncLifetime
 
         var result = await Bookings.ChangeAsync(later.Id, draft, BookingsTestData.Actor);
 
-        Assert.Equal("Meeting Room is already booked Tue 3 Mar 2026 10:00–11:00 (“Board meeting”). Choose another time or room.", result.Errors.For(""));
+        Assert.Equal("Meeting Room is already booked Tue 3 Mar 2026, 10:00–11:00 (“Board meeting”). Choose another time or room.", result.Errors.For(""));
         var unchanged = await Directory.FindAsync(later.Id.ToString());
         Assert.Equal(("Later", "2026/03/03 12:00:00 +0000"), (unchanged!.Title, unchanged.From));
         Assert.Empty(await Services.EventsAsync("updated_booking"));
@@ -227,6 +227,6 @@ public sealed class BookingsRulesTests : IAsyncLifetime
         var log = await Services.GetRequiredService<EasySpace.Core.Activity.ActivityLogReader>().PageAsync(null, 0, 10);
 
         Assert.Equal(["booking.canceled", "booking.created", "resource.added"], log.Items.Select(e => e.Action));
-        Assert.Equal("Ada Lovelace's booking of Meeting Room on Tue 3 Mar 2026 10:00–11:00 was canceled by admin@example.com", log.Items[0].Sentence);
+        Assert.Equal("Ada Lovelace's booking of Meeting Room on Tue 3 Mar 2026, 10:00–11:00 was canceled by admin@example.com", log.Items[0].Sentence);
     }
 }

@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using EasySpace.Core.Identity;
@@ -16,7 +17,7 @@ namespace EasySpace.Tests.Core.Space;
 public class MembersDateDrivenTests : AppWithReceiverTest
 {
     private readonly FakeTimeProvider clock;
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    private static readonly SpaceClock Berlin = SpaceClock.For("Europe/Berlin", "DE");
 
     public MembersDateDrivenTests() : base(new AppHost()) => clock = app.UseFakeClock();
 
@@ -82,7 +83,7 @@ public class MembersDateDrivenTests : AppWithReceiverTest
         Assert.Equal("ended", body["data"]!["status"]!.GetValue<string>());
         Assert.Equal(MembershipStatus.Ended, (await S.MembershipAsync(id)).Status);
         // The first date passing later changes nothing: that cancellation was replaced.
-        clock.SetUtcNow(SpaceCalendar.StartOf(first, Berlin).AddMinutes(1));
+        clock.SetUtcNow(Berlin.StartOf(first).AddMinutes(1));
         await S.RunDateJobAsync();
         await app.PumpAsync();
         Assert.Single(await app.DeliveriesAsync(reached.Id));
@@ -98,7 +99,7 @@ public class MembersDateDrivenTests : AppWithReceiverTest
 
         Assert.True((await service.CancelAsync(id, MembersKit.Day(today.AddDays(2)), "test")).Succeeded);
         Assert.True((await service.UncancelAsync(id, "test")).Succeeded);
-        clock.SetUtcNow(SpaceCalendar.StartOf(today.AddDays(3), Berlin));
+        clock.SetUtcNow(Berlin.StartOf(today.AddDays(3)));
         await S.RunDateJobAsync();
         await app.PumpAsync();
         Assert.Empty(await app.DeliveriesAsync(reached.Id));
@@ -123,7 +124,7 @@ public class MembersDateDrivenTests : AppWithReceiverTest
     /// </summary>
     private async Task<JsonNode> FiresAtMidnightOnceAsync(DateOnly day, long endpointId)
     {
-        var midnight = SpaceCalendar.StartOf(day, Berlin);
+        var midnight = Berlin.StartOf(day);
         await app.PumpAsync(); // every earlier delivery recorded, so no lease can lapse when the clock jumps
         var before = receiver.Received.Count;
         clock.SetUtcNow(midnight.AddMinutes(-1));
@@ -186,11 +187,11 @@ public class MembershipDatesTimeZoneTests
     public void A_day_that_skips_midnight_begins_at_its_first_valid_minute()
     {
         // Chile moved its clocks from 00:00 to 01:00 on 2022-09-11: that day began at 01:00 local.
-        var santiago = TimeZoneInfo.FindSystemTimeZoneById("America/Santiago");
+        var santiago = SpaceClock.For("America/Santiago", "CL");
 
-        var start = SpaceCalendar.StartOf(new DateOnly(2022, 9, 11), santiago);
+        var start = santiago.StartOf(new DateOnly(2022, 9, 11));
 
         Assert.Equal(new DateTimeOffset(2022, 9, 11, 4, 0, 0, TimeSpan.Zero), start.ToUniversalTime());
-        Assert.Equal(new DateOnly(2022, 9, 11), SpaceCalendar.Today(santiago, start));
+        Assert.Equal(new DateOnly(2022, 9, 11), santiago.Today(start));
     }
 }

@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using Bunit;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Payments;
@@ -36,8 +37,13 @@ public class TransactionsPageTests : IntegrationsTest
         return page;
     }
 
-    private static void SetDay(IRenderedComponent<TransactionsPage> page, string testId, string day) =>
-        page.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Change(day);
+    /// <summary>Types a day into a date field the way the space writes it (Germany: 11/03/2026), or empties it.</summary>
+    private static void SetDay(IRenderedComponent<TransactionsPage> page, string testId, DateOnly? day)
+    {
+        var berlin = SpaceClock.For("Europe/Berlin", "DE");
+        var typed = day?.ToString(berlin.DateInputFormat, berlin.Culture) ?? "";
+        page.InvokeAsync(() => page.Find($"[data-testid={testId}] input, input[data-testid={testId}]").Change(typed)).GetAwaiter().GetResult();
+    }
 
     [Fact]
     public async Task A_payment_shows_member_invoice_provider_amount_status_and_refunds_in_the_spaces_time_and_numbers()
@@ -52,7 +58,7 @@ public class TransactionsPageTests : IntegrationsTest
         var page = RenderPage(rows: 1);
 
         Assert.Equal("Europe/Berlin", page.Find("[data-testid=transactions-zone]").TextContent);
-        Assert.Equal("2026-03-11 00:30", page.Find("[data-testid=transaction-when]").TextContent.Trim());
+        Assert.Equal("Wed 11 Mar 2026, 00:30", page.Find("[data-testid=transaction-when]").TextContent.Trim());
         Assert.Equal($"members/{ada.Id}", page.Find("[data-testid=transaction-member] a").GetAttribute("href"));
         Assert.Equal("Ada Keller", page.Find("[data-testid=transaction-member] a").TextContent.Trim());
         Assert.Equal($"invoices/{invoice.Id}", page.Find("[data-testid=transaction-invoice]").GetAttribute("href"));
@@ -63,7 +69,7 @@ public class TransactionsPageTests : IntegrationsTest
         Assert.Contains("n/a", row);
         Assert.Contains("Bank 42", row);
         Assert.StartsWith("Partly refunded", page.Find("[data-testid=transaction-status]").TextContent.Trim());
-        Assert.Equal("40,00 EUR refunded 2026-03-11 01:30 (R-1)", page.Find("[data-testid=transaction-refund]").TextContent.Trim());
+        Assert.Equal("40,00 EUR refunded Wed 11 Mar 2026, 01:30 (R-1)", page.Find("[data-testid=transaction-refund]").TextContent.Trim());
         Assert.Null(page.Find("[data-testid=payment-reference]").GetAttribute("href"));   // a note typed by hand links nowhere
     }
 
@@ -104,14 +110,14 @@ public class TransactionsPageTests : IntegrationsTest
         var page = RenderPage(rows: 3);
 
         // 10 March by UTC, 11 March on the space's clock.
-        SetDay(page, "filter-from", "2026-03-11");
-        SetDay(page, "filter-to", "2026-03-11");
+        SetDay(page, "filter-from", new DateOnly(2026, 3, 11));
+        SetDay(page, "filter-to", new DateOnly(2026, 3, 11));
         page.WaitForAssertion(() => Assert.Equal("Ada Keller", page.Find("[data-testid=transaction-member]").TextContent.Trim()));
         Assert.Single(page.FindAll("[data-testid=transaction-when]"));
-        SetDay(page, "filter-to", "2026-03-10");
+        SetDay(page, "filter-to", new DateOnly(2026, 3, 10));
         page.WaitForAssertion(() => Assert.Contains("The end date is before the start date.", page.Markup));
-        SetDay(page, "filter-from", "");
-        SetDay(page, "filter-to", "");
+        SetDay(page, "filter-from", null);
+        SetDay(page, "filter-to", null);
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=transaction-when]").Count));
 
         Pick(page, "filter-status", "Failed");
@@ -132,8 +138,8 @@ public class TransactionsPageTests : IntegrationsTest
     {
         var page = RenderPage(rows: 0);
 
-        SetDay(page, "filter-from", "2026-03-12");
-        SetDay(page, "filter-to", "2026-03-01");
+        SetDay(page, "filter-from", new DateOnly(2026, 3, 12));
+        SetDay(page, "filter-to", new DateOnly(2026, 3, 1));
 
         page.WaitForAssertion(() => Assert.Contains("The end date is before the start date.", page.Markup));
         Assert.Equal("Correct the filters above to see payments.", page.Find("[data-testid=transactions-empty]").TextContent.Trim());

@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using Bunit;
 using EasySpace.Core.Space.Bookings;
 using EasySpace.Core.Space.CheckIns;
@@ -35,7 +36,7 @@ public class BookingsCheckInsPageTests : BookingsPageTest
         Submit(page, "checkin-submit");
         page.WaitForAssertion(() => Assert.Equal("<i>Ada</i>", page.Find("[data-testid=present-member] [data-testid=member-name]").TextContent), Patience);
         Assert.Empty(page.FindAll("[data-testid=present-member] i"));
-        var since = SpaceTime.ToLocal(Assert.Single(await Directory.PresentAsync()).ValidFrom, Berlin).ToString("HH:mm");
+        var since = Berlin.Time(Assert.Single(await Directory.PresentAsync()).ValidFrom);
         Assert.Contains(since, page.Markup); // on the space's clock
 
         Fill(page, "checkin-member", "<i>Ada</i>");

@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using AngleSharp.Dom;
 using Bunit;
 using EasySpace.Core.Identity;
@@ -19,7 +20,7 @@ namespace EasySpace.Tests.Web.Space;
 /// </summary>
 public abstract class BookingsPageTest : ComponentTest
 {
-    protected static readonly TimeZoneInfo Berlin = SpaceTime.Zone("Europe/Berlin");
+    protected static readonly SpaceClock Berlin = SpaceClock.For("Europe/Berlin", "DE");   // as set up below (SetupRequest's default country)
     /// <summary>These pages read and write a real database; with the whole suite on two cores a render can take longer than bUnit's default second.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
@@ -41,14 +42,14 @@ public abstract class BookingsPageTest : ComponentTest
 
     /// <summary>Tomorrow at <paramref name="hour"/> on the space's clock, plus <paramref name="days"/>.</summary>
     protected static DateTimeOffset Tomorrow(int hour, int days = 0) =>
-        SpaceTime.FromLocal(SpaceTime.ToLocal(DateTimeOffset.UtcNow, Berlin).Date.AddDays(1 + days).AddHours(hour), Berlin);
+        Berlin.ToInstant(Berlin.Local(DateTimeOffset.UtcNow).Date.AddDays(1 + days).AddHours(hour));
 
     /// <summary>How many weeks (Monday to Sunday, on the space's clock) lie between this week and <paramref name="instant"/>'s.</summary>
     protected static int WeeksAhead(DateTimeOffset instant)
     {
         static DateTime Monday(DateTimeOffset at)
         {
-            var d = SpaceTime.ToLocal(at, Berlin).Date;
+            var d = Berlin.Local(at).Date;
             return d.AddDays(-(((int)d.DayOfWeek + 6) % 7));
         }
         return (int)((Monday(instant) - Monday(DateTimeOffset.UtcNow)).TotalDays / 7);
@@ -112,7 +113,7 @@ public class BookingsPageTests : BookingsPageTest
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=booking-title]")), Patience);
         Assert.Equal("<script>alert(1)</script>", page.Find("[data-testid=booking-title]").TextContent);
-        Assert.Contains(SpaceTime.Describe(from, from.AddHours(2), Berlin), page.Markup);
+        Assert.Contains(Berlin.Span(from, from.AddHours(2)), page.Markup);
         Assert.Contains("20.00 EUR", page.Markup);
         Assert.Empty(page.FindAll("script"));
 
@@ -179,7 +180,7 @@ public class BookingsPageTests : BookingsPageTest
         Dialogs.Find("button[data-testid=booking-save]").Click();
 
         Dialogs.WaitForAssertion(() => Assert.Equal(
-            $"Meeting Room is already booked {SpaceTime.Describe(from, to, Berlin)} (“Board meeting”). Choose another time or room.",
+            $"Meeting Room is already booked {Berlin.Span(from, to)} (“Board meeting”). Choose another time or room.",
             Dialogs.Find("[data-testid=booking-error]").TextContent.Trim()), Patience);
         Assert.Equal(1, (await Directory.PageAsync(null, null, null, 0, 10)).Total);
     }

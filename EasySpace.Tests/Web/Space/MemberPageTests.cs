@@ -73,14 +73,15 @@ public class MemberPageTests : MembersComponentTest
         var page = Open();
         page.WaitForAssertion(() => page.Find("[data-testid=open-cancel]").Click());
 
-        FillDialog("cancel-date", MembersKit.Day(today.AddDays(-1)));
+        await TypeDayInDialogAsync("cancel-date", today.AddDays(-1));
         ClickDialog("cancel-submit");
         DialogHost.WaitForAssertion(() => Assert.Contains("or a later day.", DialogText));
 
-        FillDialog("cancel-date", MembersKit.Day(today.AddDays(30)));
+        await TypeDayInDialogAsync("cancel-date", today.AddDays(30));
         ClickDialog("cancel-submit");
 
-        page.WaitForAssertion(() => Assert.Contains(MembersKit.Day(today.AddDays(30)), page.Find("[data-testid=member-course]").TextContent));
+        var shown = (await SpaceClockAsync()).Day(today.AddDays(30));
+        page.WaitForAssertion(() => Assert.Contains(shown, page.Find("[data-testid=member-course]").TextContent));
         Assert.Equal("canceling", page.Find("[data-testid=membership-status]").TextContent.Trim());
         Assert.NotEmpty(page.FindAll("[data-testid=uncancel]"));
     }
@@ -107,11 +108,12 @@ public class MemberPageTests : MembersComponentTest
     public async Task A_plan_change_from_a_later_day_shows_as_planned_and_can_be_withdrawn()
     {
         await S.AddPlanAsync("Fixed desk", 250m);
-        var day = MembersKit.Day((await S.TodayAsync()).AddDays(14));
+        var later = (await S.TodayAsync()).AddDays(14);
+        var day = (await SpaceClockAsync()).Day(later);
         var page = Open();
         page.WaitForAssertion(() => page.Find("[data-testid=open-change-plan]").Click());
 
-        FillDialog("change-plan-from", day);
+        await TypeDayInDialogAsync("change-plan-from", later);
         ClickDialog("change-plan-submit");
 
         page.WaitForAssertion(() => Assert.Contains($"Changes to Fixed desk on {day}", page.Find("[data-testid=planned-change]").TextContent));

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using EasySpace.Core.Identity;
+using EasySpace.Core;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Members;
 using EasySpace.Tests.Core.Space;
@@ -60,6 +61,23 @@ public abstract class MembersComponentTest : ComponentTest
         $"[data-testid='{testId}'] input, input[data-testid='{testId}'], [data-testid='{testId}'] textarea, textarea[data-testid='{testId}']";
 
     protected void FillDialog(string testId, string value) => DialogHost.WaitForAssertion(() => DialogHost.Find(FieldSelector(testId)).Input(value));
+
+    /// <summary>The space's clock (Co-Up: UTC, Germany's date format), as the pages read it.</summary>
+    protected Task<SpaceClock> SpaceClockAsync() => S.GetRequiredService<SpaceClockReader>().CurrentAsync();
+
+    /// <summary>Types <paramref name="text"/> into a dialog's date field and leaves it, as a manager would.</summary>
+    protected void TypeDayInDialog(string testId, string text)
+    {
+        DialogHost.WaitForElement($"input[data-testid='{testId}']");
+        DialogHost.InvokeAsync(() => DialogHost.Find($"input[data-testid='{testId}']").Change(text)).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Types <paramref name="day"/> into a dialog's date field the way the space writes days.</summary>
+    protected async Task TypeDayInDialogAsync(string testId, DateOnly day)
+    {
+        var clock = await SpaceClockAsync();
+        TypeDayInDialog(testId, day.ToString(clock.DateInputFormat, clock.Culture));
+    }
 
     protected void ClickDialog(string testId) => DialogHost.WaitForAssertion(() => DialogHost.Find($"[data-testid='{testId}']").Click());
 

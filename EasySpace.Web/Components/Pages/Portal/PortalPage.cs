@@ -48,12 +48,12 @@ public abstract class PortalPage : ComponentBase
     /// <summary>Reads the page's records; called once the account and the space are known.</summary>
     protected abstract Task LoadAsync();
 
-    protected DateOnly Today => Locale.Today(Clock.GetUtcNow());
+    protected DateOnly Today => Locale.Clock.Today(Clock.GetUtcNow());
 
-    protected static string Day(DateOnly day) => day.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
+    protected string Day(DateOnly day) => Locale.Clock.Day(day);
 
     /// <summary>An instant on the space's wall clock.</summary>
-    protected string Time(DateTimeOffset at) => Locale.Local(at).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+    protected string Time(DateTimeOffset at) => Locale.Clock.When(at);
 
     /// <summary>An invoice's state in a member's words: open, overdue (past its due date), paid, or nothing to pay.</summary>
     protected string InvoiceState(InvoiceStatus status, DateOnly due) => status switch
