@@ -137,5 +137,5 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
     private static string Subject(Booking b, Resource r, SpaceClock space) =>
         $"{(b.MemberName is { } member ? member + "'s booking" : "the booking")} of {r.Name} on {space.Span(b.From, b.To)}";
 
-    private static string Money(Booking b) => $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}";
+    private static string? Money(Booking b) => new ActivityDetails().Value("Price", $"{b.Price.ToString("0.00", CultureInfo.InvariantCulture)} {b.Currency}").Text;
 }
