@@ -4,15 +4,28 @@ using Microsoft.Playwright;
 
 namespace EasySpace.Tests.Harness;
 
+/// <summary>One violation axe found: its rule, how bad, what to fix and the elements (CSS selectors) it found.</summary>
+public sealed record AxeFinding(string Rule, string Impact, string Help, IReadOnlyList<string> Targets)
+{
+    public override string ToString() => $"{Impact} {Rule}: {Help} at {string.Join(", ", Targets)}";
+}
+
 /// <summary>axe-core (Deque's engine, evaluated in the page: the CSP forbids an injected script tag) on a loaded page.</summary>
 public static class Axe
 {
+    /// <summary>Every critical and serious violation on the page as it is now.</summary>
+    public static async Task<IReadOnlyList<AxeFinding>> SeriousViolationsAsync(this IPage page)
+    {
+        var result = await page.RunAxe();
+        return result.Violations.Where(v => v.Impact is "critical" or "serious")
+            .Select(v => new AxeFinding(v.Id, v.Impact, v.Help, v.Nodes.Select(n => $"{n.Target} {n.Html} {string.Join(" ", n.Any.Select(c => c.Message))}".Trim()).ToList()))
+            .ToList();
+    }
+
     /// <summary>Fails with each critical or serious violation's rule, what to fix and the elements it found.</summary>
     public static async Task AssertNoSeriousViolationsAsync(this IPage page, string name)
     {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious")
-            .Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => $"{n.Target} {n.Html} {string.Join(" ", n.Any.Select(c => c.Message))}"))}").ToList();
+        var serious = await page.SeriousViolationsAsync();
         Assert.True(serious.Count == 0, $"axe on {name} ({page.Url}):\n" + string.Join("\n", serious));
     }
 }

@@ -76,8 +76,15 @@ public static class PageExtensions
     /// <summary>Takes the screenshot <paramref name="name"/>, then fails when the page is wider than the window.</summary>
     public static async Task AssertNoSidewaysScrollAsync(this IPage page, string name, int width)
     {
+        var problem = await SidewaysScrollAsync(page, name, width);
+        Assert.True(problem is null, problem);
+    }
+
+    /// <summary>Takes the screenshot <paramref name="name"/>; says how the page scrolls sideways, or null when it does not.</summary>
+    public static async Task<string?> SidewaysScrollAsync(this IPage page, string name, int width)
+    {
         await page.ScreenshotAsync($"{name}-{width}");
         var widths = await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1], $"At {width} px {name} is {widths[0]} px wide: it scrolls sideways.");
+        return widths[0] <= widths[1] ? null : $"At {width} px {name} is {widths[0]} px wide: it scrolls sideways.";
     }
 }

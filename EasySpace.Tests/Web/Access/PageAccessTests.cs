@@ -53,7 +53,7 @@ public class PageAccessTests(PageAccessFixture app) : IClassFixture<PageAccessFi
             var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             var html = await response.Content.ReadAsStringAsync();
-            Assert.Contains("You don&#x27;t have access to this page", html);
+            Assert.Contains("This section is restricted", html);
         }
     }
 

@@ -100,4 +100,39 @@ public class ShellTests : ComponentTest
 
         Assert.Single(shell.FindAll("button[aria-label='Switch to light theme']"));
     }
+
+    [Fact]
+    public void The_account_menu_is_one_named_button()
+    {
+        var shell = RenderShell(Policies.Staff);
+
+        // One control, and it carries the name a screen reader reads (MudMenu's Icon mode named a wrapper div instead).
+        var controls = shell.FindAll("[data-testid=account-menu] button, [data-testid=account-menu] [role=button]");
+        var button = Assert.Single(controls);
+        Assert.Equal("Account", button.TextContent.Trim());
+    }
+
+    [Fact]
+    public void A_remembered_dark_theme_is_dark_from_the_first_render()
+    {
+        Auth.SetAuthorized("someone@example.com");
+        Auth.SetPolicies(Policies.Staff);
+
+        var shell = Render<MainLayout>(p => p
+            .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body")))
+            .AddCascadingValue(SpaceTheme.Cookie, true));
+
+        Assert.Single(shell.FindAll("button[aria-label='Switch to light theme']"));
+    }
+
+    [Fact]
+    public void Switching_the_theme_remembers_the_choice_in_the_browser()
+    {
+        var shell = RenderShell(Policies.Staff);
+
+        shell.Find("button[aria-label='Switch to dark theme']").Click();
+
+        var remembered = JSInterop.VerifyInvoke("easySpace.rememberTheme");
+        Assert.Equal([SpaceTheme.Cookie, "dark"], remembered.Arguments);
+    }
 }
