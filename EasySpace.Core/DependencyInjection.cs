@@ -52,6 +52,9 @@ public static class DependencyInjection
         services.AddIdentityCore<AppUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                // The user name is the e-mail, which InputRules.EmailProblem checks; Identity's default ASCII-only list
+                // refused "zoé@example.com" with an exception instead of letting her in.
+                o.User.AllowedUserNameCharacters = "";
                 o.Password.RequiredLength = 10;
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })

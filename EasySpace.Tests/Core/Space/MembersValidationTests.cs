@@ -184,6 +184,19 @@ public class MembersValidationTests : IAsyncLifetime
         Assert.Equal(("Mia Member", "mia@example.com", plan.Id, 0, (DateOnly?)null), (after.Name, after.Email, after.PlanId, after.TimePasses, after.CanceledTo));
     }
 
+    [Theory]
+    [InlineData("zoé@example.com", "an accented letter")]
+    [InlineData("jürgen.müller@beispiel.de", "umlauts in the name and a German domain")]
+    public async Task A_member_whose_e_mail_has_letters_beyond_ASCII_gets_an_account(string email, string tried)
+    {
+        var created = await S.AddMemberAsync(plan.Id, "Zoé Ünal", email);
+
+        using var scope = S.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email);
+        Assert.True(user is not null, tried);
+        Assert.Equal(email, created.Membership.Email);
+    }
+
     [Fact]
     public async Task Removing_more_time_passes_than_there_are_says_how_many_there_are()
     {

@@ -132,10 +132,10 @@ public class PortalPagesTests() : PortalTest(new DateTimeOffset(2026, 3, 10, 23,
         page.WaitForAssertion(() => Assert.Contains("Quiet day", page.Find("[data-testid=my-upcoming-bookings]").TextContent));
         var upcoming = page.Find("[data-testid=my-upcoming-bookings]").TextContent;
         Assert.Contains("Free", upcoming);
-        Assert.Contains("Fri 13 Mar 2026 01:30–03:30", upcoming);
+        Assert.Contains("Fri 13 Mar 2026, 01:30–03:30", upcoming);
         var past = page.Find("[data-testid=my-past-bookings]").TextContent;
         Assert.Contains("Pitch rehearsal", past);
-        Assert.Contains("Wed 11 Mar 2026 01:30–03:30", past);
+        Assert.Contains("Wed 11 Mar 2026, 01:30–03:30", past);
         Assert.Contains("20,00 EUR", past);
         Assert.DoesNotContain("Max's meeting", page.Markup);
     }

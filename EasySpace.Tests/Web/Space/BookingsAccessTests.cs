@@ -34,7 +34,7 @@ public class BookingsAccessTests(BookingsAccessFixture app) : IClassFixture<Book
         var response = await client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("You don&#x27;t have access to this page", await response.Content.ReadAsStringAsync());
+        Assert.Contains("This section is restricted", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
