@@ -2,21 +2,9 @@ using System.Globalization;
 
 namespace EasySpace.Web.Components.Pages.Integrations.Shared;
 
-/// <summary>How the integrations pages write times, rates and durations, the same way on every page.</summary>
+/// <summary>How the integrations pages write ages, rates, counts and durations (times of day: SpaceClock).</summary>
 public static class Display
 {
-    /// <summary>The space's time zone (chosen at setup); UTC when it is unknown to this machine.</summary>
-    public static TimeZoneInfo Zone(string? id)
-    {
-        if (!string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)) return zone;
-        return TimeZoneInfo.Utc;
-    }
-
-    public static string When(DateTimeOffset at, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    public static string ZoneName(TimeZoneInfo zone) => zone == TimeZoneInfo.Utc ? "UTC" : zone.Id;
-
     /// <summary>"just now", "5 min ago", "3 h ago", "2 days ago".</summary>
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {
