@@ -9,7 +9,7 @@ namespace EasySpace.Core.Events;
 /// per matching active endpoint is queued on it; the caller's one <c>SaveChangesAsync</c> commits them with the change
 /// they report, or not at all. The pump is woken once the transaction commits.
 /// </summary>
-public sealed class EventOutbox(TimeProvider clock)
+public sealed partial class EventOutbox(TimeProvider clock)
 {
     private sealed record Subscriber(long Id, PayloadFormat Format, EndpointFilters Filters);
 
@@ -19,8 +19,7 @@ public sealed class EventOutbox(TimeProvider clock)
             .Where(e => e.Status == EndpointStatus.Active && e.Events.Contains(eventName))
             .Select(e => new Subscriber(e.Id, e.Format, e.Filters)));
 
-    public async Task<EventRecord> RaiseAsync(AppDbContext db, string eventName, EventSubject subject, CancellationToken ct = default,
-        Func<EndpointFilters, bool>? only = null)
+    public async Task<EventRecord> RaiseAsync(AppDbContext db, string eventName, EventSubject subject, CancellationToken ct = default)
     {
         var type = EventCatalogue.Find(eventName) ?? throw new ArgumentException($"Unknown event '{eventName}'.", nameof(eventName));
         var url = subject.Data["url"]?.GetValue<string>()
@@ -31,7 +30,7 @@ public sealed class EventOutbox(TimeProvider clock)
 
         await foreach (var endpoint in SubscribersOf(db, eventName).WithCancellation(ct))
         {
-            if (!endpoint.Filters.Admit(subject) || (only is not null && !only(endpoint.Filters))) continue;
+            if (!endpoint.Filters.Admit(subject)) continue;
             var messageId = Signer.NewMessageId();
             var body = PayloadBuilder.Build(endpoint.Format, type, messageId, url, subject.Data, now);
             db.QueueFanOut(Delivery.Create(endpoint.Id, record, eventName, messageId, body, now));

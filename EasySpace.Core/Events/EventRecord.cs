@@ -48,4 +48,8 @@ public sealed record EventSubject(string Id, string About, JsonObject Data)
 
     /// <summary>For the fields filter: the custom fields that changed.</summary>
     public IReadOnlyCollection<string>? ChangedFields { get; init; }
+
+    /// <summary>For the lead_time filter of booking_will_begin: the lead (0–60 minutes) this announcement is for; only
+    /// endpoints whose lead time is this one get it.</summary>
+    public int? LeadMinutes { get; init; }
 }

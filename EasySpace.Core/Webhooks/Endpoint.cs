@@ -42,8 +42,12 @@ public sealed class EndpointFilters
     {
         if (ResourceId is { } resource && subject.ResourceId != resource) return false;
         if (Fields is { Count: > 0 } fields && (subject.ChangedFields is null || !subject.ChangedFields.Any(fields.Contains))) return false;
+        if (subject.LeadMinutes is { } lead && LeadMinutes != lead) return false;
         return true;
     }
+
+    /// <summary>The lead time booking_will_begin is announced with for this endpoint: 0–60, 0 when unset.</summary>
+    public int LeadMinutes => Math.Clamp(LeadTimeMinutes ?? 0, 0, 60);
 
     public bool IsEmpty => ResourceId is null && (Fields is null || Fields.Count == 0) && LeadTimeMinutes is null;
 }

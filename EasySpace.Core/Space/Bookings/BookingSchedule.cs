@@ -34,7 +34,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
             .Where(e => e.Status == EndpointStatus.Active && e.Events.Contains(WillBegin))
             .ToListAsync(ct);
         // Lead 0 is always announced, so the event log shows the start even when nobody listens yet.
-        var leads = subscribed.Select(e => LeadMinutes(e.Filters)).Append(0).Distinct().OrderBy(l => l).ToList();
+        var leads = subscribed.Select(e => e.Filters.LeadMinutes).Append(0).Distinct().OrderBy(l => l).ToList();
         var horizon = now + TimeSpan.FromMinutes(leads[^1]);
         var earliest = now - Grace;
 
@@ -46,8 +46,8 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
                 if (now < booking.From - TimeSpan.FromMinutes(lead)) continue;
                 var key = $"{WillBegin}:{booking.Id}:{lead}:{booking.From.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
                 if (!await db.TryClaimAsync(key, now, ct)) continue;
-                await outbox.RaiseAsync(db, WillBegin, await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), ct,
-                    only: filters => LeadMinutes(filters) == lead);
+                var subject = await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct);
+                await outbox.RaiseAsync(db, WillBegin, subject with { LeadMinutes = lead }, ct);
             }
     }
 
@@ -63,6 +63,4 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
             await outbox.RaiseAsync(db, HasEnded, await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), ct);
         }
     }
-
-    private static int LeadMinutes(EndpointFilters filters) => Math.Clamp(filters.LeadTimeMinutes ?? 0, 0, 60);
 }
