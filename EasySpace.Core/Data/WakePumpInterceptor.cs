@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace EasySpace.Core.Data;
 
-/// <summary>Wakes the delivery pump after a unit of work that added deliveries has committed (not before: it could not see them).</summary>
+/// <summary>Wakes the delivery pump after a unit of work that raised events has committed (not before: it could not see them).</summary>
 internal sealed class WakePumpInterceptor(DeliverySignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
@@ -32,7 +32,7 @@ internal sealed class WakePumpInterceptor(DeliverySignal signal) : SaveChangesIn
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
     {
-        if (eventData.Context is AppDbContext db) db.DeliveriesAdded = false;
+        if (eventData.Context is AppDbContext db) db.EventsRaised = false;
     }
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
@@ -43,8 +43,8 @@ internal sealed class WakePumpInterceptor(DeliverySignal signal) : SaveChangesIn
 
     private void WakeIfNeeded(AppDbContext db)
     {
-        if (!db.DeliveriesAdded) return;
-        db.DeliveriesAdded = false;
+        if (!db.EventsRaised) return;
+        db.EventsRaised = false;
         signal.Wake();
     }
 }

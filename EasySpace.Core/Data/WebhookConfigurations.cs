@@ -15,6 +15,12 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         b.Property(e => e.Resource).HasMaxLength(64);
         b.Property(e => e.ResourceId).HasMaxLength(64);
         b.Property(e => e.About).HasMaxLength(EventRecord.AboutMaxLength);
+        b.Property(e => e.MessageId).HasMaxLength(64);
+        b.Property(e => e.FilterResourceId).HasMaxLength(64);
+        // A receiver's webhook-id, looked up in the delivery log.
+        b.HasIndex(e => e.MessageId);
+        // The fan-out's queue: the events not yet fanned out, in order; fanned-out rows leave the index.
+        b.HasIndex(e => e.FannedOut).HasFilter("FannedOut = 0").HasDatabaseName("IX_Events_WaitingForFanOut");
     }
 }
 
@@ -37,17 +43,18 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
 {
     public void Configure(EntityTypeBuilder<Delivery> b)
     {
-        b.HasOne(d => d.Event).WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.SetNull);
+        // An event outlives its deliveries: retention removes it only once none is left.
+        b.HasOne(d => d.Event).WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Endpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
-        b.Property(d => d.MessageId).HasMaxLength(64);
         b.Property(d => d.EventName).HasMaxLength(64);
+        b.Ignore(d => d.MessageId);
+        b.Ignore(d => d.Body);
         // The pump's claim: due pending deliveries in time order.
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         // The delivery log of one endpoint, newest first.
         b.HasIndex(d => new { d.EndpointId, d.CreatedAt });
         // The log across all webhooks (Integrations > Deliveries), newest first.
         b.HasIndex(d => d.CreatedAt);
-        b.HasIndex(d => d.MessageId);
     }
 }
 

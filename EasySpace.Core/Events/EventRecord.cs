@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace EasySpace.Core.Events;
 
 /// <summary>
-/// What happened, as raised (the outbox row): written in the same transaction as the change it reports,
-/// with the resource's state at that moment. Deliveries to endpoints hang off it.
+/// What happened, as raised (the outbox row): written once, in the same transaction as the change it reports, with the
+/// resource's state at that moment, what the endpoints' filters need, and its body in each payload format. The delivery
+/// engine fans it out to the subscribed endpoints afterwards (<see cref="FannedOut"/>); deliveries send its bodies.
 /// </summary>
 public sealed class EventRecord
 {
@@ -23,17 +24,43 @@ public sealed class EventRecord
     /// <summary>The resource as its API URL returned it at event time (the full payload's "data").</summary>
     public string DataJson { get; private set; } = "{}";
     public DateTimeOffset OccurredAt { get; private set; }
+    /// <summary>The webhook-id of every delivery of this event (and the "id" of its full body).</summary>
+    public string MessageId { get; private set; } = "";
+    public byte[] FullBody { get; private set; } = [];
+    public byte[] ThinBody { get; private set; } = [];
+    /// <summary>Filter input: the booked resource of a booking event.</summary>
+    public string? FilterResourceId { get; private set; }
+    /// <summary>Filter input: the custom fields an update changed.</summary>
+    public List<string>? FilterFields { get; private set; }
+    /// <summary>Filter input: the lead time a booking_will_begin announcement is for.</summary>
+    public int? LeadMinutes { get; private set; }
+    /// <summary>Set, with the event's deliveries, in the engine's transaction that fans it out: exactly once.</summary>
+    public bool FannedOut { get; private set; }
 
-    internal static EventRecord Raise(EventType type, EventSubject subject, string url, DateTimeOffset at) => new()
+    public byte[] Body(PayloadFormat format) => format == PayloadFormat.Full ? FullBody : ThinBody;
+
+    /// <param name="fannedOut">True for an event that is never fanned out: a "Test" send, whose one delivery its caller makes.</param>
+    internal static EventRecord Raise(EventType type, EventSubject subject, string url, DateTimeOffset at, bool fannedOut = false)
     {
-        Name = type.Name,
-        Resource = type.Resource,
-        ResourceId = subject.Id,
-        Url = url,
-        About = subject.About.Length <= AboutMaxLength ? subject.About : subject.About[..(AboutMaxLength - 1)] + "…",
-        DataJson = subject.Data.ToJsonString(),
-        OccurredAt = at,
-    };
+        var messageId = MessageIds.New(at);
+        return new()
+        {
+            Name = type.Name,
+            Resource = type.Resource,
+            ResourceId = subject.Id,
+            Url = url,
+            About = subject.About.Length <= AboutMaxLength ? subject.About : subject.About[..(AboutMaxLength - 1)] + "…",
+            DataJson = subject.Data.ToJsonString(),
+            OccurredAt = at,
+            MessageId = messageId,
+            FullBody = PayloadBuilder.Build(PayloadFormat.Full, type, messageId, url, subject.Data, at),
+            ThinBody = PayloadBuilder.Build(PayloadFormat.Thin, type, messageId, url, subject.Data, at),
+            FilterResourceId = subject.ResourceId,
+            FilterFields = subject.ChangedFields?.ToList(),
+            LeadMinutes = subject.LeadMinutes,
+            FannedOut = fannedOut,
+        };
+    }
 }
 
 /// <summary>The object an event is about, as the caller hands it to <see cref="EventOutbox"/>.</summary>

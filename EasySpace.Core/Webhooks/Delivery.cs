@@ -11,19 +11,29 @@ public enum DeliveryStatus
     Held = 3,
 }
 
-/// <summary>One event on its way to one endpoint: the same webhook-id and the same body bytes on every attempt.</summary>
+/// <summary>
+/// One event on its way to one endpoint, made by the engine's fan-out: it sends its event's body in the endpoint's format
+/// (fixed when fanned out) under its event's webhook-id, the same bytes on every attempt.
+/// </summary>
 public sealed class Delivery
 {
     private Delivery() { }
 
     public long Id { get; private set; }
     public long EndpointId { get; private set; }
-    public long? EventId { get; private set; }
+    public long EventId { get; private set; }
     public Events.EventRecord? Event { get; private set; }
     public string EventName { get; private set; } = "";
-    /// <summary>The webhook-id header: msg_..., the receiver's key for de-duplication.</summary>
-    public string MessageId { get; private set; } = "";
-    public byte[] Body { get; private set; } = [];
+    /// <summary>Which of its event's bodies it sends: the endpoint's format when the event was fanned out.</summary>
+    public Events.PayloadFormat Format { get; private set; }
+
+    /// <summary>The webhook-id header (its event's): msg_..., the receiver's key for de-duplication. Needs <see cref="Event"/> loaded.</summary>
+    public string MessageId => Loaded.MessageId;
+
+    /// <summary>The bytes every attempt sends. Needs <see cref="Event"/> loaded.</summary>
+    public byte[] Body => Loaded.Body(Format);
+
+    private Events.EventRecord Loaded => Event ?? throw new InvalidOperationException("Load the delivery with its event (Include(d => d.Event)).");
     public DeliveryStatus Status { get; private set; }
     /// <summary>Attempts made so far, over the delivery's whole life (X-EasySpace-Attempt counts on from it).</summary>
     public int AttemptCount { get; private set; }
@@ -40,26 +50,18 @@ public sealed class Delivery
     /// <summary>Sent by "Test": never retried, never counted in the endpoint's stats.</summary>
     public bool IsTest { get; private set; }
 
-    internal static Delivery Create(long endpointId, Events.EventRecord? ev, string eventName, string messageId, byte[] body, DateTimeOffset at, bool isTest = false) => new()
+    /// <summary>A "Test" delivery of its own event (one never fanned out): sent at once by the caller, never claimed by the pump, never retried.</summary>
+    internal static Delivery CreateTest(long endpointId, Events.EventRecord ev, Events.PayloadFormat format, DateTimeOffset at) => new()
     {
         EndpointId = endpointId,
         Event = ev,
-        EventName = eventName,
-        MessageId = messageId,
-        Body = body,
+        EventName = ev.Name,
+        Format = format,
         Status = DeliveryStatus.Pending,
-        NextAttemptAt = at,
+        NextAttemptAt = DateTimeOffset.MaxValue,
         CreatedAt = at,
-        IsTest = isTest,
+        IsTest = true,
     };
-
-    /// <summary>A "Test" delivery: sent at once by the caller, never claimed by the pump, never retried.</summary>
-    internal static Delivery CreateTest(long endpointId, string eventName, string messageId, byte[] body, DateTimeOffset at)
-    {
-        var delivery = Create(endpointId, null, eventName, messageId, body, at, isTest: true);
-        delivery.NextAttemptAt = DateTimeOffset.MaxValue;
-        return delivery;
-    }
 
     public void RecordSuccess(int statusCode, DateTimeOffset at)
     {

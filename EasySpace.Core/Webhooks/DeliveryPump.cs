@@ -1,7 +1,3 @@
-using System.Text.Json;
-using EasySpace.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -9,41 +5,35 @@ using Quartz;
 namespace EasySpace.Core.Webhooks;
 
 /// <summary>
-/// Claims due deliveries with a lease, sends them with bounded concurrency (globally and per endpoint), records
-/// each outcome, and runs until nothing is due and nothing is in flight. A crash loses nothing: a claimed delivery
-/// whose lease expires is due again.
+/// Asks the writer to fan out waiting events and claim due deliveries with a lease, sends them with bounded concurrency
+/// (globally and per endpoint), has each outcome recorded, and runs until nothing is due and nothing is in flight. A
+/// crash loses nothing: an event not fanned out is still waiting, and a claimed delivery whose lease expires is due again.
 /// </summary>
 public sealed class DeliveryPump(
-    IDbContextFactory<AppDbContext> dbFactory,
     DeliverySender sender,
     EndpointTargets targets,
-    DeliveryRecorder recorder,
+    DeliveryWriter writer,
     DeliverySignal signal,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<DeliveryPump> log)
 {
-    // Rows ranked per claim, per slot to fill: a huge backlog costs the same as a small one. Endpoints already at
-    // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work.
-    private const int ScanRowsPerSlot = 8;
     // Slots' worth of deliveries held (sending and waiting) at most; a claim tops up once half of that is left.
     // Each claim waits its turn for SQLite's write lock, so it had better bring enough work for several rounds.
     private const int RoundsHeld = 4;
     private readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
-    private sealed record Claimed(long Id, long EndpointId, string EventName, string MessageId, byte[] Body, int AttemptCount);
-
-    private sealed record Batch(int Asked, List<Claimed> Claimed, IReadOnlyDictionary<long, EndpointTarget> Targets);
+    private sealed record Batch(int Asked, List<ClaimedDelivery> Claimed, IReadOnlyDictionary<long, EndpointTarget> Targets);
 
     public async Task RunUntilIdleAsync(CancellationToken ct)
     {
         await oneRunAtATime.WaitAsync(ct);
         signal.EnterRun();
         // A slot is taken while the HTTP attempt is under way; recording it happens after, in the recorder's next batch.
-        var inFlight = new Dictionary<Task<AttemptResult?>, Claimed>();
+        var inFlight = new Dictionary<Task<AttemptResult?>, ClaimedDelivery>();
         var sending = new Dictionary<long, int>();
         // Claimed ahead, up to RoundsHeld rounds of slots, so a claim serves many freed slots: claims are writes.
-        var waiting = new List<(Claimed Delivery, EndpointTarget? Target)>();
+        var waiting = new List<(ClaimedDelivery Delivery, EndpointTarget? Target)>();
         var held = new Dictionary<long, int>(); // waiting + sending, per endpoint
         var recording = new List<Task>();
         // A claim waits for SQLite's write lock and its commit; sending goes on meanwhile.
@@ -130,7 +120,7 @@ public sealed class DeliveryPump(
     }
 
     /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure).</summary>
-    private async Task<AttemptResult?> SendAsync(Claimed c, EndpointTarget? target, CancellationToken ct)
+    private async Task<AttemptResult?> SendAsync(ClaimedDelivery c, EndpointTarget? target, CancellationToken ct)
     {
         try
         {
@@ -150,11 +140,11 @@ public sealed class DeliveryPump(
         }
     }
 
-    private async Task RecordAsync(Claimed c, AttemptResult result)
+    private async Task RecordAsync(ClaimedDelivery c, AttemptResult result)
     {
         try
         {
-            await recorder.RecordAsync(c.Id, result, CancellationToken.None);
+            await writer.RecordAsync(c.Id, result, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -165,42 +155,10 @@ public sealed class DeliveryPump(
     /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> held per endpoint.</summary>
     private async Task<Batch> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         // Longer than waiting for a slot (the rounds held ahead of it, each at most a timeout), the attempt and recording
         // it; after a crash it is how long a claimed delivery waits.
-        var lease = now + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * (RoundsHeld + 1) + 5);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct); // through EF, so the connection interceptors run
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        // A lease lost in a power cut only makes its deliveries due again: no fsync of its own.
-        await using var relaxed = await RelaxedCommit.BeginAsync(connection, ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE Deliveries SET LeaseUntil = $lease
-            WHERE Id IN (
-                SELECT r.Id FROM (
-                    SELECT d.Id, d.EndpointId, ROW_NUMBER() OVER (PARTITION BY d.EndpointId ORDER BY d.NextAttemptAt, d.Id) AS rn
-                    FROM (SELECT Id, EndpointId, NextAttemptAt FROM Deliveries
-                          WHERE Status = 0 AND NextAttemptAt <= $now AND (LeaseUntil IS NULL OR LeaseUntil <= $now)
-                            AND EndpointId NOT IN (SELECT CAST(key AS INTEGER) FROM json_each($busy) WHERE value >= $perEndpoint)
-                          ORDER BY NextAttemptAt, Id LIMIT $scan) d
-                ) r
-                LEFT JOIN json_each($busy) b ON b.key = CAST(r.EndpointId AS TEXT)
-                WHERE r.rn <= $perEndpoint - COALESCE(b.value, 0)
-                ORDER BY r.rn, r.Id
-                LIMIT $capacity)
-            RETURNING Id, EndpointId, EventName, MessageId, Body, AttemptCount
-            """;
-        command.Parameters.AddWithValue("$lease", lease.UtcTicks);
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$scan", capacity * ScanRowsPerSlot);
-        command.Parameters.AddWithValue("$busy", JsonSerializer.Serialize(busy.ToDictionary(b => b.Key.ToString(), b => b.Value)));
-        command.Parameters.AddWithValue("$perEndpoint", perEndpointLimit);
-        command.Parameters.AddWithValue("$capacity", capacity);
-        var claimed = new List<Claimed>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            claimed.Add(new Claimed(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4], reader.GetInt32(5)));
+        var lease = clock.GetUtcNow() + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * (RoundsHeld + 1) + 5);
+        var claimed = await writer.ClaimAsync(new ClaimRequest(capacity, perEndpointLimit, busy, lease), ct);
         if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>());
         return new Batch(capacity, claimed, await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct));
     }

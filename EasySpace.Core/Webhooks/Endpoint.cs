@@ -1,3 +1,5 @@
+using EasySpace.Core.Events;
+
 namespace EasySpace.Core.Webhooks;
 
 public enum EndpointStatus
@@ -8,14 +10,6 @@ public enum EndpointStatus
     Disabled = 1,
     /// <summary>Switched off by EasySpace: the receiver answered 410 Gone or kept failing past the last retry.</summary>
     Deactivated = 2,
-}
-
-public enum PayloadFormat
-{
-    /// <summary>Cobot-compatible: {"url": ...}; deleted_* events add the last state.</summary>
-    Thin = 0,
-    /// <summary>{"id", "type", "timestamp", "url", "data"}.</summary>
-    Full = 1,
 }
 
 public enum EndpointOrigin
@@ -38,11 +32,14 @@ public sealed class EndpointFilters
     public int? LeadTimeMinutes { get; set; }
 
     /// <summary>Whether an event about <paramref name="subject"/> passes these filters.</summary>
-    public bool Admit(Events.EventSubject subject)
+    public bool Admit(EventSubject subject) => Admit(subject.ResourceId, subject.ChangedFields, subject.LeadMinutes);
+
+    /// <summary>Whether an event with these filter inputs (as its row holds them) passes these filters.</summary>
+    public bool Admit(string? resourceId, IReadOnlyCollection<string>? changedFields, int? leadMinutes)
     {
-        if (ResourceId is { } resource && subject.ResourceId != resource) return false;
-        if (Fields is { Count: > 0 } fields && (subject.ChangedFields is null || !subject.ChangedFields.Any(fields.Contains))) return false;
-        if (subject.LeadMinutes is { } lead && LeadMinutes != lead) return false;
+        if (ResourceId is { } resource && resourceId != resource) return false;
+        if (Fields is { Count: > 0 } fields && (changedFields is null || !changedFields.Any(fields.Contains))) return false;
+        if (leadMinutes is { } lead && LeadMinutes != lead) return false;
         return true;
     }
 

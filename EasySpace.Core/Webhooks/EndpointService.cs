@@ -25,7 +25,7 @@ public sealed class EndpointService(
     TargetGuard guard,
     EndpointTargets targets,
     DeliverySender sender,
-    DeliveryRecorder recorder,
+    DeliveryWriter writer,
     DeliverySignal signal,
     PublicUrls urls,
     TimeProvider clock)
@@ -135,7 +135,7 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
         var now = clock.GetUtcNow();
         endpoint.Disable(now);
-        var held = await HoldAsync(db, id, ct);
+        var held = await DeliveryStore.HoldPendingAsync(db, id, ct);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookDisabled, endpoint.Name, now, held > 0 ? $"{held} undelivered deliveries held" : null));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -152,7 +152,7 @@ public sealed class EndpointService(
         foreach (var endpoint in await db.Endpoints.Where(e => e.Origin == EndpointOrigin.Api && e.CreatedByUserId == userId).ToListAsync(ct))
         {
             endpoint.Disable(now, reason);
-            var held = await HoldAsync(db, endpoint.Id, ct);
+            var held = await DeliveryStore.HoldPendingAsync(db, endpoint.Id, ct);
             db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.WebhookDisabled, endpoint.Name, now,
                 reason + (held > 0 ? $"; {held} undelivered deliveries held" : "")));
         }
@@ -194,7 +194,7 @@ public sealed class EndpointService(
         var now = clock.GetUtcNow();
         var reason = endpoint.DeactivationReason;
         endpoint.Enable(now);
-        var released = releaseHeld ? await ReleaseAsync(db, d => d.EndpointId == id && d.Status == DeliveryStatus.Held, now, ct) : 0;
+        var released = releaseHeld ? await DeliveryStore.ReleaseAsync(db, d => d.EndpointId == id && d.Status == DeliveryStatus.Held, now, ct) : 0;
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookEnabled, endpoint.Name, now,
             string.Join("; ", new[] { reason is null ? null : $"was deactivated: {reason}", releaseHeld ? $"{released} held deliveries released" : null }.Where(x => x is not null))));
         await db.SaveChangesAsync(ct);
@@ -244,6 +244,7 @@ public sealed class EndpointService(
         long deliveryId;
         EndpointTarget target;
         Delivery delivery;
+        EventRecord ev;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (await db.Endpoints.FindAsync([id], ct) is not { } endpoint) return NotFound();
@@ -254,16 +255,16 @@ public sealed class EndpointService(
                     ["webhook"] = new JsonObject { ["id"] = endpoint.Id.ToString(), ["name"] = endpoint.Name },
                 })
                 : ($"{baseUrl}/api/{type.Resource}/12345", new JsonObject { ["id"] = "12345", ["url"] = $"{baseUrl}/api/{type.Resource}/12345", ["test"] = true });
-            var messageId = Signer.NewMessageId();
-            delivery = Delivery.CreateTest(endpoint.Id, type.Name, messageId, PayloadBuilder.Build(endpoint.Format, type, messageId, url, data, now), now);
+            ev = EventRecord.Raise(type, new EventSubject(endpoint.Id.ToString(), "Test", data), url, now, fannedOut: true);
+            delivery = Delivery.CreateTest(endpoint.Id, ev, endpoint.Format, now);
             db.Deliveries.Add(delivery);
             db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookTested, endpoint.Name, now, type.Name));
             await db.SaveChangesAsync(ct);
             deliveryId = delivery.Id;
             target = targets.Load(endpoint, now);
         }
-        var result = await sender.SendAsync(target, new Outgoing(delivery.MessageId, delivery.EventName, delivery.Body, 1), ct);
-        await recorder.RecordAsync(deliveryId, result, ct);
+        var result = await sender.SendAsync(target, new Outgoing(ev.MessageId, delivery.EventName, ev.Body(delivery.Format), 1), ct);
+        await writer.RecordAsync(deliveryId, result, ct);
         await using var read = await dbFactory.CreateDbContextAsync(ct);
         return await read.Attempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderByDescending(a => a.Id).FirstAsync(ct);
     }
@@ -272,7 +273,7 @@ public sealed class EndpointService(
     public async Task<Result<Delivery>> RedeliverAsync(long deliveryId, Actor by, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Deliveries.FindAsync([deliveryId], ct) is not { IsTest: false } delivery) return NotFound("delivery");
+        if (await db.Deliveries.Include(d => d.Event).SingleOrDefaultAsync(d => d.Id == deliveryId, ct) is not { IsTest: false } delivery) return NotFound("delivery");
         var endpoint = await db.Endpoints.SingleAsync(e => e.Id == delivery.EndpointId, ct);
         if (!endpoint.IsActive) return new ValidationErrors().Add("", "Switch the webhook on before sending deliveries again.");
         if (delivery.Status == DeliveryStatus.Pending && delivery.LeaseUntil > clock.GetUtcNow())
@@ -294,7 +295,7 @@ public sealed class EndpointService(
         if (await db.Endpoints.FindAsync([endpointId], ct) is not { } endpoint) return NotFound();
         if (!endpoint.IsActive) return new ValidationErrors().Add("", "Switch the webhook on before sending deliveries again.");
         var now = clock.GetUtcNow();
-        var count = await ReleaseAsync(db, d => d.EndpointId == endpointId && !d.IsTest
+        var count = await DeliveryStore.ReleaseAsync(db, d => d.EndpointId == endpointId && !d.IsTest
             && (d.Status == DeliveryStatus.Failed || d.Status == DeliveryStatus.Held) && d.CreatedAt >= from && d.CreatedAt < to, now, ct);
         db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookResent, endpoint.Name, now, $"{count} deliveries from {from:u} to {to:u}"));
         await db.SaveChangesAsync(ct);
@@ -317,17 +318,6 @@ public sealed class EndpointService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Endpoints.AsNoTracking().OrderBy(e => e.Name).ThenBy(e => e.Id).ToListAsync(ct);
     }
-
-    private static Task<int> HoldAsync(AppDbContext db, long endpointId, CancellationToken ct) =>
-        db.Deliveries.Where(d => d.EndpointId == endpointId && d.Status == DeliveryStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held), ct);
-
-    private static Task<int> ReleaseAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<Delivery, bool>> which, DateTimeOffset now, CancellationToken ct) =>
-        db.Deliveries.Where(which).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, DeliveryStatus.Pending)
-            .SetProperty(d => d.FailuresInRow, 0)
-            .SetProperty(d => d.NextAttemptAt, now)
-            .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
 
     /// <summary>A webhook's settings in the form's words, for the activity log: never the secret, never header values.</summary>
     private static IReadOnlyList<(string Field, string Value)> Settings(Endpoint e) =>

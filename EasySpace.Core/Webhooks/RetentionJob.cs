@@ -18,13 +18,7 @@ public sealed class RetentionJob(IDbContextFactory<AppDbContext> dbFactory, IOpt
     {
         var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(options.CurrentValue.RetentionDays);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Pending and held deliveries are kept whatever their age: they have not reached their receiver yet.
-        var deliveries = await db.Deliveries
-            .Where(d => (d.Status == DeliveryStatus.Delivered || d.Status == DeliveryStatus.Failed) && d.CreatedAt < cutoff)
-            .ExecuteDeleteAsync(ct);
-        // Their attempts go with them (foreign key cascade).
-        await db.Events.Where(e => e.OccurredAt < cutoff && !db.Deliveries.Any(d => d.EventId == e.Id)).ExecuteDeleteAsync(ct);
-        await db.WebhookStats.Where(s => s.HourStart < cutoff).ExecuteDeleteAsync(ct);
+        var deliveries = await DeliveryStore.PurgeAsync(db, cutoff, ct);
         // Date-driven sources only look a day around now, so old "already fired" marks can go too.
         await db.FiredEvents.Where(f => f.FiredAt < cutoff).ExecuteDeleteAsync(ct);
         if (deliveries > 0) log.LogInformation("Retention removed {Count} deliveries older than {Cutoff:u}", deliveries, cutoff);

@@ -24,10 +24,6 @@ public static class Signer
     private const int NewSecretBytes = 32;
     private const int MinKeyBytes = 24;
     private const int MaxKeyBytes = 64;
-    private const string MessageIdPrefix = "msg_";
-    private const int MessageIdTimeChars = 9;     // Unix milliseconds in base62, sortable (the alphabet is in ASCII order) until the year 400,000
-    private const int MessageIdRandomChars = 18;  // ≈ 107 random bits
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const string SignaturePrefix = "v1,";
     private const int HashBase64Length = 44; // base64 of 32 bytes
     private const int SignatureLength = 3 + HashBase64Length;
@@ -64,22 +60,6 @@ public static class Signer
         CryptographicOperations.ZeroMemory(key);
         return copy;
     }
-
-    /// <summary>A new <c>webhook-id</c>: <c>msg_</c> + 27 base62 characters (ASCII letters and digits only), the time then the random part.</summary>
-    public static string NewMessageId() => NewMessageId(DateTimeOffset.UtcNow);
-
-    /// <summary>
-    /// Time first, then randomness (like a KSUID): ids sort by creation, so the delivery index takes them at its end
-    /// instead of rewriting a random page of it for every delivery of every commit.
-    /// </summary>
-    internal static string NewMessageId(DateTimeOffset at) =>
-        string.Create(MessageIdPrefix.Length + MessageIdTimeChars + MessageIdRandomChars, at.ToUnixTimeMilliseconds(), static (chars, ms) =>
-        {
-            MessageIdPrefix.CopyTo(chars);
-            var time = chars.Slice(MessageIdPrefix.Length, MessageIdTimeChars);
-            for (var i = time.Length - 1; i >= 0; i--, ms /= 62) time[i] = Base62[(int)(ms % 62)];
-            RandomNumberGenerator.GetItems(Base62.AsSpan(), chars[(MessageIdPrefix.Length + MessageIdTimeChars)..]);
-        });
 
     /// <summary><c>v1,</c> + base64 HMAC-SHA256 of "{messageId}.{timestamp}.{body}" under the secret's key.</summary>
     /// <param name="timestamp">Unix seconds, the value of the <c>webhook-timestamp</c> header.</param>

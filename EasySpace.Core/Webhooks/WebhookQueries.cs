@@ -43,7 +43,7 @@ public sealed record WindowStats(int Succeeded, int Failed, int? MedianMs, int? 
 }
 
 /// <param name="ExcludeTests">Leave out the deliveries "Test" made (what "Resend failed since…" counts, since it never resends them).</param>
-/// <param name="MessageId">A <c>webhook-id</c> as a receiver reports it: the one delivery that carried it.</param>
+/// <param name="MessageId">A <c>webhook-id</c> as a receiver reports it: the deliveries of the event that carried it.</param>
 public sealed record DeliveryFilter(string? EventName = null, DeliveryStatus? Status = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
     bool ExcludeTests = false, string? MessageId = null);
 
@@ -113,14 +113,14 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.From is { } from) q = q.Where(d => d.CreatedAt >= from);
         if (filter.To is { } to) q = q.Where(d => d.CreatedAt < to);
         if (filter.ExcludeTests) q = q.Where(d => !d.IsTest);
-        if (!string.IsNullOrWhiteSpace(filter.MessageId)) q = q.Where(d => d.MessageId == filter.MessageId.Trim());
+        if (!string.IsNullOrWhiteSpace(filter.MessageId)) q = q.Where(d => d.Event!.MessageId == filter.MessageId.Trim());
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
         var total = await q.Take(10_001).CountAsync(ct);
         var rows = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
-            .Select(d => new { Delivery = d, About = d.Event == null ? "" : d.Event.About }).ToListAsync(ct);
-        var endpointIds = rows.Select(r => r.Delivery.EndpointId).Distinct().ToList();
+            .Include(d => d.Event).ToListAsync(ct);
+        var endpointIds = rows.Select(d => d.EndpointId).Distinct().ToList();
         var names = await db.Endpoints.Where(e => endpointIds.Contains(e.Id)).Select(e => new { e.Id, e.Name }).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
-        return new Page<LoggedDelivery>(rows.Select(r => new LoggedDelivery(r.Delivery, r.About, names.GetValueOrDefault(r.Delivery.EndpointId, ""))).ToList(), total);
+        return new Page<LoggedDelivery>(rows.Select(d => new LoggedDelivery(d, d.Event!.About, names.GetValueOrDefault(d.EndpointId, ""))).ToList(), total);
     }
 
     public async Task<IReadOnlyList<Attempt>> AttemptsAsync(long deliveryId, CancellationToken ct = default)

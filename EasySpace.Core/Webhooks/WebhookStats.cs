@@ -81,24 +81,11 @@ public sealed class WebhookStatsHour
         }
     }
 
-    /// <summary>Adds the attempts to their hours' rows, inside the caller's transaction (one upsert statement).</summary>
-    internal static Task AddAsync(AppDbContext db, IReadOnlyDictionary<(long EndpointId, DateTimeOffset Hour), Delta> deltas, CancellationToken ct = default) =>
-        RowWriter.WriteAsync(db, UpsertHead, UpsertTail, deltas.ToList(), d =>
-            [d.Key.EndpointId, d.Key.Hour, d.Value.Succeeded, d.Value.Failed, d.Value.TotalDurationMs, .. d.Value.Buckets.Cast<object>(), .. d.Value.Errors.Cast<object>()], ct);
-
     // AttemptError's values 1..9 in order: the error column of error e is ErrorColumns[e - 1].
     private static readonly string[] ErrorColumns =
         ["ErrHttpStatus", "ErrRedirect", "ErrTimeout", "ErrConnectionRefused", "ErrConnectionReset", "ErrDns", "ErrTls", "ErrBlockedAddress", "ErrOther"];
 
-    private static readonly string[] Counters =
+    /// <summary>The counter columns, in the order <see cref="DeliveryStore"/> writes them.</summary>
+    internal static readonly string[] Counters =
         ["Succeeded", "Failed", "TotalDurationMs", .. Enumerable.Range(0, BucketBoundsMs.Length + 1).Select(i => "L" + i), .. ErrorColumns];
-
-    // Column names are ours, never input.
-    private static readonly string UpsertHead = $"INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", Counters)}) VALUES ";
-
-    private static readonly string UpsertTail = $"""
-
-        ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
-            {string.Join(",\n    ", Counters.Select(c => $"{c} = {c} + excluded.{c}"))}
-        """;
 }

@@ -16,7 +16,8 @@ internal static class WebhooksSetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<EndpointTargets>();
-        services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();
         services.AddSingleton<ApiSubscriptions>();

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Webhooks;
@@ -40,7 +41,7 @@ public static class WebhookHostExtensions
     public static async Task<List<Delivery>> DeliveriesAsync(this AppHost app, long endpointId)
     {
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        return await db.Deliveries.AsNoTracking().Where(d => d.EndpointId == endpointId).OrderBy(d => d.Id).ToListAsync();
+        return await db.Deliveries.AsNoTracking().Include(d => d.Event).Where(d => d.EndpointId == endpointId).OrderBy(d => d.Id).ToListAsync();
     }
 
     public static async Task<List<Attempt>> AttemptsAsync(this AppHost app, long deliveryId)
@@ -54,4 +55,16 @@ public static class WebhookHostExtensions
 
     /// <summary>Runs the pump until nothing is due and nothing is in flight: every attempt it made is recorded when this returns.</summary>
     public static Task PumpAsync(this AppHost app) => app.Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
+
+    /// <summary>The engine's fan-out alone, as the pump's first round after a commit does it: deliveries are made, none is sent.</summary>
+    public static Task<int> FanOutAsync(this AppHost app) => FanOutAsync(app.Get<IDbContextFactory<AppDbContext>>(), app.Get<DeliveryStore>(), app.Get<TimeProvider>());
+
+    public static async Task<int> FanOutAsync(IDbContextFactory<AppDbContext> dbs, DeliveryStore store, TimeProvider clock)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var made = await store.FanOutAsync(db, clock.GetUtcNow(), CancellationToken.None);
+        await tx.CommitAsync();
+        return made;
+    }
 }

@@ -235,6 +235,7 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
                 new EasySpace.Core.Events.EventSubject("b1", "b1", new() { ["url"] = "https://space.example.com/api/bookings/b1" }));
             await db.SaveChangesAsync();
         }
+        await app.FanOutAsync();
         var queries = app.Get<WebhookQueries>();
 
         var found = await queries.DeliveriesAsync(endpoint.Id, new DeliveryFilter(MessageId: typed), 0, 25);

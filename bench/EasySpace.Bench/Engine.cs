@@ -102,7 +102,7 @@ public sealed class Engine : IAsyncDisposable
     public void PrepareBodies(string eventName, string sampleKey, int bodyBytes)
     {
         var type = EventCatalogue.Find(eventName)!;
-        var sample = PayloadBuilder.Build(PayloadFormat.Full, type, Signer.NewMessageId(), Url(sampleKey), Data(sampleKey, ""), DateTimeOffset.UtcNow);
+        var sample = PayloadBuilder.Build(PayloadFormat.Full, type, MessageIds.New(), Url(sampleKey), Data(sampleKey, ""), DateTimeOffset.UtcNow);
         padding[eventName] = new string('x', Math.Max(0, bodyBytes - sample.Length));
     }
 

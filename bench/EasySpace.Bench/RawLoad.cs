@@ -30,7 +30,7 @@ public static class RawLoad
             for (var i = 0; i < events; i++)
             {
                 var key = BenchRun.Key(prefix, firstIndex + i);
-                var messageId = Signer.NewMessageId();
+                var messageId = MessageIds.New();
                 var body = PayloadBuilder.Build(PayloadFormat.Full, type, messageId, Engine.Url(key), engine.Data(key), now);
                 lists[r].Add(new Item(messageId, body, "v1," + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
             }

@@ -66,6 +66,28 @@ namespace EasySpace.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FannedOut")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("FilterFields")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilterResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("FullBody")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("LeadMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -84,11 +106,21 @@ namespace EasySpace.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("ThinBody")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Url")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FannedOut")
+                        .HasDatabaseName("IX_Events_WaitingForFanOut")
+                        .HasFilter("FannedOut = 0");
+
+                    b.HasIndex("MessageId");
 
                     b.HasIndex("OccurredAt");
 
@@ -1476,10 +1508,6 @@ namespace EasySpace.Core.Data.Migrations
                     b.Property<int>("AttemptCount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte[]>("Body")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1489,7 +1517,7 @@ namespace EasySpace.Core.Data.Migrations
                     b.Property<long>("EndpointId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("EventId")
+                    b.Property<long>("EventId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EventName")
@@ -1498,6 +1526,9 @@ namespace EasySpace.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("FailuresInRow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Format")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsTest")
@@ -1515,11 +1546,6 @@ namespace EasySpace.Core.Data.Migrations
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("MessageId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
@@ -1531,8 +1557,6 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("EventId");
-
-                    b.HasIndex("MessageId");
 
                     b.HasIndex("EndpointId", "CreatedAt");
 
@@ -2011,7 +2035,8 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasOne("EasySpace.Core.Events.EventRecord", "Event")
                         .WithMany()
                         .HasForeignKey("EventId")
-                        .OnDelete(DeleteBehavior.SetNull);
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.Navigation("Event");
                 });

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;

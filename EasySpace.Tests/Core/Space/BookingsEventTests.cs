@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;

@@ -118,7 +118,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         await server.DisposeAsync();
 
         await using var check = await dbFactory.CreateDbContextAsync();
-        var deliveries = await check.Deliveries.Select(d => d.MessageId).ToListAsync();
+        var deliveries = await check.Deliveries.Select(d => d.Event!.MessageId).ToListAsync();
         Assert.Equal(Events, deliveries.Count);
         var lost = deliveries.Count(id => !receiver.ByMessageId.ContainsKey(id));
         var duplicates = receiver.ByMessageId.Values.Sum(n => n - 1);

@@ -72,21 +72,43 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
-    public async Task A_save_whose_deliveries_cannot_be_written_keeps_neither_the_change_nor_its_event()
+    public async Task A_save_that_fails_keeps_neither_the_change_nor_its_event()
     {
-        // Tried: the endpoint is deleted between raising the event and saving, so its delivery row is refused.
-        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+        // Tried: the database refuses the page's change (a trigger aborts its activity entry) after the event was raised
+        // on the same unit of work; the event must not commit without the change it reports.
+        await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "fan-out test", DateTimeOffset.UtcNow));
+        await db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_fan_out_test BEFORE INSERT ON ActivityLog WHEN NEW.Subject = 'fan-out test' BEGIN SELECT RAISE(ABORT, 'refused'); END");
         var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
-        Assert.True(await app.Get<EndpointService>().DeleteAsync(endpoint.Id, WebhookHostExtensions.Owner));
+        db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "fan-out test", DateTimeOffset.UtcNow));
 
         await Assert.ThrowsAnyAsync<Exception>(() => db.SaveChangesAsync());
 
+        await app.PumpAsync();
         await using var read = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         Assert.False(await read.ActivityLog.AnyAsync(a => a.Subject == "fan-out test"));
         Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
+        Assert.False(await read.Deliveries.AnyAsync());
         Assert.Equal(EntityState.Added, db.Entry(raised).State); // not taken for saved: the caller may still retry
+    }
+
+    [Fact]
+    public async Task An_endpoint_deleted_before_its_event_is_fanned_out_gets_nothing_and_the_event_stands()
+    {
+        // Tried: the endpoint is deleted between raising the event and saving. The page's save no longer writes deliveries,
+        // so it succeeds; the fan-out finds no endpoint to send to.
+        var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
+        Assert.True(await app.Get<EndpointService>().DeleteAsync(endpoint.Id, WebhookHostExtensions.Owner));
+
+        await db.SaveChangesAsync();
+        await app.PumpAsync();
+
+        await using var read = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.True(await read.Events.AnyAsync(e => e.ResourceId == "x" && e.FannedOut));
+        Assert.False(await read.Deliveries.AnyAsync());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using EasySpace.Core.Data;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Fakes;

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -93,24 +94,24 @@ public class SignerTests
     [Fact]
     public void A_message_id_is_msg_and_27_ascii_letters_or_digits()
     {
-        Assert.Matches(new Regex("^msg_[A-Za-z0-9]{27}$"), Signer.NewMessageId());
+        Assert.Matches(new Regex("^msg_[A-Za-z0-9]{27}$"), MessageIds.New());
     }
 
     [Fact]
     public void Message_ids_sort_by_when_they_were_made_so_the_delivery_index_grows_at_its_end()
     {
         var start = DateTimeOffset.Parse("2026-11-23T10:00:00Z");
-        var ids = Enumerable.Range(0, 50).Select(i => Signer.NewMessageId(start.AddMilliseconds(i * 37))).ToList();
+        var ids = Enumerable.Range(0, 50).Select(i => MessageIds.New(start.AddMilliseconds(i * 37))).ToList();
         Assert.Equal(ids, ids.OrderBy(id => id, StringComparer.Ordinal));
         // Far apart too: the year 2400 after 2026, in the characters' ordinal order.
-        Assert.True(string.CompareOrdinal(Signer.NewMessageId(start), Signer.NewMessageId(start.AddYears(374))) < 0);
-        Assert.Matches(new Regex("^msg_[A-Za-z0-9]{27}$"), Signer.NewMessageId(start.AddYears(374)));
+        Assert.True(string.CompareOrdinal(MessageIds.New(start), MessageIds.New(start.AddYears(374))) < 0);
+        Assert.Matches(new Regex("^msg_[A-Za-z0-9]{27}$"), MessageIds.New(start.AddYears(374)));
     }
 
     [Fact]
     public void Message_ids_do_not_repeat()
     {
-        var ids = Enumerable.Range(0, 10_000).Select(_ => Signer.NewMessageId()).ToList();
+        var ids = Enumerable.Range(0, 10_000).Select(_ => MessageIds.New()).ToList();
 
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }

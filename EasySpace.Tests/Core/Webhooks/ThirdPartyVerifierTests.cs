@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -140,7 +141,7 @@ public class ThirdPartyVerifierTests : IDisposable
     private async Task<(HttpResponseMessage Response, string Id)> DeliverAsync(
         NodeReceiver receiver, byte[] signedBody, string secret, string? previousSecret = null, byte[]? sentBody = null, string? eventType = null)
     {
-        var id = Signer.NewMessageId();
+        var id = MessageIds.New();
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url)
         {

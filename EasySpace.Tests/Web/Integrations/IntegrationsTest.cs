@@ -67,12 +67,13 @@ public abstract class IntegrationsTest(TimeProvider? clock = null) : ComponentTe
 
     private static int admins;
 
-    /// <summary>A real action that raises created_admin.</summary>
+    /// <summary>A real action that raises created_admin, fanned out as the engine does right after the commit (nothing is sent until <see cref="PumpAsync"/>).</summary>
     protected async Task AddAdminAsync()
     {
         var email = $"admin{Interlocked.Increment(ref admins)}@example.com";
         var result = await Get<UserAdministration>().AddAdminAsync(new NewAccount(email, AppHost.Password), false, "test");
         Assert.True(result.Succeeded, result.Errors.ToString());
+        await WebhookHostExtensions.FanOutAsync(Get<IDbContextFactory<AppDbContext>>(), Get<DeliveryStore>(), Get<TimeProvider>());
     }
 
     /// <summary>Sends what is due, as the pump would.</summary>

@@ -19,13 +19,18 @@ public class LargeLogTests : IntegrationsTest
         endpoint = await CreateEndpointAsync("CRM");
         var newest = DateTimeOffset.UtcNow.UtcTicks;
         await using var db = await Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        // One statement: 100,000 delivered created_admin deliveries, ten seconds apart, newest first.
+        // Two statements: one fanned-out created_admin event, and 100,000 delivered deliveries of it, ten seconds apart, newest first.
         var step = TimeSpan.TicksPerSecond * 10;
+        var eventId = await db.Database.SqlQuery<long>($"""
+            INSERT INTO Events (Name, Resource, ResourceId, Url, About, DataJson, OccurredAt, MessageId, FullBody, ThinBody, FannedOut)
+            VALUES ('created_admin', 'admins', 'a1', 'http://x/api/admins/a1', 'Ada', {"{}"}, {newest}, 'msg_bulk', X'7B7D', X'7B7D', 1)
+            RETURNING Id
+            """).ToListAsync();
         await db.Database.ExecuteSqlAsync($"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Deliveries})
-            INSERT INTO Deliveries (EndpointId, EventName, MessageId, Body, Status, AttemptCount, FailuresInRow, NextAttemptAt, CreatedAt,
+            INSERT INTO Deliveries (EndpointId, EventId, Format, EventName, Status, AttemptCount, FailuresInRow, NextAttemptAt, CreatedAt,
                                     LastAttemptAt, LastStatusCode, DeliveredAt, IsTest)
-            SELECT {endpoint.Id}, 'created_admin', 'msg_bulk' || i, X'7B7D', {(int)DeliveryStatus.Delivered}, 1, 0,
+            SELECT {endpoint.Id}, {eventId.Single()}, 1, 'created_admin', {(int)DeliveryStatus.Delivered}, 1, 0,
                    {newest} - i * {step}, {newest} - i * {step}, {newest} - i * {step}, 200, {newest} - i * {step}, 0
             FROM n
             """);

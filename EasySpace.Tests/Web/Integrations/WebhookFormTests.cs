@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using Bunit;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Webhooks;

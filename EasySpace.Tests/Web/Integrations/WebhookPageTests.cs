@@ -261,7 +261,7 @@ public class WebhookPageTests : IntegrationsWithReceiverTest
         var endpoint = await CreateEndpointAsync("CRM", receiver.Url.ToString());
         await Get<EndpointService>().DisableAsync(endpoint.Id, Owner);
         await Get<EndpointService>().EnableAsync(endpoint.Id, false, Owner);
-        await AddAdminAsync();                                       // a delivery waits...
+        await AddAdminAsync();                                       // a delivery waits (fanned out, not sent yet)...
         await Get<EndpointService>().DisableAsync(endpoint.Id, Owner); // ...and is held
         var page = RenderPage(endpoint.Id);
         Assert.Contains("1 delivery is held for it.", page.Find("[data-testid=disabled-alert]").TextContent);

@@ -2,11 +2,18 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EasySpace.Core.Events;
+namespace EasySpace.Core.Events;
 
-namespace EasySpace.Core.Webhooks;
+/// <summary>How an endpoint wants its bodies.</summary>
+public enum PayloadFormat
+{
+    /// <summary>Cobot-compatible: {"url": ...}; deleted_* events add the last state.</summary>
+    Thin = 0,
+    /// <summary>{"id", "type", "timestamp", "url", "data"}.</summary>
+    Full = 1,
+}
 
-/// <summary>The body of a delivery, built once: every attempt sends these same bytes.</summary>
+/// <summary>An event's body in one format, built once when the event is raised: every delivery and every attempt sends these bytes.</summary>
 public static class PayloadBuilder
 {
     // Bodies are JSON for machines, never inlined into HTML: "+" and "é" go as themselves, not as \u002B.

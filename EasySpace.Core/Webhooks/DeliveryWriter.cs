@@ -7,26 +7,36 @@ using Microsoft.Extensions.Logging;
 namespace EasySpace.Core.Webhooks;
 
 /// <summary>
-/// Writes what attempts did: the attempt, the delivery's next state, the hour's stats, and the endpoint's fate.
-/// One writer records every attempt that finished while the previous batch was being written in a single
-/// transaction: SQLite takes one write at a time, and a transaction per attempt made the engine queue on its own lock.
+/// The engine's one writer. SQLite takes one write at a time: claims, recorded attempts and fan-out taking turns at the
+/// lock made the engine queue on itself. So everything the engine writes goes through this loop, and each round is one
+/// transaction: the attempts that finished since the last round (their rows, the deliveries' next states, the hour's
+/// stats, an endpoint switched off), then, when the pump asks for work, the fan-out of waiting events and the claim.
+/// A round that fails is retried part by part, so one attempt's trouble never costs the others theirs.
 /// </summary>
-public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
+public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 {
-    private const int MaxBatch = 256;
+    private const int MaxRecords = 256;
 
     private readonly IDbContextFactory<AppDbContext> dbFactory;
+    private readonly DeliveryStore store;
     private readonly RetrySchedule schedule;
-    private readonly ILogger<DeliveryRecorder> log;
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeProvider clock;
+    private readonly ILogger<DeliveryWriter> log;
+    private readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
 
-    private sealed record Pending(long DeliveryId, AttemptResult Result, TaskCompletionSource Done);
+    private abstract record Work;
 
-    public DeliveryRecorder(IDbContextFactory<AppDbContext> dbFactory, RetrySchedule schedule, ILogger<DeliveryRecorder> log)
+    private sealed record Record(long DeliveryId, AttemptResult Result, TaskCompletionSource Done) : Work;
+
+    private sealed record Claim(ClaimRequest Request, TaskCompletionSource<List<ClaimedDelivery>> Done) : Work;
+
+    public DeliveryWriter(IDbContextFactory<AppDbContext> dbFactory, DeliveryStore store, RetrySchedule schedule, TimeProvider clock, ILogger<DeliveryWriter> log)
     {
         this.dbFactory = dbFactory;
+        this.store = store;
         this.schedule = schedule;
+        this.clock = clock;
         this.log = log;
         writer = Task.Run(WriteLoopAsync);
     }
@@ -34,53 +44,99 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
     /// <summary>Completes when the attempt is committed, or fails with the reason it could not be.</summary>
     public Task RecordAsync(long deliveryId, AttemptResult result, CancellationToken ct)
     {
-        var pending = new Pending(deliveryId, result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(DeliveryRecorder));
-        return pending.Done.Task.WaitAsync(ct);
+        var work = new Record(deliveryId, result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
+        return work.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Fans out waiting events, then leases due deliveries as <paramref name="request"/> allows, in the next round.</summary>
+    public Task<List<ClaimedDelivery>> ClaimAsync(ClaimRequest request, CancellationToken ct)
+    {
+        var work = new Claim(request, new TaskCompletionSource<List<ClaimedDelivery>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
+        return work.Done.Task.WaitAsync(ct);
     }
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
+        var records = new List<Record>(MaxRecords);
+        var claims = new List<Claim>();
         while (await queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var next)) batch.Add(next);
+            while (records.Count < MaxRecords && queue.Reader.TryRead(out var next))
+            {
+                if (next is Record r) records.Add(r); else claims.Add((Claim)next);
+            }
             try
             {
-                await WriteAsync(batch);
-                foreach (var p in batch) p.Done.TrySetResult();
+                var claimed = await RoundAsync(records, claims);
+                foreach (var r in records) r.Done.TrySetResult();
+                for (var i = 0; i < claims.Count; i++) claims[i].Done.TrySetResult(claimed[i]);
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception) when (records.Count + claims.Count > 1)
             {
-                // One attempt's trouble must not cost the others theirs: write them one at a time.
-                foreach (var p in batch)
-                {
-                    try
-                    {
-                        await WriteAsync([p]);
-                        p.Done.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        p.Done.TrySetException(e);
-                    }
-                }
+                // One part's trouble must not cost the others theirs: each again, in a round of its own.
+                foreach (var r in records) await AloneAsync(r.Done, () => RoundAsync([r], []));
+                foreach (var c in claims) await AloneAsync(c.Done, async () => (await RoundAsync([], [c]))[0]);
             }
             catch (Exception e)
             {
-                batch[0].Done.TrySetException(e);
+                foreach (var r in records) r.Done.TrySetException(e);
+                foreach (var c in claims) c.Done.TrySetException(e);
             }
-            batch.Clear();
+            records.Clear();
+            claims.Clear();
         }
     }
 
-    private async Task WriteAsync(IReadOnlyList<Pending> batch)
+    private static async Task AloneAsync(TaskCompletionSource done, Func<Task> round)
+    {
+        try
+        {
+            await round();
+            done.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            done.TrySetException(e);
+        }
+    }
+
+    private static async Task AloneAsync<T>(TaskCompletionSource<T> done, Func<Task<T>> round)
+    {
+        try
+        {
+            done.TrySetResult(await round());
+        }
+        catch (Exception e)
+        {
+            done.TrySetException(e);
+        }
+    }
+
+    /// <summary>One transaction: the records, then for each claim the fan-out and the claim. Returns each claim's deliveries.</summary>
+    private async Task<List<List<ClaimedDelivery>>> RoundAsync(IReadOnlyList<Record> records, IReadOnlyList<Claim> claims)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
-        // Lost in a power cut, a batch would send its deliveries again, not lose them: no fsync of its own.
+        // Lost in a power cut, a round would send its deliveries again or fan its events out again (its mark is lost
+        // with its deliveries), never lose one: no fsync of its own. Events are written by the pages' commits, which sync.
         await using var relaxed = await RelaxedCommit.BeginAsync(db.Database.GetDbConnection());
         await using var tx = await db.Database.BeginTransactionAsync();
+        if (records.Count > 0) await RecordAsync(db, records);
+        var claimed = new List<List<ClaimedDelivery>>(claims.Count);
+        foreach (var claim in claims)
+        {
+            var now = clock.GetUtcNow();
+            await store.FanOutAsync(db, now, CancellationToken.None);
+            claimed.Add(await store.ClaimAsync(db, claim.Request, now, CancellationToken.None));
+        }
+        await tx.CommitAsync();
+        return claimed;
+    }
+
+    private async Task RecordAsync(AppDbContext db, IReadOnlyList<Record> batch)
+    {
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, two statements write them all (WriteRowsAsync).
         var deliveries = new Dictionary<long, Delivery>();
@@ -93,32 +149,32 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         if (failedIds.Count > 0)
             await foreach (var start in RunStarts(db, failedIds)) runStarts[start.DeliveryId] = start.At;
         var stats = new Dictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta>();
-        var attempts = new List<Attempt>(batch.Count);
+        var recorded = new List<RecordedAttempt>(batch.Count);
         var deactivated = new List<(long EndpointId, string Reason, DateTimeOffset At)>();
 
         foreach (var (deliveryId, result, _) in batch)
         {
             // Deleted with its endpoint while the attempt was on its way: nothing is left to record.
             if (!deliveries.TryGetValue(deliveryId, out var delivery)) continue;
-            attempts.Add(Attempt.Record(delivery.Id, delivery.EndpointId, delivery.AttemptCount + 1, result));
+            var attempt = Attempt.Record(delivery.Id, delivery.EndpointId, delivery.AttemptCount + 1, result);
             var runStart = runStarts.TryGetValue(delivery.Id, out var first) ? first : result.At;
             if (Apply(delivery, active[delivery.EndpointId], result, runStart) is { } reason)
             {
                 active[delivery.EndpointId] = false; // the rest of this batch sees it switched off
                 deactivated.Add((delivery.EndpointId, reason, result.At));
             }
+            recorded.Add(new RecordedAttempt(attempt, delivery));
             if (delivery.IsTest) continue;
             var key = (delivery.EndpointId, WebhookStatsHour.HourOf(result.At));
             if (!stats.TryGetValue(key, out var delta)) stats[key] = delta = new WebhookStatsHour.Delta();
             delta.Add(result);
         }
 
-        await WriteRowsAsync(db, attempts, deliveries.Values.ToList());
+        await DeliveryStore.WriteAttemptsAsync(db, recorded, CancellationToken.None);
         // After the rows above: holding writes the status of every pending delivery of the endpoint, this batch's too.
         foreach (var (endpointId, reason, at) in deactivated) await DeactivateAsync(db, endpointId, reason, at);
         await db.SaveChangesAsync(); // the endpoints switched off and their activity entries
-        if (stats.Count > 0) await WebhookStatsHour.AddAsync(db, stats);
-        await tx.CommitAsync();
+        if (stats.Count > 0) await DeliveryStore.AddStatsAsync(db, stats, CancellationToken.None);
     }
 
     private sealed record EndpointActive(long Id, bool Active);
@@ -173,42 +229,12 @@ public sealed class DeliveryRecorder : IAsyncDisposable, IDisposable
         return null;
     }
 
-    private const string InsertAttempts =
-        "INSERT INTO Attempts (DeliveryId, EndpointId, Number, At, DurationMs, StatusCode, Error, ErrorMessage, RequestHeadersJson, ResponseHeadersJson, ResponseBody) VALUES ";
-
-    private const string UpdateDeliveriesHead =
-        "WITH v(Id, Status, AttemptCount, FailuresInRow, NextAttemptAt, LeaseUntil, LastAttemptAt, LastStatusCode, LastError, DeliveredAt) AS (VALUES ";
-
-    private const string UpdateDeliveriesTail = """
-        ) UPDATE Deliveries SET Status = v.Status, AttemptCount = v.AttemptCount, FailuresInRow = v.FailuresInRow,
-            NextAttemptAt = v.NextAttemptAt, LeaseUntil = v.LeaseUntil, LastAttemptAt = v.LastAttemptAt,
-            LastStatusCode = v.LastStatusCode, LastError = v.LastError, DeliveredAt = v.DeliveredAt
-        FROM v WHERE Deliveries.Id = v.Id
-        """;
-
-    /// <summary>The attempts and the deliveries' new states: fixed shapes, a few statements per batch instead of two per attempt.</summary>
-    private static async Task WriteRowsAsync(AppDbContext db, IReadOnlyList<Attempt> attempts, IReadOnlyList<Delivery> deliveries)
-    {
-        await RowWriter.WriteAsync(db, InsertAttempts, "", attempts, a =>
-        [
-            a.DeliveryId, a.EndpointId, a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.ErrorMessage,
-            a.RequestHeadersJson, a.ResponseHeadersJson, a.ResponseBody,
-        ]);
-        await RowWriter.WriteAsync(db, UpdateDeliveriesHead, UpdateDeliveriesTail, deliveries, d =>
-        [
-            d.Id, d.Status, d.AttemptCount, d.FailuresInRow, d.NextAttemptAt, d.LeaseUntil, d.LastAttemptAt,
-            d.LastStatusCode, d.LastError, d.DeliveredAt,
-        ]);
-    }
-
     /// <summary>Switches the endpoint off, holds its undelivered deliveries (kept, not dropped) and says so in the activity log.</summary>
     private async Task DeactivateAsync(AppDbContext db, long endpointId, string reason, DateTimeOffset at)
     {
         var endpoint = await db.Endpoints.FindAsync(endpointId) ?? throw new InvalidOperationException($"Endpoint {endpointId} is gone.");
         endpoint.Deactivate(reason, at);
-        var held = await db.Deliveries
-            .Where(d => d.EndpointId == endpoint.Id && d.Status == DeliveryStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held));
+        var held = await DeliveryStore.HoldPendingAsync(db, endpoint.Id, CancellationToken.None);
         db.ActivityLog.Add(ActivityEntry.Record("system", ActivityKinds.WebhookDeactivated, endpoint.Name, at,
             $"{reason} {held} undelivered deliveries are held."));
         log.LogWarning("Webhook {EndpointId} deactivated: {Reason}; {Held} deliveries held", endpoint.Id, reason, held);
