@@ -1,11 +1,16 @@
+using System.Reflection;
+using System.Reflection.Emit;
 using System.Text.Json.Nodes;
+using EasySpace.Core.Data;
 using EasySpace.Core.Events;
+using EasySpace.Core.Space.Members;
 using EasySpace.Core.Webhooks;
 
 namespace EasySpace.Tests.Core.Events;
 
 /// <summary>
-/// Events are types the model raises: one per catalogue event, named after it, carrying what its filters need.
+/// Events are types the model raises: one per catalogue event, named after it, carrying what its filters need; no
+/// production code raises an event by its name.
 /// </summary>
 public class TypedEventsTests
 {
@@ -43,6 +48,24 @@ public class TypedEventsTests
     public void A_type_is_its_catalogue_name_in_snake_case(Type type, string name) => Assert.Equal(name, CatalogueEvent.NameOf(type));
 
     [Fact]
+    public void No_production_code_raises_an_event_by_its_name()
+    {
+        // The name-and-subject overload stays public for the engine's tests; in the product only the typed overload may
+        // call it. Read from the compiled IL, so async state machines, lambdas and Razor components are all covered.
+        var byName = typeof(EventOutbox).GetMethod(nameof(EventOutbox.RaiseAsync), [typeof(AppDbContext), typeof(string), typeof(EventSubject), typeof(CancellationToken)])!;
+        var callers = new[] { typeof(EventOutbox).Assembly, typeof(Program).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t != typeof(EventOutbox))
+            .SelectMany(t => t.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Cast<MethodBase>().Concat(t.GetConstructors(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)))
+            .Where(m => Calls(m, byName))
+            .Select(m => $"{m.DeclaringType!.FullName}.{m.Name}")
+            .ToList();
+
+        Assert.True(callers.Count == 0, "These raise an event by its name instead of its type: " + string.Join(", ", callers));
+    }
+
+    [Fact]
     public void A_booking_event_carries_its_room_and_lead_time_to_the_subscription_filters()
     {
         var announced = new BookingWillBegin(Subject(), ResourceId: 7, LeadMinutes: 15);
@@ -61,6 +84,40 @@ public class TypedEventsTests
         Assert.False(new EndpointFilters { Fields = ["Locker"] }.Admit(changed.Filterable));
     }
 
+    [Fact]
+    public void A_plan_change_from_today_reaches_its_date_with_it_and_a_later_one_waits()
+    {
+        var today = new DateOnly(2026, 12, 2);
+        var now = new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+        var fromToday = NewMembership().ChangePlan(planId: 2, from: today, today, now).Select(e => e(Subject()).Name);
+        var fromLater = NewMembership().ChangePlan(planId: 2, from: today.AddDays(14), today, now).Select(e => e(Subject()).Name);
+
+        Assert.Equal(["changed_membership_plan", "membership_plan_change_date_reached"], fromToday);
+        Assert.Equal(["changed_membership_plan"], fromLater);
+    }
+
+    private static Membership NewMembership() =>
+        Membership.Create("user-1", new MemberDetails { Name = "Ada Keller" }, "ada@example.com", planId: 1,
+            new DateOnly(2026, 1, 1), confirmedNow: true, DateTimeOffset.UnixEpoch);
+
     private static EventSubject Subject() => new("1", "Ada Keller", new JsonObject { ["url"] = "https://space.example/api/memberships/1" });
 
+    /// <summary>Whether <paramref name="method"/>'s IL calls <paramref name="target"/>.</summary>
+    private static bool Calls(MethodBase method, MethodInfo target)
+    {
+        if (method.GetMethodBody()?.GetILAsByteArray() is not { } il) return false;
+        var typeArgs = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
+        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        for (var i = 0; i + 4 < il.Length; i++)
+        {
+            if (il[i] != OpCodes.Call.Value && il[i] != OpCodes.Callvirt.Value) continue;
+            try
+            {
+                if (method.Module.ResolveMethod(BitConverter.ToInt32(il, i + 1), typeArgs, methodArgs) == target) return true;
+            }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException) { } // a byte that only looks like a call: its "token" is no method
+        }
+        return false;
+    }
 }
