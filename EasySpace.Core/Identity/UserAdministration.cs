@@ -37,7 +37,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminAdded, user.Email!, clock.GetUtcNow(),
             manageIntegrations ? "with ManageIntegrations" : null));
         var admin = AdminResource.Of(user, await urls.ApiUrlAsync(AdminDirectory.Collection, user.Id, ct));
-        await outbox.RaiseAsync(db, "created_admin", new EventSubject(user.Id, admin.Name, admin.ToJson()), ct);
+        await outbox.RaiseAsync(db, new CreatedAdmin(new EventSubject(user.Id, admin.Name, admin.ToJson())), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;
@@ -58,7 +58,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         var now = clock.GetUtcNow();
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminRemoved, user.Email!, now));
         await EndpointService.DisableForRemovedCreatorAsync(db, user.Id, user.Email!, actor, now, ct);
-        await outbox.RaiseAsync(db, "deleted_admin", new EventSubject(user.Id, snapshot.Name, snapshot.ToJson()), ct);
+        await outbox.RaiseAsync(db, new DeletedAdmin(new EventSubject(user.Id, snapshot.Name, snapshot.ToJson())), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user;

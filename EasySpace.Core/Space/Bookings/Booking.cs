@@ -1,4 +1,5 @@
 using System.Globalization;
+using EasySpace.Core.Events;
 
 namespace EasySpace.Core.Space.Bookings;
 
@@ -70,10 +71,12 @@ public sealed class Booking
         UpdatedAt = at;
     }
 
-    internal void Cancel(DateTimeOffset at)
+    /// <summary>Cancels the booking; its event carries <paramref name="lastState"/>, since its URL answers 404 from now on.</summary>
+    internal DeletedBooking Cancel(EventSubject lastState, DateTimeOffset at)
     {
         CanceledAt = at;
         UpdatedAt = at;
+        return new DeletedBooking(lastState, ResourceId);
     }
 }
 

@@ -18,8 +18,9 @@ namespace EasySpace.Core.Space.Bookings;
 /// </summary>
 public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDateDrivenEvents
 {
-    public const string WillBegin = "booking_will_begin";
-    public const string HasEnded = "booking_has_ended";
+    // Also the prefixes of the fired keys, which must not change.
+    private static readonly string WillBegin = CatalogueEvent.NameOf<BookingWillBegin>();
+    private static readonly string HasEnded = CatalogueEvent.NameOf<BookingHasEnded>();
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
 
     public async Task RaiseDueAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct)
@@ -47,7 +48,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
                 var key = $"{WillBegin}:{booking.Id}:{lead}:{booking.From.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
                 if (!await db.TryClaimAsync(key, now, ct)) continue;
                 var subject = await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct);
-                await outbox.RaiseAsync(db, WillBegin, subject with { LeadMinutes = lead }, ct);
+                await outbox.RaiseAsync(db, new BookingWillBegin(subject, booking.ResourceId, lead), ct);
             }
     }
 
@@ -60,7 +61,7 @@ public sealed class BookingSchedule(EventOutbox outbox, PublicUrls urls) : IDate
         {
             var key = $"{HasEnded}:{booking.Id}:{booking.To.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
             if (!await db.TryClaimAsync(key, now, ct)) continue;
-            await outbox.RaiseAsync(db, HasEnded, await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), ct);
+            await outbox.RaiseAsync(db, new BookingHasEnded(await BookingService.SubjectAsync(db, urls, booking, resourceName, now, ct), booking.ResourceId), ct);
         }
     }
 }

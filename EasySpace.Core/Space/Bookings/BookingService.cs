@@ -29,7 +29,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCreated, Subject(booking, resource!, space), now, Money(booking)));
-        await RaiseAsync(db, "created_booking", booking, resource!.Name, now, ct);
+        await outbox.RaiseAsync(db, new CreatedBooking(await SubjectAsync(db, urls, booking, resource!.Name, now, ct), booking.ResourceId), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return booking;
@@ -66,7 +66,7 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         if (changes.IsEmpty) return booking; // a save without changes is not an update
 
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingChanged, Subject(booking, resource, space), now, changes.Text));
-        await RaiseAsync(db, "updated_booking", booking, resource.Name, now, ct);
+        await outbox.RaiseAsync(db, new UpdatedBooking(await SubjectAsync(db, urls, booking, resource.Name, now, ct), booking.ResourceId), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return booking;
@@ -84,25 +84,22 @@ public sealed class BookingService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var resource = await db.Resources.FirstAsync(r => r.Id == booking.ResourceId, ct);
         var space = await SpaceClock.LoadAsync(db, ct);
 
-        var snapshot = await SubjectAsync(db, urls, booking, resource.Name, now, ct); // as it was, can_change and all
-        booking.Cancel(now);
+        var lastState = await SubjectAsync(db, urls, booking, resource.Name, now, ct); // as it was, can_change and all
+        var canceled = booking.Cancel(lastState, now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.BookingCanceled, Subject(booking, resource, space), now));
-        await outbox.RaiseAsync(db, "deleted_booking", snapshot, ct);
+        await outbox.RaiseAsync(db, canceled, ct);
         await db.SaveChangesAsync(ct);
         return booking;
     }
 
-    private async Task RaiseAsync(AppDbContext db, string eventName, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct) =>
-        await outbox.RaiseAsync(db, eventName, await SubjectAsync(db, urls, booking, resourceName, now, ct), ct);
-
-    /// <summary>The booking as its API URL returns it, with the resource id for subscriptions filtered by resource.</summary>
+    /// <summary>The booking as its API URL returns it; its events carry the resource id for subscriptions filtered by resource.</summary>
     /// <remarks>What it is about reads "Room 1 booking, Tue 3 Dec 2026, 10:00–11:00" on the space's clock.</remarks>
     internal static async Task<EventSubject> SubjectAsync(AppDbContext db, PublicUrls urls, Booking booking, string resourceName, DateTimeOffset now, CancellationToken ct)
     {
         var id = booking.Id.ToString(CultureInfo.InvariantCulture);
         var json = BookingResource.Of(booking, resourceName, await urls.ApiUrlAsync(BookingDirectory.Collection, id, ct), now).ToJson();
         var about = $"{resourceName} booking, {(await SpaceClock.LoadAsync(db, ct)).Span(booking.From, booking.To)}";
-        return new EventSubject(id, about, json) { ResourceId = booking.ResourceId.ToString(CultureInfo.InvariantCulture) };
+        return new EventSubject(id, about, json);
     }
 
     /// <summary>A booking for a picked member carries the membership's name; without one it is a walk-in, by the name typed.</summary>

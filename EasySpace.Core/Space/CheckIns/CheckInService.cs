@@ -51,7 +51,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         await db.SaveChangesAsync(ct); // the id goes into the event's URL
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedIn, checkIn.MemberName, now,
             token is null ? null : $"with token {token.Token}"));
-        await outbox.RaiseAsync(db, "created_checkin", await SubjectAsync(checkIn, ct), ct);
+        await outbox.RaiseAsync(db, new CreatedCheckin(await SubjectAsync(checkIn, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return checkIn;
@@ -72,7 +72,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
 
         checkIn.CheckOut(now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckedOut, checkIn.MemberName, now));
-        await outbox.RaiseAsync(db, "created_checkout", await SubjectAsync(checkIn, ct), ct);
+        await outbox.RaiseAsync(db, new CreatedCheckout(await SubjectAsync(checkIn, ct)), ct);
         await db.SaveChangesAsync(ct);
         return checkIn;
     }
@@ -95,7 +95,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         db.CheckInTokens.Add(token);
         await db.SaveChangesAsync(ct);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckInTokenAdded, token.MemberName, now, $"token {token.Token}"));
-        await outbox.RaiseAsync(db, "created_checkin_token", await SubjectAsync(token, ct), ct);
+        await outbox.RaiseAsync(db, new CreatedCheckinToken(await SubjectAsync(token, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return token;
@@ -111,7 +111,7 @@ public sealed class CheckInService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var snapshot = await SubjectAsync(token, ct);
         db.CheckInTokens.Remove(token);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CheckInTokenDeleted, token.MemberName, now, $"token {token.Token}"));
-        await outbox.RaiseAsync(db, "deleted_checkin_token", snapshot, ct);
+        await outbox.RaiseAsync(db, new DeletedCheckinToken(snapshot), ct);
         await db.SaveChangesAsync(ct);
         return token;
     }

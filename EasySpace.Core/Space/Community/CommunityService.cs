@@ -52,7 +52,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         if (e.HasEnded(now)) return Refused("", "This event is already over; it can't be published.");
         e.Publish(now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.CommunityEventPublished, e.Title, now));
-        await outbox.RaiseAsync(db, "published_event", await SubjectAsync(e, ct), ct);
+        await outbox.RaiseAsync(db, new PublishedEvent(await SubjectAsync(e, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return e;
@@ -84,7 +84,7 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
         var id = attendance.Id.ToString(CultureInfo.InvariantCulture);
         var json = EventAttendanceResource.Of(attendance, await urls.ApiUrlAsync(EventAttendanceResource.Collection, id, ct),
             await urls.ApiUrlAsync(CommunityEventResource.Collection, e.Id.ToString(CultureInfo.InvariantCulture), ct)).ToJson();
-        await outbox.RaiseAsync(db, "created_event_attendance", new EventSubject(id, attendance.Name, json), ct);
+        await outbox.RaiseAsync(db, new CreatedEventAttendance(new EventSubject(id, attendance.Name, json)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return attendance;

@@ -31,7 +31,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.GuestAccountAdded, account.Username, now,
             $"for {account.Name}, valid until {BillingFormat.IsoDay(account.ValidUntil)}"));
         await db.SaveChangesAsync(ct);
-        await outbox.RaiseAsync(db, "created_guest_account", await SubjectAsync(account, ct), ct);
+        await outbox.RaiseAsync(db, new Events.CreatedGuestAccount(await SubjectAsync(account, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new CreatedGuestAccount(account, password);
@@ -48,7 +48,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
         var snapshot = await SubjectAsync(account, ct);
         db.GuestAccounts.Remove(account);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.GuestAccountRemoved, account.Username, now, $"for {account.Name}"));
-        await outbox.RaiseAsync(db, "deleted_guest_account", snapshot, ct);
+        await outbox.RaiseAsync(db, new DeletedGuestAccount(snapshot), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return account;

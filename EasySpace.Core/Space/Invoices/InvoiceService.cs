@@ -34,7 +34,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.InvoiceCreated, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}"));
         await db.SaveChangesAsync(ct);                         // the invoice's id is in its URL
-        await RaiseAsync(db, "created_invoice", invoice, ct);
+        await outbox.RaiseAsync(db, new CreatedInvoice(await SubjectAsync(urls, invoice, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return invoice;
@@ -51,7 +51,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             invoice.Edit(draft, now);
             if (hadEInvoice) await db.EInvoiceFiles.Where(f => f.InvoiceId == invoice.Id).ExecuteDeleteAsync(ct);
             Log(db, actor, ActivityKinds.InvoiceUpdated, invoice, now, hadEInvoice ? "the attached e-invoice was removed" : null);
-            await RaiseAsync(db, "updated_invoice", invoice, ct);
+            await outbox.RaiseAsync(db, new UpdatedInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);
 
@@ -73,12 +73,12 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
                     return Refused($"This invoice waits for its e-invoice (requested {BillingFormat.Timestamp(requested)}): attach the PDF or XML file, then send it.");
                 invoice.RequestEInvoice(now);
                 Log(db, actor, ActivityKinds.EInvoiceRequested, invoice, now);
-                await RaiseAsync(db, "requested_e_invoice", invoice, ct);
+                await outbox.RaiseAsync(db, new RequestedEInvoice(await SubjectAsync(urls, invoice, ct)), ct);
                 return null;
             }
             invoice.MarkSent(now);
             Log(db, actor, ActivityKinds.InvoiceSent, invoice, now, "recorded as sent; no e-mail is sent by EasySpace");
-            await RaiseAsync(db, "sent_invoice", invoice, ct);
+            await outbox.RaiseAsync(db, new SentInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);
     }
@@ -115,7 +115,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (invoice.IsPaid) return Refused("This invoice is already marked paid.");
             invoice.MarkPaid(now);
             Log(db, actor, ActivityKinds.InvoiceMarkedPaid, invoice, now);
-            await RaiseAsync(db, "updated_invoice", invoice, ct);
+            await outbox.RaiseAsync(db, new UpdatedInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);
 
@@ -125,7 +125,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (!invoice.IsPaid) return Refused("This invoice is not marked paid.");
             invoice.MarkUnpaid(now);
             Log(db, actor, ActivityKinds.InvoiceMarkedUnpaid, invoice, now);
-            await RaiseAsync(db, "updated_invoice", invoice, ct);
+            await outbox.RaiseAsync(db, new UpdatedInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);
 
@@ -136,7 +136,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             if (invoice.IsPaid) return Refused("A paid invoice can't be written off; mark it unpaid first.");
             invoice.WriteOff(now);
             Log(db, actor, ActivityKinds.InvoiceWrittenOff, invoice, now, BillingFormat.Money(invoice.Total - invoice.PaidAmount, invoice.Currency));
-            await RaiseAsync(db, "wrote_off_invoice", invoice, ct);
+            await outbox.RaiseAsync(db, new WroteOffInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);
 
@@ -151,7 +151,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
             var snapshot = await SubjectAsync(urls, invoice, ct);
             db.Invoices.Remove(invoice);
             Log(db, actor, ActivityKinds.InvoiceDeleted, invoice, now, $"{BillingFormat.Money(invoice.Total, invoice.Currency)} for {invoice.BillingName}");
-            await outbox.RaiseAsync(db, "deleted_invoice", snapshot, ct);
+            await outbox.RaiseAsync(db, new DeletedInvoice(snapshot), ct);
             return null;
         }, ct);
 
@@ -198,9 +198,6 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         return new EventSubject(id, $"Invoice {invoice.FormattedNumber} to {invoice.BillingName}",
             InvoiceResource.Of(invoice, await urls.ApiUrlAsync(InvoiceResource.Collection, id, ct)).ToJson());
     }
-
-    private async Task RaiseAsync(AppDbContext db, string eventName, Invoice invoice, CancellationToken ct) =>
-        await outbox.RaiseAsync(db, eventName, await SubjectAsync(urls, invoice, ct), ct);
 
     /// <summary>
     /// Loads the invoice, lets <paramref name="act"/> refuse (errors) or change it (null), and saves the change with what

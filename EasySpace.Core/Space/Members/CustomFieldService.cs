@@ -62,7 +62,7 @@ public sealed class CustomFieldService(IDbContextFactory<AppDbContext> dbFactory
         }
         await db.SaveChangesAsync(ct); // the definition is gone before the payloads are built, so they no longer list it
         foreach (var m in cleared)
-            await outbox.RaiseAsync(db, "updated_custom_field", await MembershipResources.SubjectAsync(db, m, urls, ct, [field.Name]), ct);
+            await outbox.RaiseAsync(db, new UpdatedCustomField(await MembershipResources.SubjectAsync(db, m, urls, ct), [field.Name]), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return field;

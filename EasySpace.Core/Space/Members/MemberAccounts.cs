@@ -80,7 +80,7 @@ public sealed class MemberAccounts(
         if (await db.Memberships.FirstOrDefaultAsync(m => m.UserId == userId, ct) is not { } membership) return; // staff: no membership, no event
         var now = clock.GetUtcNow();
         db.ActivityLog.Add(ActivityEntry.Record(actor, action, MembershipService.Subject(membership), now));
-        await outbox.RaiseAsync(db, "updated_connected_user", await MembershipResources.SubjectAsync(db, membership, urls, ct), ct);
+        await outbox.RaiseAsync(db, new UpdatedConnectedUser(await MembershipResources.SubjectAsync(db, membership, urls, ct)), ct);
         await db.SaveChangesAsync(ct);
     }
 

@@ -1,4 +1,12 @@
+using EasySpace.Core.Events;
+
 namespace EasySpace.Core.Space.Members;
+
+/// <summary>
+/// The event a change to a membership causes. Its subject is the membership as the change leaves it, which the
+/// service reads once the change is made, so the change hands back how to make the event rather than the event.
+/// </summary>
+internal delegate CatalogueEvent MembershipEvent(EventSubject membership);
 
 /// <summary>How a member pays.</summary>
 public enum PaymentMethod
@@ -109,120 +117,136 @@ public sealed class Membership
         return m;
     }
 
-    /// <summary>Applies contact details; false when nothing changed.</summary>
-    internal bool ChangeDetails(MemberDetails details, DateTimeOffset at)
+    /// <summary>Applies contact details; null when nothing changed (a save without changes is not an update).</summary>
+    internal MembershipEvent? ChangeDetails(MemberDetails details, DateTimeOffset at)
     {
         var name = details.Name.Trim();
         var company = MemberInputRules.Clean(details.Company);
         var address = MemberInputRules.Clean(details.Address)?.Replace("\r\n", "\n");
         var phone = MemberInputRules.Clean(details.Phone);
-        if (name == Name && company == Company && address == Address && phone == Phone) return false;
+        if (name == Name && company == Company && address == Address && phone == Phone) return null;
         (Name, Company, Address, Phone) = (name, company, address, phone);
         UpdatedAt = at;
-        return true;
+        return s => new UpdatedMembershipDetails(s);
     }
 
-    internal void ChangeEmail(string email, DateTimeOffset at)
+    /// <summary>The connected user's login changed with it, in the same transaction.</summary>
+    internal MembershipEvent ChangeEmail(string email, DateTimeOffset at)
     {
         Email = email.Trim();
         UpdatedAt = at;
+        return s => new UpdatedConnectedUser(s);
     }
 
     /// <summary>The future confirmation date is reached.</summary>
-    internal void Confirm(DateTimeOffset at)
+    internal MembershipEvent Confirm(DateTimeOffset at)
     {
         if (IsConfirmed) throw new InvalidOperationException("The membership is already confirmed.");
         IsConfirmed = true;
         UpdatedAt = at;
+        return s => new ConfirmedMembership(s);
     }
 
-    /// <summary>Enters a plan change. From today or earlier it applies at once; a later date waits for <see cref="ReachPlanChangeDate"/>.</summary>
-    internal void ChangePlan(long planId, DateOnly from, DateOnly today, DateTimeOffset at)
+    /// <summary>
+    /// Enters a plan change. From today or earlier it applies at once, and its date is reached with it; a later date
+    /// waits for <see cref="ReachPlanChangeDate"/>.
+    /// </summary>
+    internal IReadOnlyList<MembershipEvent> ChangePlan(long planId, DateOnly from, DateOnly today, DateTimeOffset at)
     {
         if (EndedOn is not null) throw new InvalidOperationException("An ended membership cannot change plans.");
         PlanChangeCount++;
         NextPlanId = planId;
         NextPlanFrom = from;
-        if (from <= today) ReachPlanChangeDate(at);
         UpdatedAt = at;
+        MembershipEvent entered = s => new ChangedMembershipPlan(s);
+        return from <= today ? [entered, ReachPlanChangeDate(at)] : [entered];
     }
 
-    /// <summary>Withdraws a plan change that has not happened yet.</summary>
-    internal void DropPlanChange(DateTimeOffset at)
+    /// <summary>Withdraws a plan change that has not happened yet: the entry changed.</summary>
+    internal MembershipEvent DropPlanChange(DateTimeOffset at)
     {
         if (NextPlanId is null) throw new InvalidOperationException("There is no planned plan change.");
         NextPlanId = null;
         NextPlanFrom = null;
         UpdatedAt = at;
+        return s => new ChangedMembershipPlan(s);
     }
 
     /// <summary>The new plan takes effect.</summary>
-    internal void ReachPlanChangeDate(DateTimeOffset at)
+    internal MembershipEvent ReachPlanChangeDate(DateTimeOffset at)
     {
         if (NextPlanId is not { } next) throw new InvalidOperationException("There is no planned plan change.");
         PlanId = next;
         NextPlanId = null;
         NextPlanFrom = null;
         UpdatedAt = at;
+        return s => new MembershipPlanChangeDateReached(s);
     }
 
     /// <summary>Sets (or moves) the day the membership ends.</summary>
-    internal void Cancel(DateOnly to, DateTimeOffset at)
+    internal MembershipEvent Cancel(DateOnly to, DateTimeOffset at)
     {
         if (EndedOn is not null) throw new InvalidOperationException("The membership has already ended.");
         CanceledTo = to;
         CancellationCount++;
         UpdatedAt = at;
+        return s => new CanceledMembership(s);
     }
 
     /// <summary>Removes a cancellation whose date has not been reached.</summary>
-    internal void Uncancel(DateTimeOffset at)
+    internal MembershipEvent Uncancel(DateTimeOffset at)
     {
         if (CanceledTo is null || EndedOn is not null) throw new InvalidOperationException("There is no future cancellation to remove.");
         CanceledTo = null;
         UpdatedAt = at;
+        return s => new UncanceledMembership(s);
     }
 
     /// <summary>The cancellation date is reached: the membership ends.</summary>
-    internal void End(DateTimeOffset at)
+    internal MembershipEvent End(DateTimeOffset at)
     {
         if (CanceledTo is not { } to || EndedOn is not null) throw new InvalidOperationException("Only a canceled membership can end.");
         EndedOn = to;
         NextPlanId = null;
         NextPlanFrom = null;
         UpdatedAt = at;
+        return s => new MembershipCancellationDateReached(s);
     }
 
     /// <summary>An ended membership runs again.</summary>
-    internal void Reactivate(DateTimeOffset at)
+    internal MembershipEvent Reactivate(DateTimeOffset at)
     {
         if (EndedOn is null) throw new InvalidOperationException("Only an ended membership can be reactivated.");
         EndedOn = null;
         CanceledTo = null;
         UpdatedAt = at;
+        return s => new ReactivatedMembership(s);
     }
 
-    internal void ChangePaymentMethod(PaymentMethod method, DateTimeOffset at)
+    internal MembershipEvent ChangePaymentMethod(PaymentMethod method, DateTimeOffset at)
     {
         PaymentMethod = method;
         UpdatedAt = at;
+        return s => new UpdatedPaymentMethod(s);
     }
 
-    internal void AddTimePasses(int count, DateTimeOffset at)
+    internal MembershipEvent AddTimePasses(int count, DateTimeOffset at)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count));
         TimePasses += count;
         UpdatedAt = at;
+        return s => new MembershipAddedTimePasses(s);
     }
 
-    internal void RemoveTimePasses(int count, DateTimeOffset at)
+    internal MembershipEvent RemoveTimePasses(int count, DateTimeOffset at)
     {
         if (count <= 0 || count > TimePasses) throw new ArgumentOutOfRangeException(nameof(count), "A membership never has fewer than zero time passes.");
         TimePasses -= count;
         UpdatedAt = at;
+        return s => new MembershipRemovedTimePasses(s);
     }
 
-    /// <summary>Sets the given values (blank clears one); returns the names that really changed.</summary>
+    /// <summary>Sets the given values (blank clears one); returns the names that really changed (updated_custom_field's filter input).</summary>
     internal IReadOnlyList<string> SetCustomFields(IReadOnlyDictionary<string, string?> values, DateTimeOffset at)
     {
         var changed = new List<string>();
@@ -243,18 +267,20 @@ public sealed class Membership
         return changed;
     }
 
-    internal void PictureChanged(DateTimeOffset at)
+    internal MembershipEvent PictureChanged(DateTimeOffset at)
     {
         PictureVersion++;
         HasPicture = true;
         UpdatedAt = at;
+        return s => new UpdatedMembershipPicture(s);
     }
 
-    internal void PictureDeleted(DateTimeOffset at)
+    internal MembershipEvent PictureDeleted(DateTimeOffset at)
     {
         PictureVersion++;
         HasPicture = false;
         UpdatedAt = at;
+        return s => new UpdatedMembershipPicture(s);
     }
 }
 

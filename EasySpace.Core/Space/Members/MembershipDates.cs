@@ -26,32 +26,29 @@ internal sealed class MembershipDates(EventOutbox outbox, PublicUrls urls) : IDa
         // In the order a day's changes happen: a membership starts, moves to its new plan, then ends.
         foreach (var m in await db.Memberships.Where(m => !m.IsConfirmed && m.ConfirmationDate <= today).OrderBy(m => m.Id).ToListAsync(ct))
         {
-            m.Confirm(now);
-            await RaiseAsync(db, m, ConfirmationKey(m), "confirmed_membership", ActivityKinds.MembershipConfirmed, now, ct);
+            await RaiseAsync(db, m, ConfirmationKey(m), m.Confirm(now), ActivityKinds.MembershipConfirmed, now, ct);
         }
 
         foreach (var m in await db.Memberships.Where(m => m.NextPlanId != null && m.NextPlanFrom <= today && m.EndedOn == null).OrderBy(m => m.Id).ToListAsync(ct))
         {
             var key = PlanChangeKey(m);
-            m.ReachPlanChangeDate(now);
-            await RaiseAsync(db, m, key, "membership_plan_change_date_reached", ActivityKinds.MembershipPlanChangeReached, now, ct);
+            await RaiseAsync(db, m, key, m.ReachPlanChangeDate(now), ActivityKinds.MembershipPlanChangeReached, now, ct);
         }
 
         foreach (var m in await db.Memberships.Where(m => m.CanceledTo != null && m.CanceledTo <= today && m.EndedOn == null).OrderBy(m => m.Id).ToListAsync(ct))
         {
             if (!m.IsConfirmed) continue; // cannot happen (an end is never before the start), but never end what never began
             var key = CancellationKey(m);
-            m.End(now);
-            await RaiseAsync(db, m, key, "membership_cancellation_date_reached", ActivityKinds.MembershipEnded, now, ct);
+            await RaiseAsync(db, m, key, m.End(now), ActivityKinds.MembershipEnded, now, ct);
         }
     }
 
-    private async Task RaiseAsync(AppDbContext db, Membership m, string key, string eventName, ActivityKind action, DateTimeOffset now, CancellationToken ct)
+    private async Task RaiseAsync(AppDbContext db, Membership m, string key, MembershipEvent reached, ActivityKind action, DateTimeOffset now, CancellationToken ct)
     {
         // The state change above is saved either way, so a refused claim (it fired already) cannot make this loop forever.
         if (!await db.TryClaimAsync(key, now, ct)) return;
         db.ActivityLog.Add(ActivityEntry.Record("system", action, MembershipService.Subject(m), now));
-        await outbox.RaiseAsync(db, eventName, await MembershipResources.SubjectAsync(db, m, urls, ct), ct);
+        await outbox.RaiseAsync(db, reached(await MembershipResources.SubjectAsync(db, m, urls, ct)), ct);
     }
 
     private static string Id(Membership m) => m.Id.ToString(CultureInfo.InvariantCulture);

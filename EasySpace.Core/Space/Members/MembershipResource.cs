@@ -78,9 +78,8 @@ internal static class MembershipResources
         return Build(m, plans, fields, await urls.BaseUrlAsync(ct));
     }
 
-    public static async Task<EasySpace.Core.Events.EventSubject> SubjectAsync(AppDbContext db, Membership m, PublicUrls urls, CancellationToken ct,
-        IReadOnlyCollection<string>? changedFields = null) =>
-        new(m.Id.ToString(CultureInfo.InvariantCulture), m.Name, (await BuildAsync(db, m, urls, ct)).ToJson()) { ChangedFields = changedFields };
+    public static async Task<EasySpace.Core.Events.EventSubject> SubjectAsync(AppDbContext db, Membership m, PublicUrls urls, CancellationToken ct) =>
+        new(m.Id.ToString(CultureInfo.InvariantCulture), m.Name, (await BuildAsync(db, m, urls, ct)).ToJson());
 
     public static async Task<Dictionary<long, Plan>> PlansAsync(AppDbContext db, IEnumerable<long> ids, CancellationToken ct)
     {

@@ -36,15 +36,10 @@ public sealed partial class MembershipService
             }
             var plans = await MembershipResources.PlansAsync(step.Db, [m.PlanId, planId!.Value], ct);
             var before = plans[m.PlanId].Name;
-            m.ChangePlan(planId.Value, date, step.Today, step.Now);
+            foreach (var e in m.ChangePlan(planId.Value, date, step.Today, step.Now)) step.Raise(e);
             step.Record(ActivityKinds.MembershipPlanChanged, $"from {before} to {plans[planId.Value].Name} {(immediate ? "today" : "on " + MembershipResource.Day(date))}");
-            step.Raise("changed_membership_plan");
-            if (immediate)
-            {
-                // The new plan's first day is today: it is reached now, and the minute job must not raise it again.
-                step.Fired.Add(MembershipDates.PlanChangeKey(m));
-                step.Raise("membership_plan_change_date_reached");
-            }
+            // The new plan's first day is today: it is reached now, and the minute job must not raise it again.
+            if (immediate) step.Fired.Add(MembershipDates.PlanChangeKey(m));
         }, ct);
 
     /// <summary>Withdraws a plan change planned for a future date → changed_membership_plan (the entry changed).</summary>
@@ -54,9 +49,8 @@ public sealed partial class MembershipService
             if (step.Membership.NextPlanId is null) step.Errors.Add("", "There is no planned plan change to withdraw.");
             else
             {
-                step.Membership.DropPlanChange(step.Now);
+                step.Raise(step.Membership.DropPlanChange(step.Now));
                 step.Record(ActivityKinds.MembershipPlanChangeWithdrawn);
-                step.Raise("changed_membership_plan");
             }
             return Task.CompletedTask;
         }, ct);
@@ -80,9 +74,8 @@ public sealed partial class MembershipService
             if (!step.Errors.IsEmpty) return Task.CompletedTask;
 
             var before = m.CanceledTo;
-            m.Cancel(end, step.Now);
+            step.Raise(m.Cancel(end, step.Now));
             step.Record(ActivityKinds.MembershipCanceled, before is null ? $"ends on {MembershipResource.Day(end)}" : $"end moved from {MembershipResource.Day(before.Value)} to {MembershipResource.Day(end)}");
-            step.Raise("canceled_membership");
             return Task.CompletedTask;
         }, ct);
 
@@ -96,9 +89,8 @@ public sealed partial class MembershipService
                     : "This membership has no cancellation to remove.");
             else
             {
-                step.Membership.Uncancel(step.Now);
+                step.Raise(step.Membership.Uncancel(step.Now));
                 step.Record(ActivityKinds.MembershipUncanceled);
-                step.Raise("uncanceled_membership");
             }
             return Task.CompletedTask;
         }, ct);
@@ -110,9 +102,8 @@ public sealed partial class MembershipService
             if (step.Membership.Status != MembershipStatus.Ended) step.Errors.Add("", "This membership has not ended, so there is nothing to reactivate.");
             else
             {
-                step.Membership.Reactivate(step.Now);
+                step.Raise(step.Membership.Reactivate(step.Now));
                 step.Record(ActivityKinds.MembershipReactivated);
-                step.Raise("reactivated_membership");
             }
             return Task.CompletedTask;
         }, ct);
@@ -124,9 +115,8 @@ public sealed partial class MembershipService
             ValidateCount(step, count);
             if (MemberInputRules.Name(reason, "a reason", MemberInputRules.ReasonMax) is { } problem) step.Errors.Add("Reason", problem);
             if (!step.Errors.IsEmpty) return Task.CompletedTask;
-            step.Membership.AddTimePasses(count, step.Now);
+            step.Raise(step.Membership.AddTimePasses(count, step.Now));
             step.Record(ActivityKinds.TimePassesAdded, $"{count} ({reason!.Trim()}); now {step.Membership.TimePasses}");
-            step.Raise("membership_added_time_passes");
             return Task.CompletedTask;
         }, ct);
 
@@ -141,10 +131,9 @@ public sealed partial class MembershipService
                     ? "This member has no time passes to remove."
                     : $"This member has only {step.Membership.TimePasses} time pass{(step.Membership.TimePasses == 1 ? "" : "es")}; remove at most that many.");
             if (!step.Errors.IsEmpty) return Task.CompletedTask;
-            step.Membership.RemoveTimePasses(count, step.Now);
+            step.Raise(step.Membership.RemoveTimePasses(count, step.Now));
             var why = MemberInputRules.Clean(reason);
             step.Record(ActivityKinds.TimePassesRemoved, $"{count}{(why is null ? "" : $" ({why})")}; now {step.Membership.TimePasses}");
-            step.Raise("membership_removed_time_passes");
             return Task.CompletedTask;
         }, ct);
 

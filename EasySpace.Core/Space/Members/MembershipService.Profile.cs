@@ -1,5 +1,6 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Events;
 using EasySpace.Core.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,10 +16,10 @@ public sealed partial class MembershipService
         ChangeAsync(id, actor, step =>
         {
             details.Validate(step.Errors);
-            if (step.Errors.IsEmpty && step.Membership.ChangeDetails(details, step.Now))
+            if (step.Errors.IsEmpty && step.Membership.ChangeDetails(details, step.Now) is { } changed)
             {
                 step.Record(ActivityKinds.MembershipDetailsUpdated);
-                step.Raise("updated_membership_details");
+                step.Raise(changed);
             }
             return Task.CompletedTask;
         }, ct);
@@ -54,9 +55,8 @@ public sealed partial class MembershipService
         Check(await users.UpdateAsync(user));
         var result = await ChangeAsync(db, id, actor, step =>
         {
-            step.Membership.ChangeEmail(address, step.Now);
+            step.Raise(step.Membership.ChangeEmail(address, step.Now));
             step.Record(ActivityKinds.MembershipEmailChanged, $"from {current.Email} to {address}");
-            step.Raise("updated_connected_user");
             return Task.CompletedTask;
         }, ct);
         if (result.Succeeded) await tx.CommitAsync(ct);
@@ -72,9 +72,8 @@ public sealed partial class MembershipService
             var existing = await step.Db.MembershipPictures.FindAsync([id], ct);
             if (existing is null) step.Db.MembershipPictures.Add(MembershipPicture.Of(id, bytes!, contentType!, step.Now));
             else existing.Replace(bytes!, contentType!, step.Now);
-            step.Membership.PictureChanged(step.Now);
+            step.Raise(step.Membership.PictureChanged(step.Now));
             step.Record(ActivityKinds.MembershipPictureChanged, $"{contentType}, {bytes!.Length:N0} bytes");
-            step.Raise("updated_membership_picture");
         }, ct);
 
     /// <summary>Removes the picture → updated_membership_picture.</summary>
@@ -83,9 +82,8 @@ public sealed partial class MembershipService
         {
             if (!step.Membership.HasPicture) { step.Errors.Add("Picture", "This member has no picture."); return; }
             if (await step.Db.MembershipPictures.FindAsync([id], ct) is { } picture) step.Db.MembershipPictures.Remove(picture);
-            step.Membership.PictureDeleted(step.Now);
+            step.Raise(step.Membership.PictureDeleted(step.Now));
             step.Record(ActivityKinds.MembershipPictureRemoved);
-            step.Raise("updated_membership_picture");
         }, ct);
 
     /// <summary>
@@ -108,7 +106,7 @@ public sealed partial class MembershipService
             var changed = step.Membership.SetCustomFields(values, step.Now);
             if (changed.Count == 0) return;
             step.Record(ActivityKinds.MembershipCustomFieldsUpdated, string.Join(", ", changed));
-            step.Raise("updated_custom_field", changed);
+            step.Raise(s => new UpdatedCustomField(s, changed));
         }, ct);
 
     /// <summary>The error key of one custom field's value in the form.</summary>
@@ -123,9 +121,8 @@ public sealed partial class MembershipService
             else
             {
                 var before = step.Membership.PaymentMethod;
-                step.Membership.ChangePaymentMethod(method, step.Now);
+                step.Raise(step.Membership.ChangePaymentMethod(method, step.Now));
                 step.Record(ActivityKinds.MembershipPaymentMethodChanged, $"from {before.Label()} to {method.Label()}");
-                step.Raise("updated_payment_method");
             }
             return Task.CompletedTask;
         }, ct);

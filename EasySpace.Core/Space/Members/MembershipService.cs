@@ -70,10 +70,10 @@ public sealed partial class MembershipService(
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.MembershipCreated, Subject(membership), now,
             confirmedNow ? "confirmed" : $"to be confirmed on {MembershipResource.Day(confirmation)}"));
         var subject = await MembershipResources.SubjectAsync(db, membership, urls, ct);
-        await outbox.RaiseAsync(db, "created_membership", subject, ct);
+        await outbox.RaiseAsync(db, new CreatedMembership(subject), ct);
         // Created by an admin: the user is connected to the membership from the start.
-        await outbox.RaiseAsync(db, "connected_user", subject, ct);
-        if (confirmedNow) await outbox.RaiseAsync(db, "confirmed_membership", subject, ct);
+        await outbox.RaiseAsync(db, new ConnectedUser(subject), ct);
+        if (confirmedNow) await outbox.RaiseAsync(db, new ConfirmedMembership(subject), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new CreatedMember(membership, password);
@@ -92,7 +92,7 @@ public sealed partial class MembershipService(
         await db.MembershipPictures.Where(p => p.MembershipId == id).ExecuteDeleteAsync(ct);
         db.Memberships.Remove(membership);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.MembershipDeleted, Subject(membership), clock.GetUtcNow()));
-        await outbox.RaiseAsync(db, "deleted_membership", snapshot, ct);
+        await outbox.RaiseAsync(db, new DeletedMembership(snapshot), ct);
         await db.SaveChangesAsync(ct);
         if (await users.FindByIdAsync(membership.UserId) is { } user) Check(await users.DeleteAsync(user));
         await tx.CommitAsync(ct);
@@ -109,12 +109,12 @@ public sealed partial class MembershipService(
         public DateOnly Today { get; } = today;
         public DateTimeOffset Now { get; } = now;
         public ValidationErrors Errors { get; } = new();
-        public List<(string Event, IReadOnlyCollection<string>? Fields)> Events { get; } = [];
+        public List<MembershipEvent> Events { get; } = [];
         public List<(ActivityKind Action, string? Details)> Log { get; } = [];
         /// <summary>Date-driven keys to mark as fired because the change reached its date at once.</summary>
         public List<string> Fired { get; } = [];
 
-        public void Raise(string eventName, IReadOnlyCollection<string>? fields = null) => Events.Add((eventName, fields));
+        public void Raise(MembershipEvent e) => Events.Add(e);
         public void Record(ActivityKind action, string? details = null) => Log.Add((action, details));
     }
 
@@ -140,8 +140,7 @@ public sealed partial class MembershipService(
         if (step.Events.Count > 0)
         {
             var subject = await MembershipResources.SubjectAsync(db, membership, urls, ct);
-            foreach (var (name, fields) in step.Events)
-                await outbox.RaiseAsync(db, name, fields is null ? subject : subject with { ChangedFields = fields }, ct);
+            foreach (var raise in step.Events) await outbox.RaiseAsync(db, raise(subject), ct);
         }
         await db.SaveChangesAsync(ct);
         return membership;

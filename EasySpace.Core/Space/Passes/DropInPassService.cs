@@ -25,8 +25,8 @@ public sealed class DropInPassService(IDbContextFactory<AppDbContext> dbFactory,
             $"{BillingFormat.IsoDay(pass.ValidOn)}, {BillingFormat.Money(pass.Price, pass.Currency)}"));
         await db.SaveChangesAsync(ct);
         var id = pass.Id.ToString(CultureInfo.InvariantCulture);
-        await outbox.RaiseAsync(db, "created_drop_in_pass",
-            new EventSubject(id, pass.VisitorName, DropInPassResource.Of(pass, await urls.ApiUrlAsync(DropInPassResource.Collection, id, ct)).ToJson()), ct);
+        await outbox.RaiseAsync(db, new CreatedDropInPass(
+            new EventSubject(id, pass.VisitorName, DropInPassResource.Of(pass, await urls.ApiUrlAsync(DropInPassResource.Collection, id, ct)).ToJson())), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return pass;

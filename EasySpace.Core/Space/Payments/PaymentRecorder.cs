@@ -63,8 +63,8 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRecorded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reference is null ? "" : $" ({reference})")}{(becamePaid ? "; invoice paid" : "")}"));
         await db.SaveChangesAsync(ct);                        // the payment's id is in its URL
-        await outbox.RaiseAsync(db, "created_payment", await SubjectAsync(payment, invoice, ct), ct);
-        if (becamePaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceService.SubjectAsync(urls, invoice, ct), ct);
+        await outbox.RaiseAsync(db, new CreatedPayment(await SubjectAsync(payment, invoice, ct)), ct);
+        if (becamePaid) await outbox.RaiseAsync(db, new UpdatedInvoice(await InvoiceService.SubjectAsync(urls, invoice, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -92,7 +92,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentFailed, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, currency)} by {provider}{(reason is null ? "" : $": {reason.Trim()}")}"));
         await db.SaveChangesAsync(ct);
-        await outbox.RaiseAsync(db, "failed_payment", await SubjectAsync(payment, invoice, ct), ct);
+        await outbox.RaiseAsync(db, new FailedPayment(await SubjectAsync(payment, invoice, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -128,8 +128,8 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var becameUnpaid = invoice.ApplyRefund(amount, now);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.PaymentRefunded, invoice.FormattedNumber, now,
             $"{BillingFormat.Money(amount, payment.Currency)} of payment {payment.Id}{(becameUnpaid ? "; invoice unpaid again" : "")}"));
-        await outbox.RaiseAsync(db, "refunded_payment", await SubjectAsync(payment, invoice, ct), ct);
-        if (becameUnpaid) await outbox.RaiseAsync(db, "updated_invoice", await InvoiceService.SubjectAsync(urls, invoice, ct), ct);
+        await outbox.RaiseAsync(db, new RefundedPayment(await SubjectAsync(payment, invoice, ct)), ct);
+        if (becameUnpaid) await outbox.RaiseAsync(db, new UpdatedInvoice(await InvoiceService.SubjectAsync(urls, invoice, ct)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return payment;
@@ -165,7 +165,7 @@ public sealed class PaymentRecorder(IDbContextFactory<AppDbContext> dbFactory, E
         var json = PaymentSubscriptionResource.Of(subscription, await urls.ApiUrlAsync(PaymentResource.Collection, id, ct)).ToJson();
         // About the member who pays ("Ada Keller's recurring payment changed"); the provider's id when no membership is linked.
         var member = subscription.MembershipId is { } memberId ? await db.Memberships.Where(m => m.Id == memberId).Select(m => m.Name).FirstOrDefaultAsync(ct) : null;
-        await outbox.RaiseAsync(db, "updated_payment_subscription", new EventSubject(id, member ?? $"{subscription.Provider} subscription {subscription.ProviderReference}", json), ct);
+        await outbox.RaiseAsync(db, new UpdatedPaymentSubscription(new EventSubject(id, member ?? $"{subscription.Provider} subscription {subscription.ProviderReference}", json)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return subscription;
