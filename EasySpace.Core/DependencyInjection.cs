@@ -73,8 +73,8 @@ public static class DependencyInjection
         services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
         services.AddSingleton<Space.Dashboard.DashboardReader>();
-        services.AddSingleton<Space.DemoServices>();
-        services.AddSingleton<Space.DemoData>();
+        services.AddSingleton<Demo.DemoServices>();
+        services.AddSingleton<Demo.DemoData>();
 
         services.AddEasySpaceMembers();
         services.AddEasySpaceWebhooks(configuration);

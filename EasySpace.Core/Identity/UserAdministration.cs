@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;

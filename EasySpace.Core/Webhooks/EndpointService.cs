@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
-using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using Microsoft.EntityFrameworkCore;
 

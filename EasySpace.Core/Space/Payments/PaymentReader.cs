@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Space.Invoices;
-using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Payments;
