@@ -1,24 +1,14 @@
-using EasySpace.Core.Space.Community;
-using EasySpace.Core.Space.Guests;
-using EasySpace.Core.Space.Invoices;
-using EasySpace.Core.Space.Passes;
-using EasySpace.Core.Space.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EasySpace.Core.Space;
+namespace EasySpace.Core.Space.Invoices;
 
-internal static class BillingSetup
+internal static class InvoicesSetup
 {
-    /// <summary>Invoices, payments, drop-in passes, wifi guest accounts and community events.</summary>
-    public static IServiceCollection AddEasySpaceBilling(this IServiceCollection services)
+    /// <summary>Invoices: writing, numbering and sending them, and the lists.</summary>
+    public static IServiceCollection AddEasySpaceInvoices(this IServiceCollection services)
     {
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<InvoiceReader>();
-        services.AddSingleton<PaymentRecorder>();
-        services.AddSingleton<PaymentReader>();
-        services.AddSingleton<DropInPassService>();
-        services.AddSingleton<GuestAccountService>();
-        services.AddSingleton<CommunityService>();
         return services;
     }
 }
