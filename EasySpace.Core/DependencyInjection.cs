@@ -3,7 +3,14 @@ using EasySpace.Core.Identity;
 using EasySpace.Core.Payments;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
+using EasySpace.Core.Space.Bookings;
+using EasySpace.Core.Space.CheckIns;
+using EasySpace.Core.Space.Community;
+using EasySpace.Core.Space.Guests;
+using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
+using EasySpace.Core.Space.Passes;
+using EasySpace.Core.Space.Payments;
 using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -73,14 +80,19 @@ public static class DependencyInjection
         services.AddSingleton<AdminDirectory>();
         services.AddSingleton<Activity.ActivityLogReader>();
         services.AddSingleton<Space.Dashboard.DashboardReader>();
-        services.AddSingleton<Space.DemoServices>();
-        services.AddSingleton<Space.DemoData>();
+        services.AddSingleton<Demo.DemoServices>();
+        services.AddSingleton<Demo.DemoData>();
 
         services.AddEasySpaceMembers();
         services.AddEasySpaceWebhooks(configuration);
-        Space.Bookings.BookingsSetup.AddEasySpaceBookings(services);
+        services.AddEasySpaceBookings();
+        services.AddEasySpaceCheckIns();
         services.AddEasySpaceScheduling(configuration);
-        services.AddEasySpaceBilling();
+        services.AddEasySpaceInvoices();
+        services.AddEasySpacePaymentRecords();
+        services.AddEasySpacePasses();
+        services.AddEasySpaceGuests();
+        services.AddEasySpaceCommunity();
         services.AddEasySpacePayments(configuration);
         return services;
     }

@@ -159,12 +159,4 @@ public static class ActivityKinds
     /// <summary>The codes whose title contains <paramref name="text"/>, so a search for "booking" finds the booking lines.</summary>
     public static IReadOnlyList<string> CodesTitled(string text) =>
         All.Where(k => k.Title.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(k => k.Code).ToList();
-
-    /// <summary>The notice kinds of a payment provider's inbox.</summary>
-    public static (ActivityKind Handled, ActivityKind Failed) NoticesOf(Payments.PaymentProvider provider) => provider switch
-    {
-        Payments.PaymentProvider.Stripe => (StripeNoticeHandled, StripeNoticeFailed),
-        Payments.PaymentProvider.PayPal => (PayPalNoticeHandled, PayPalNoticeFailed),
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "No notices kinds for this provider."),
-    };
 }

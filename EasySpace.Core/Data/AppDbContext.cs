@@ -1,8 +1,6 @@
-using EasySpace.Core.Activity;
 using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using EasySpace.Core.Identity;
-using EasySpace.Core.Space;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,8 +8,6 @@ namespace EasySpace.Core.Data;
 
 public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
 {
-    public DbSet<SpaceProfile> SpaceProfiles => Set<SpaceProfile>();
-    public DbSet<ActivityEntry> ActivityLog => Set<ActivityEntry>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
     public DbSet<Endpoint> Endpoints => Set<Endpoint>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
@@ -33,9 +29,6 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
         EventsRaised = false;
         return base.DisposeAsync();
     }
-
-    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
-    public DbSet<Scheduling.FiredEvent> FiredEvents => Set<Scheduling.FiredEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

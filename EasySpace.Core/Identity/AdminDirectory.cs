@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Identity;

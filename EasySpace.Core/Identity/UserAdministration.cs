@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using EasySpace.Core.Events;
-using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +11,8 @@ namespace EasySpace.Core.Identity;
 public sealed record NewAccount(string Email, string Password, string? DisplayName = null);
 
 /// <summary>Adds and removes the people who log in. Each call is one operation with its own DbContext.</summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox outbox, PublicUrls urls, TimeProvider clock)
+public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox outbox, PublicUrls urls, TimeProvider clock,
+    IEnumerable<IAccountRemoval> removals)
 {
     /// <summary>Checks an e-mail and password the way account creation will, without creating anything.</summary>
     public async Task<ValidationErrors> ValidateAsync(NewAccount account)
@@ -57,7 +56,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         Check(await users.DeleteAsync(user)); // their sessions end with the account: the next request finds no user
         var now = clock.GetUtcNow();
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.AdminRemoved, user.Email!, now));
-        await EndpointService.DisableForRemovedCreatorAsync(db, user.Id, user.Email!, actor, now, ct);
+        foreach (var removal in removals) await removal.AccountRemovedAsync(db, user.Id, user.Email!, actor, now, ct);
         await outbox.RaiseAsync(db, new DeletedAdmin(new EventSubject(user.Id, snapshot.Name, snapshot.ToJson())), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -1,5 +1,4 @@
 using System.Net;
-using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;
 
 namespace EasySpace.Core.Payments;

@@ -1,5 +1,3 @@
-using EasySpace.Core.Identity;
-
 namespace EasySpace.Core.Space;
 
 /// <summary>The coworking space this installation runs: one row, written at setup, changed on the Space settings page.</summary>

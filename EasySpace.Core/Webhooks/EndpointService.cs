@@ -4,8 +4,6 @@ using System.Text.Json.Nodes;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
-using EasySpace.Core.Identity;
-using EasySpace.Core.Space;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Webhooks;
@@ -28,7 +26,7 @@ public sealed class EndpointService(
     DeliveryWriter writer,
     DeliverySignal signal,
     PublicUrls urls,
-    TimeProvider clock)
+    TimeProvider clock) : IAccountRemoval
 {
     public static readonly TimeSpan RotationGrace = TimeSpan.FromHours(24);
     public const int MaxNameLength = 100;
@@ -146,7 +144,7 @@ public sealed class EndpointService(
     /// A removed user's API webhooks stop with them: each is disabled with the reason, its undelivered deliveries held,
     /// in the caller's unit of work (the removal commits with them). The owner can take them over.
     /// </summary>
-    internal static async Task DisableForRemovedCreatorAsync(AppDbContext db, string userId, string email, string actor, DateTimeOffset now, CancellationToken ct)
+    async Task IAccountRemoval.AccountRemovedAsync(AppDbContext db, string userId, string email, string actor, DateTimeOffset now, CancellationToken ct)
     {
         var reason = $"its creator {email} was removed";
         foreach (var endpoint in await db.Endpoints.Where(e => e.Origin == EndpointOrigin.Api && e.CreatedByUserId == userId).ToListAsync(ct))

@@ -20,6 +20,7 @@ internal static class WebhooksSetup
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();
+        services.AddSingleton<IAccountRemoval>(sp => sp.GetRequiredService<EndpointService>());
         services.AddSingleton<ApiSubscriptions>();
         services.AddSingleton<WebhookQueries>();
         return services;

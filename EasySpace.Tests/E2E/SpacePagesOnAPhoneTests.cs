@@ -1,3 +1,4 @@
+using EasySpace.Core.Demo;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Community;
 using EasySpace.Core.Space.Invoices;

@@ -1,3 +1,4 @@
+using EasySpace.Core.Demo;
 using EasySpace.Core.Space;
 using EasySpace.Tests.Harness;
 using Microsoft.Playwright;

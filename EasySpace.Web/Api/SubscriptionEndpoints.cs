@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using EasySpace.Core;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;

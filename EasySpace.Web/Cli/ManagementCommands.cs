@@ -101,7 +101,7 @@ public static class ManagementCommands
     private static async Task<int> DemoDataAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
     {
         await services.MigrateDatabaseAsync(ct);
-        var result = await services.GetRequiredService<EasySpace.Core.Space.DemoData>().CreateAsync(ct);
+        var result = await services.GetRequiredService<EasySpace.Core.Demo.DemoData>().CreateAsync(ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         Console.WriteLine(result.Value);
         return Ok;

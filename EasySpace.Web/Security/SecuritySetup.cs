@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using EasySpace.Core;
 using EasySpace.Core.Space;
 using EasySpace.Web.Components.Account;
 using Microsoft.AspNetCore.HttpOverrides;

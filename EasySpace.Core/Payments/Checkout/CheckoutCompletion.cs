@@ -1,5 +1,4 @@
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
 using EasySpace.Core.Space.Passes;

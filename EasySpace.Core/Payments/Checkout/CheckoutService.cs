@@ -1,6 +1,5 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
 using EasySpace.Core.Space.Payments;

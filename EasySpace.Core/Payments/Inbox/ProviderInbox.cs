@@ -87,16 +87,24 @@ public sealed class ProviderInbox(
         {
             var outcome = handler is null ? "ignored: nothing here handles this provider's events" : await handler.HandleAsync(stored, ct);
             stored.Processed(outcome, clock.GetUtcNow());
-            db.ActivityLog.Add(ActivityEntry.Record(who, ActivityKinds.NoticesOf(stored.Provider).Handled, stored.Type, clock.GetUtcNow(), $"{stored.EventId}: {outcome}"));
+            db.ActivityLog.Add(ActivityEntry.Record(who, NoticesOf(stored.Provider).Handled, stored.Type, clock.GetUtcNow(), $"{stored.EventId}: {outcome}"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The provider's answer stays stored; the reconciliation job tries again.
             log.LogWarning(e, "Processing {Provider} event {EventId} ({Type}) failed", stored.Provider, stored.EventId, stored.Type);
             stored.Failed(e.Message);
-            db.ActivityLog.Add(ActivityEntry.Record(who, ActivityKinds.NoticesOf(stored.Provider).Failed, stored.Type, clock.GetUtcNow(),
+            db.ActivityLog.Add(ActivityEntry.Record(who, NoticesOf(stored.Provider).Failed, stored.Type, clock.GetUtcNow(),
                 $"{stored.EventId}: {e.Message}; it will be tried again"));
         }
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>The activity log's kinds for a provider's notices.</summary>
+    private static (ActivityKind Handled, ActivityKind Failed) NoticesOf(PaymentProvider provider) => provider switch
+    {
+        PaymentProvider.Stripe => (ActivityKinds.StripeNoticeHandled, ActivityKinds.StripeNoticeFailed),
+        PaymentProvider.PayPal => (ActivityKinds.PayPalNoticeHandled, ActivityKinds.PayPalNoticeFailed),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "No notices kinds for this provider."),
+    };
 }

@@ -1,6 +1,5 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 

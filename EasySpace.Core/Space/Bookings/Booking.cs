@@ -114,12 +114,12 @@ public sealed class BookingDraft
             if (start <= now) errors.Add(nameof(From), "The start must be in the future.");
             else if (start - now > Booking.MaxAdvance) errors.Add(nameof(From), "Bookings can be made at most two years ahead.");
         }
-        if (Identity.InputRules.RequiredText(Title, "a title", Booking.MaxTitleLength) is { } title) errors.Add(nameof(Title), title);
+        if (InputRules.RequiredText(Title, "a title", Booking.MaxTitleLength) is { } title) errors.Add(nameof(Title), title);
         if (!string.IsNullOrWhiteSpace(MemberName))
         {
             if (MemberName.Trim().Length > Booking.MaxMemberNameLength) errors.Add(nameof(MemberName), $"A member's name has at most {Booking.MaxMemberNameLength} characters.");
             else if (MemberName.Any(char.IsControl)) errors.Add(nameof(MemberName), "A member's name cannot contain control characters.");
-            else if (Identity.InputRules.HiddenCharacterProblem(MemberName, "a member's name") is { } hidden) errors.Add(nameof(MemberName), hidden);
+            else if (InputRules.HiddenCharacterProblem(MemberName, "a member's name") is { } hidden) errors.Add(nameof(MemberName), hidden);
         }
         if (MembershipId is <= 0) errors.Add(nameof(MembershipId), "That membership does not exist.");
         if (Comments is { } comments)

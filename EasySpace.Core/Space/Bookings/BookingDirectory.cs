@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Payments.Checkout;
+using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Bookings;
@@ -12,15 +13,6 @@ namespace EasySpace.Core.Space.Bookings;
 public sealed record ResourceRef(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("id")] string Id);
-
-/// <summary>Who a booking or check-in is for. The id is null until the Members feature links a membership.</summary>
-public sealed record MembershipRef(
-    [property: JsonPropertyName("id")] string? Id,
-    [property: JsonPropertyName("name")] string? Name)
-{
-    public static MembershipRef? Of(long? membershipId, string? name) =>
-        membershipId is null && string.IsNullOrEmpty(name) ? null : new(membershipId?.ToString(CultureInfo.InvariantCulture), name);
-}
 
 /// <summary>A booking as <c>GET /api/bookings/{id}</c> returns it, in the field order of Cobot's deleted_booking example.</summary>
 public sealed record BookingResource(
@@ -89,7 +81,7 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
 
     public async Task<BookingResource?> FindAsync(string id, CancellationToken ct = default)
     {
-        if (!TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = (await WithResourceNamesAsync(db, Active(db).Where(b => b.Id == key), ct)).FirstOrDefault();
         return row is null ? null : await ToResourceAsync(row, ct);
@@ -145,7 +137,7 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
 
     public async Task<BookableResource?> FindResourceAsync(string id, CancellationToken ct = default)
     {
-        if (!TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var resource = await db.Resources.AsNoTracking().FirstOrDefaultAsync(r => r.Id == key, ct);
         return resource is null ? null : BookableResource.Of(resource, await urls.ApiUrlAsync(ResourcesCollection, id, ct));
@@ -182,8 +174,4 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     private async Task<BookingResource> ToResourceAsync(BookingView row, CancellationToken ct) =>
         BookingResource.Of(row.Booking, row.ResourceName,
             await urls.ApiUrlAsync(Collection, row.Booking.Id.ToString(CultureInfo.InvariantCulture), ct), clock.GetUtcNow());
-
-    /// <summary>API ids are the decimal digits of a positive number; anything else is simply not found.</summary>
-    internal static bool TryParseId(string? id, out long key) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out key) && key > 0;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Space.Members;
 using EasySpace.Core.Events;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,19 +1,16 @@
 using EasySpace.Core.Scheduling;
-using EasySpace.Core.Space.CheckIns;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EasySpace.Core.Space.Bookings;
 
 internal static class BookingsSetup
 {
-    /// <summary>Resources, bookings and check-ins: their services, readers, and the minute job's booking source.</summary>
+    /// <summary>Resources and bookings: their services, readers, and the minute job's booking source.</summary>
     public static IServiceCollection AddEasySpaceBookings(this IServiceCollection services)
     {
         services.AddSingleton<ResourceService>();
         services.AddSingleton<BookingService>();
         services.AddSingleton<BookingDirectory>();
-        services.AddSingleton<CheckInService>();
-        services.AddSingleton<CheckInDirectory>();
         services.AddSingleton<IDateDrivenEvents, BookingSchedule>();
         return services;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EasySpace.Core.Identity;
 
 namespace EasySpace.Core.Space.Bookings;
 

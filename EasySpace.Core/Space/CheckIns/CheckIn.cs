@@ -95,7 +95,7 @@ internal static class CheckInRules
     /// <summary>A picked membership names the member; without one (a guest), the name typed is required.</summary>
     public static ValidationErrors Member(ValidationErrors errors, string? memberName, long? membershipId)
     {
-        if (membershipId is null && Identity.InputRules.RequiredText(memberName, "the member's name", CheckIn.MaxMemberNameLength) is { } problem)
+        if (membershipId is null && InputRules.RequiredText(memberName, "the member's name", CheckIn.MaxMemberNameLength) is { } problem)
             errors.Add(nameof(CheckInDraft.MemberName), problem);
         if (membershipId is <= 0) errors.Add(nameof(CheckInDraft.MembershipId), "That membership does not exist.");
         return errors;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Space.Bookings;
+using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.CheckIns;
@@ -51,7 +51,7 @@ public sealed class CheckInDirectory(IDbContextFactory<AppDbContext> dbFactory, 
 
     public async Task<CheckInResource?> FindAsync(string id, CancellationToken ct = default)
     {
-        if (!BookingDirectory.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var checkIn = await db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == key, ct);
         return checkIn is null ? null : CheckInResource.Of(checkIn, await urls.ApiUrlAsync(Collection, id, ct));
@@ -80,7 +80,7 @@ public sealed class CheckInDirectory(IDbContextFactory<AppDbContext> dbFactory, 
 
     public async Task<CheckInTokenResource?> FindTokenAsync(string id, CancellationToken ct = default)
     {
-        if (!BookingDirectory.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.CheckInTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == key, ct);
         return token is null ? null : CheckInTokenResource.Of(token, await urls.ApiUrlAsync(TokensCollection, id, ct));

@@ -1,8 +1,8 @@
 using System.Globalization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Space.Members;
 using EasySpace.Core.Events;
-using EasySpace.Core.Space.Bookings;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.CheckIns;

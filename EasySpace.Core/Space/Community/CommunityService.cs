@@ -2,7 +2,6 @@ using System.Globalization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
-using EasySpace.Core.Space.Invoices;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Community;
@@ -118,14 +117,14 @@ public sealed class CommunityService(IDbContextFactory<AppDbContext> dbFactory, 
     /// </summary>
     public async Task<CommunityEventResource?> ResourceAsync(string id, bool staff, CancellationToken ct = default)
     {
-        if (!InvoiceReader.TryParseId(id, out var key) || await FindAsync(key, ct) is not { } e) return null;
+        if (!ApiIds.TryParse(id, out var key) || await FindAsync(key, ct) is not { } e) return null;
         if (!e.IsPublished && !staff) return null;
         return CommunityEventResource.Of(e, await urls.ApiUrlAsync(CommunityEventResource.Collection, e.Id.ToString(CultureInfo.InvariantCulture), ct));
     }
 
     public async Task<EventAttendanceResource?> AttendanceResourceAsync(string id, CancellationToken ct = default)
     {
-        if (!InvoiceReader.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var a = await db.EventAttendances.AsNoTracking().FirstOrDefaultAsync(x => x.Id == key, ct);
         if (a is null) return null;

@@ -1,6 +1,5 @@
 using EasySpace.Core.Data;
 using EasySpace.Core.Space.Invoices;
-using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Dashboard;

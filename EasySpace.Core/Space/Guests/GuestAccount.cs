@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using EasySpace.Core.Identity;
 using EasySpace.Core.Space.Invoices;
 
 namespace EasySpace.Core.Space.Guests;

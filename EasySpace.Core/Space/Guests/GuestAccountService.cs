@@ -72,7 +72,7 @@ public sealed class GuestAccountService(IDbContextFactory<AppDbContext> dbFactor
 
     public async Task<GuestAccountResource?> ResourceAsync(string id, CancellationToken ct = default)
     {
-        if (!InvoiceReader.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var account = await db.GuestAccounts.AsNoTracking().FirstOrDefaultAsync(g => g.Id == key, ct);
         return account is null ? null

@@ -38,7 +38,7 @@ public static class BillingInput
     }
 
     public static string? OptionalEmail(string? email) =>
-        string.IsNullOrWhiteSpace(email) ? null : Identity.InputRules.EmailProblem(email);
+        string.IsNullOrWhiteSpace(email) ? null : InputRules.EmailProblem(email);
 
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

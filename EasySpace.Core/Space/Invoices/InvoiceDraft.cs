@@ -1,5 +1,3 @@
-using EasySpace.Core.Identity;
-
 namespace EasySpace.Core.Space.Invoices;
 
 /// <summary>The new-invoice and edit-invoice form. Field names are the keys of its <see cref="ValidationErrors"/>.</summary>

@@ -50,7 +50,7 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
     /// <summary><c>GET /api/invoices/{id}</c>: null for an unknown or malformed id.</summary>
     public async Task<InvoiceResource?> ResourceAsync(string id, CancellationToken ct = default)
     {
-        if (!TryParseId(id, out var key) || await FindAsync(key, ct) is not { } invoice) return null;
+        if (!ApiIds.TryParse(id, out var key) || await FindAsync(key, ct) is not { } invoice) return null;
         return InvoiceResource.Of(invoice, await urls.ApiUrlAsync(InvoiceResource.Collection, invoice.Id.ToString(CultureInfo.InvariantCulture), ct));
     }
 
@@ -104,9 +104,6 @@ public sealed class InvoiceReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         db.Invoices.AsNoTracking().Where(i => userId != ""
             && db.Memberships.Any(m => m.Id == i.MembershipId && m.UserId == userId)
             && (i.Status != InvoiceStatus.Draft || db.PaymentAttempts.Any(a => a.InvoiceId == i.Id) || db.Payments.Any(p => p.InvoiceId == i.Id)));
-
-    internal static bool TryParseId(string? id, out long key) =>
-        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out key) && key > 0;
 
     private static IQueryable<Invoice> Filter(AppDbContext db, InvoiceStatus? status)
     {

@@ -1,5 +1,6 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
+using EasySpace.Core.Space.Members;
 using EasySpace.Core.Events;
 using Microsoft.EntityFrameworkCore;
 

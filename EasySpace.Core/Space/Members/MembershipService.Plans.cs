@@ -1,5 +1,4 @@
 using EasySpace.Core.Activity;
-using EasySpace.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Members;

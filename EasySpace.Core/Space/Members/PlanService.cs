@@ -1,6 +1,5 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using EasySpace.Core.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Members;

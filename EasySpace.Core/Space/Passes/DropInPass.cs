@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using EasySpace.Core.Identity;
 using EasySpace.Core.Space.Invoices;
 
 namespace EasySpace.Core.Space.Passes;

@@ -43,7 +43,7 @@ public sealed class DropInPassService(IDbContextFactory<AppDbContext> dbFactory,
 
     public async Task<DropInPassResource?> ResourceAsync(string id, CancellationToken ct = default)
     {
-        if (!InvoiceReader.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pass = await db.DropInPasses.AsNoTracking().FirstOrDefaultAsync(p => p.Id == key, ct);
         return pass is null ? null

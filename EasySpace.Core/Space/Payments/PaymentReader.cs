@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Space.Invoices;
-using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Space.Payments;
@@ -112,12 +111,12 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (id.StartsWith(PaymentSubscriptionResource.IdPrefix, StringComparison.Ordinal))
         {
-            if (!InvoiceReader.TryParseId(id[PaymentSubscriptionResource.IdPrefix.Length..], out var subscriptionKey)) return null;
+            if (!ApiIds.TryParse(id[PaymentSubscriptionResource.IdPrefix.Length..], out var subscriptionKey)) return null;
             var subscription = await db.PaymentSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == subscriptionKey, ct);
             return subscription is null ? null
                 : PaymentSubscriptionResource.Of(subscription, await urls.ApiUrlAsync(PaymentResource.Collection, PaymentSubscriptionResource.ApiId(subscription.Id), ct));
         }
-        if (!InvoiceReader.TryParseId(id, out var key)) return null;
+        if (!ApiIds.TryParse(id, out var key)) return null;
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == key, ct);
         if (payment is null) return null;
         var paymentId = payment.Id.ToString(CultureInfo.InvariantCulture);

@@ -2,7 +2,6 @@ using System.Globalization;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
-using EasySpace.Core.Identity;
 using EasySpace.Core.Space.Invoices;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using EasySpace.Core.Identity;
 
 namespace EasySpace.Tests.Core.Identity;

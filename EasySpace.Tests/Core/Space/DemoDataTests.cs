@@ -1,3 +1,4 @@
+using EasySpace.Core.Demo;
 using EasySpace.Core.Data;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Dashboard;

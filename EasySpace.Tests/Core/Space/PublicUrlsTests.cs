@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using EasySpace.Core.Space;
 using EasySpace.Tests.Harness;
 

@@ -1,4 +1,5 @@
 using Bunit;
+using EasySpace.Core;
 using EasySpace.Core.Data;
 using EasySpace.Core.Space;
 using EasySpace.Web.Components.Pages.Integrations.Payments;

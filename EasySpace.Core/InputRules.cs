@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 
-namespace EasySpace.Core.Identity;
+namespace EasySpace.Core;
 
 /// <summary>The checks that several forms and verbs share, each with the message a user reads.</summary>
 public static partial class InputRules

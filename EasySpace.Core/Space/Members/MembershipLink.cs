@@ -1,7 +1,7 @@
 using EasySpace.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace EasySpace.Core.Space;
+namespace EasySpace.Core.Space.Members;
 
 /// <summary>
 /// Ties a booking, check-in, check-in token or invoice to the membership picked in its form: the id integrators join on

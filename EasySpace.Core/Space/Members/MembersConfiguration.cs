@@ -1,11 +1,10 @@
 using System.Text.Json;
 using EasySpace.Core.Identity;
-using EasySpace.Core.Space.Members;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EasySpace.Core.Data;
+namespace EasySpace.Core.Space.Members;
 
 internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
 {

@@ -1,5 +1,4 @@
 using EasySpace.Core.Space.Bookings;
-using EasySpace.Core.Space.CheckIns;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Data;
@@ -8,6 +7,4 @@ public sealed partial class AppDbContext
 {
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<Booking> Bookings => Set<Booking>();
-    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
-    public DbSet<CheckInToken> CheckInTokens => Set<CheckInToken>();
 }

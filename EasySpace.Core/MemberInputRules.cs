@@ -1,7 +1,6 @@
-using EasySpace.Core.Identity;
 using System.Globalization;
 
-namespace EasySpace.Core.Space.Members;
+namespace EasySpace.Core;
 
 /// <summary>The checks the member, plan and custom-field forms share, each with the message a manager reads.</summary>
 public static class MemberInputRules

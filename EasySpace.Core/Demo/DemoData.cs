@@ -1,5 +1,6 @@
 using System.Globalization;
 using EasySpace.Core.Data;
+using EasySpace.Core.Space;
 using EasySpace.Core.Space.Bookings;
 using EasySpace.Core.Space.CheckIns;
 using EasySpace.Core.Space.Community;
@@ -10,7 +11,7 @@ using EasySpace.Core.Space.Payments;
 using EasySpace.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
-namespace EasySpace.Core.Space;
+namespace EasySpace.Core.Demo;
 
 /// <summary>The services demo-data makes its records through, the same ones the pages use.</summary>
 public sealed record DemoServices(PlanService Plans, MembershipService Memberships, ResourceService Resources, BookingService Bookings,

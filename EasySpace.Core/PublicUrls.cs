@@ -2,7 +2,7 @@ using EasySpace.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace EasySpace.Core.Space;
+namespace EasySpace.Core;
 
 /// <summary>
 /// The absolute addresses the outside world uses: payload URLs, API objects' <c>url</c>. The base is the setting
