@@ -20,8 +20,10 @@ public readonly record struct Arrival(int EventIndex, int Receiver, long At);
 /// <summary>
 /// What the receivers saw during one phase. Deduplicates on webhook-id (a repeat is a duplicate), tracks which
 /// (event, receiver) pairs arrived, and completes <see cref="WaitAsync"/> when every expected pair has.
+/// With <paramref name="endpointsShareReceivers"/> several endpoints post to one receiver, so each new webhook-id
+/// counts as a pair (a second enqueue of an event is then not told apart).
 /// </summary>
-public sealed class ArrivalLog(string phase, char prefix, int expectedPairs)
+public sealed class ArrivalLog(string phase, char prefix, int expectedPairs, bool endpointsShareReceivers = false)
 {
     private readonly ConcurrentDictionary<string, Arrival> byWebhookId = new();
     private readonly ConcurrentDictionary<long, byte> pairs = new();
@@ -52,7 +54,7 @@ public sealed class ArrivalLog(string phase, char prefix, int expectedPairs)
             Interlocked.Increment(ref duplicates);
             return;
         }
-        if (!pairs.TryAdd((long)index << 16 | (uint)receiver, 0))
+        if (!endpointsShareReceivers && !pairs.TryAdd((long)index << 16 | (uint)receiver, 0))
         {
             Interlocked.Increment(ref extra);
             return;
