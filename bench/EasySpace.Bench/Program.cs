@@ -476,7 +476,7 @@ namespace EasySpace.Bench
                 Add("peers", $"{r.Title}: enqueue, events/s", "/s", Round(r.EnqueueEventsPerSecond, 1), $"fan-out {o.Endpoints}, workers stopped, {o.Committers} committers");
                 Add("peers", $"{r.Title}: drain, deliveries/s", "/s", Round(r.DrainPerSecond, 1), $"a backlog of {o.PeerEvents * o.Endpoints:N0}; {r.CpuMicrosecondsPerDrainedDelivery:F0} µs of CPU per delivery");
                 Add("peers", $"{r.Title}: end to end, deliveries/s", "/s", Round(r.DeliveriesPerSecond, 1), $"{o.PeerEvents:N0} events, first commit → last arrival");
-                Add("peers", $"{r.Title}: lost / duplicates", "", $"{r.Lost} / {r.Duplicates}", "lost must be 0");
+                Add("peers", $"{r.Title}: lost / late / duplicates", "", $"{r.Lost} / {r.Late} / {r.Duplicates}", "lost must be 0; late: arrived after their phase stopped waiting (75 s without an arrival)");
                 Add("peers", $"EasySpace / {r.Title}, end to end", "x", Round(throughput / Math.Max(1e-9, r.DeliveriesPerSecond), 1), "target ≥ 5");
                 peers[r.Key] = new Dictionary<string, object>
                 {
