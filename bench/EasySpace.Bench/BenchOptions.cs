@@ -20,6 +20,12 @@ public sealed class BenchOptions
     public bool Keep { get; private set; }
     public string? DataRoot { get; private set; }
     public int RawPosts { get; private set; }
+    /// <summary>Which peers run: none, hangfire, quartz or all.</summary>
+    public string Peers { get; private set; } = "all";
+    public int PeerEvents { get; private set; }
+    public int PeerWarmUpEvents => Quick ? 5 : 30;
+    /// <summary>Timed commits per fan-out in the commit-cost phase.</summary>
+    public int CommitCostEvents { get; private set; }
     /// <summary>Experiment: PRAGMA synchronous=NORMAL on every connection (the product keeps FULL).</summary>
     public bool SynchronousNormal { get; private set; }
     public bool Experimenting => SynchronousNormal;
@@ -41,6 +47,9 @@ public sealed class BenchOptions
           --per-endpoint P     Webhooks:MaxConcurrencyPerEndpoint, and the raw client's limit per receiver (default 4)
           --committers K       concurrent committing tasks, one event per transaction (default 2)
           --receiver-delay MS  receivers wait this long before answering 200 (default 0)
+          --peers P            none, hangfire, quartz or all (default all): the job libraries a .NET team would use instead
+          --peer-events M      events in each peer's backlog and in its end-to-end run (default min(E, 300); --quick 30)
+          --commit-cost-events K  timed commits per fan-out (0, 10, 100) in the commit-cost phase (default 200; --quick 30)
           --profile            also time every SQLite statement (sqlite3_profile) and EF transaction; slows the run
           --quick              a small run that finishes in well under a minute
           --data-root DIR      where the temporary data directory is made (default: the system temp folder)
@@ -54,7 +63,7 @@ public sealed class BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
-        int? events = null, enqueue = null, rawPosts = null;
+        int? events = null, enqueue = null, rawPosts = null, peerEvents = null, commitCost = null;
         double? seconds = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -81,6 +90,12 @@ public sealed class BenchOptions
                 case "--keep": o.Keep = true; break;
                 case "--data-root": o.DataRoot = Next(); break;
                 case "--raw-posts": rawPosts = Int(1); break;
+                case "--peers":
+                    o.Peers = Next();
+                    if (o.Peers is not ("none" or "hangfire" or "quartz" or "all")) throw new ArgumentException("--peers is none, hangfire, quartz or all.");
+                    break;
+                case "--peer-events": peerEvents = Int(1); break;
+                case "--commit-cost-events": commitCost = Int(1); break;
                 case "--experiment-synchronous-normal": o.SynchronousNormal = true; break;
                 case "-h" or "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option {a}.");
@@ -91,6 +106,8 @@ public sealed class BenchOptions
         o.LatencySeconds = seconds ?? (o.Quick ? 3 : 20);
         o.EnqueueEvents = enqueue ?? (o.Quick ? 10 : Math.Min(o.Events, 1000));
         o.RawPosts = rawPosts ?? Math.Max(o.Events * o.Endpoints, o.Quick ? 5000 : 20000);
+        o.PeerEvents = peerEvents ?? (o.Quick ? 30 : Math.Min(o.Events, 300));
+        o.CommitCostEvents = commitCost ?? (o.Quick ? 30 : 200);
         return o;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using EasySpace.Bench;
+using EasySpace.Bench.Peers;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -69,11 +70,16 @@ namespace EasySpace.Bench
                 var throughput = await ThroughputAsync();
                 await LatencyAsync(o.Rate ?? Math.Max(1, throughput / o.Endpoints / 2));
                 await EnqueueAsync();
+                await CommitCostAsync();
                 // The engine's footprint, before the raw phase builds its own bodies and clients.
                 enginePeak = Process.GetCurrentProcess().PeakWorkingSet64;
                 var raw = await RawAsync();
                 json["ratio"] = Round(throughput / raw, 3);
                 Add("raw limit", "ratio = deliveries_per_s / raw_posts_per_s", "", Round(throughput / raw, 3), "target ≥ 0.5");
+                var drainRatio = Round((double)json["drain_deliveries_per_s"] / raw, 3);
+                json["drain_ratio"] = drainRatio;
+                Add("raw limit", "drain_ratio = drain_deliveries_per_s / raw_posts_per_s", "", drainRatio, "target ≥ 0.5");
+                await PeersAsync(throughput);
                 Progress("checking losses and storage");
                 await FinishAsync();
             }
@@ -154,7 +160,7 @@ namespace EasySpace.Bench
         }
 
         /// <summary>Events <paramref name="from"/> to <paramref name="to"/> (exclusive), each taken by the next free one of the committers.</summary>
-        private Task ByCommittersAsync(int from, int to, Func<int, Task> commit)
+        internal Task ByCommittersAsync(int from, int to, Func<int, Task> commit)
         {
             var next = from - 1;
             return Task.WhenAll(Enumerable.Range(0, o.Committers).Select(_ => Task.Run(async () =>
@@ -193,10 +199,10 @@ namespace EasySpace.Bench
         /// <summary>Where the run is, on stderr (the table and the JSON stay alone on stdout).</summary>
         private void Progress(string what) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F1} s] {what}");
 
-        private ArrivalLog Begin(string phase, char prefix, int expected)
+        internal ArrivalLog Begin(string phase, char prefix, int expected, bool endpointsShareReceivers = false)
         {
             Progress($"{phase}: {expected:N0} arrivals expected");
-            var log = new ArrivalLog(phase, prefix, expected);
+            var log = new ArrivalLog(phase, prefix, expected, endpointsShareReceivers);
             logs.Add(log);
             farm.Record(log);
             return log;
@@ -405,12 +411,91 @@ namespace EasySpace.Bench
             json["drain_deliveries_per_s"] = Round(drainRate, 1);
         }
 
+        // ---------------------------------------------------------------- 4b. a page's commit cost by fan-out
+
+        /// <summary>The events the commit-cost phase raises, and how many endpoints subscribe to each (none of the other phases' events).</summary>
+        private static readonly (string Event, int FanOut)[] CostEvents = [("deleted_booking", 0), ("booking_has_ended", 10), ("created_checkin", 100)];
+
+        /// <summary>
+        /// What a page's save costs as the fan-out grows: one event per transaction (EventOutbox.RaiseAsync +
+        /// SaveChangesAsync), one committer, the pump stopped so the commit is measured alone (the latency phase
+        /// measures it beside a running engine). The deliveries are then drained and checked like every other phase's.
+        /// </summary>
+        private async Task CommitCostAsync()
+        {
+            var n = o.CommitCostEvents;
+            var warm = Math.Max(1, n / 10);
+            foreach (var (name, fanOut) in CostEvents)
+            {
+                for (var i = 0; i < fanOut; i++)
+                    await engine.CreateEndpointAsync($"cost-{fanOut}-{i}", farm.Urls[i % farm.Urls.Count], name);
+                engine.PrepareBodies(name, Key('k', 0), o.BodyBytes);
+            }
+            var log = Begin("commit cost", 'k', CostEvents.Sum(c => c.FanOut) * (n + warm), endpointsShareReceivers: true);
+            await engine.StandbyAsync();
+            var costs = new Dictionary<string, object>();
+            var index = 0;
+            foreach (var (name, fanOut) in CostEvents)
+            {
+                for (var i = 0; i < warm; i++) await engine.CommitAsync(name, Key('k', index++));
+                var ms = new List<double>(n);
+                for (var i = 0; i < n; i++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    ms.Add(PhaseCost.Ms(t, await engine.CommitAsync(name, Key('k', index++))));
+                }
+                ms.Sort();
+                var (p50, p99) = (Percentiles.Of(ms, 50), Percentiles.Of(ms, 99));
+                Add("commit cost", $"fan-out {fanOut}: commit time p50 / p99", "ms", $"{p50:F2} / {p99:F2}",
+                    $"{n} commits of {name}, one committer, pump stopped");
+                costs[$"fanout_{fanOut}"] = new Dictionary<string, object> { ["p50_ms"] = Round(p50, 2), ["p99_ms"] = Round(p99, 2) };
+            }
+            json["commit_cost"] = costs;
+            await engine.ResumeAsync();
+            var complete = await log.WaitAsync(Stall, TimeSpan.FromMinutes(5));
+            await engine.PumpIdleAsync();
+            Add("commit cost", "deliveries afterwards", "", $"{log.Pairs:N0} of {log.Expected:N0} delivered{(complete ? "" : " — INCOMPLETE")}");
+        }
+
+        // ---------------------------------------------------------------- 7. the peers
+
+        private async Task PeersAsync(double throughput)
+        {
+            var peers = new Dictionary<string, object>();
+            json["peers"] = peers;
+            if (o.Peers == "none") return;
+            var results = await new PeerBench(o, this, engine, farm).RunAsync();
+            foreach (var r in results)
+            {
+                if (r.NotRun is not null)
+                {
+                    Add("peers", $"{r.Title}", "", $"NOT RUN: {r.NotRun}");
+                    peers[r.Key] = new Dictionary<string, object> { ["not_run"] = r.NotRun, ["lost"] = r.Lost };
+                    continue;
+                }
+                Add("peers", $"{r.Title}: enqueue, events/s", "/s", Round(r.EnqueueEventsPerSecond, 1), $"fan-out {o.Endpoints}, workers stopped, {o.Committers} committers");
+                Add("peers", $"{r.Title}: drain, deliveries/s", "/s", Round(r.DrainPerSecond, 1), $"a backlog of {o.PeerEvents * o.Endpoints:N0}; {r.CpuMicrosecondsPerDrainedDelivery:F0} µs of CPU per delivery");
+                Add("peers", $"{r.Title}: end to end, deliveries/s", "/s", Round(r.DeliveriesPerSecond, 1), $"{o.PeerEvents:N0} events, first commit → last arrival");
+                Add("peers", $"{r.Title}: lost / late / duplicates", "", $"{r.Lost} / {r.Late} / {r.Duplicates}", "lost must be 0; late: arrived after their phase stopped waiting (75 s without an arrival)");
+                Add("peers", $"EasySpace / {r.Title}, end to end", "x", Round(throughput / Math.Max(1e-9, r.DeliveriesPerSecond), 1), "target ≥ 5");
+                peers[r.Key] = new Dictionary<string, object>
+                {
+                    ["deliveries_per_s"] = Round(r.DeliveriesPerSecond, 1),
+                    ["drain_deliveries_per_s"] = Round(r.DrainPerSecond, 1),
+                    ["enqueue_events_per_s"] = Round(r.EnqueueEventsPerSecond, 1),
+                    ["lost"] = r.Lost,
+                };
+            }
+            Add("peers", "settings", "", $"Hangfire: {HangfirePeer.Workers} workers, QueuePollInterval {HangfirePeer.QueuePollInterval.TotalMilliseconds} ms; " +
+                                         $"Quartz: {QuartzAdoPeer.Threads} threads; both: one job per delivery, HttpClient with {o.PerEndpoint} connections per receiver");
+        }
+
         // ---------------------------------------------------------------- 5, 6. memory, losses, consistency
 
         private async Task FinishAsync()
         {
             farm.Record(null);
-            var engineLogs = logs.Where(l => l.Prefix is 'w' or 't' or 'l' or 'q').ToList();
+            var engineLogs = logs.Where(l => l.Prefix is 'w' or 't' or 'l' or 'q' or 'k').ToList();
             var lost = engineLogs.Sum(l => l.Expected - l.Pairs);
             var duplicates = engineLogs.Sum(l => l.Duplicates);
             var extra = engineLogs.Sum(l => l.Extra);

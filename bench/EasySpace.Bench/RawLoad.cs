@@ -41,14 +41,7 @@ public static class RawLoad
     /// <summary>Sends everything; returns the Stopwatch timestamp of the first send and the number of non-2xx answers or errors.</summary>
     public static async Task<(long Start, int Failures)> RunAsync(IReadOnlyList<Uri> urls, List<Item>[] work, int concurrency, int perReceiver)
     {
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            MaxConnectionsPerServer = perReceiver,
-        }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = NewClient(perReceiver);
         var global = new SemaphoreSlim(concurrency, concurrency);
         var failures = 0;
         var start = Stopwatch.GetTimestamp();
@@ -68,7 +61,8 @@ public static class RawLoad
                         await global.WaitAsync();
                         try
                         {
-                            if (!await PostAsync(http, url, items[i])) Interlocked.Increment(ref failures);
+                            var item = items[i];
+                            if (!await PostAsync(http, url, item.MessageId, item.Body, item.Signature, DateTimeOffset.UtcNow.ToUnixTimeSeconds())) Interlocked.Increment(ref failures);
                         }
                         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
                         {
@@ -86,21 +80,32 @@ public static class RawLoad
         return (start, failures);
     }
 
-    private static async Task<bool> PostAsync(HttpClient http, Uri url, Item item)
+    /// <summary>A client like the engine's: no redirects, no cookies, no proxy, at most <paramref name="perReceiver"/> connections to each receiver.</summary>
+    public static HttpClient NewClient(int perReceiver) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        MaxConnectionsPerServer = perReceiver,
+    }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>One POST with the engine's header set; true when the receiver answered 2xx.</summary>
+    public static async Task<bool> PostAsync(HttpClient http, Uri url, string messageId, byte[] body, string signature, long timestamp, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url);
-        request.Content = new ByteArrayContent(item.Body) { Headers = { ContentType = Json } };
+        request.Content = new ByteArrayContent(body) { Headers = { ContentType = Json } };
         var headers = request.Headers;
         headers.TryAddWithoutValidation("User-Agent", DeliverySender.UserAgent);
-        headers.TryAddWithoutValidation("webhook-id", item.MessageId);
-        headers.TryAddWithoutValidation("webhook-timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString());
-        headers.TryAddWithoutValidation("webhook-signature", item.Signature);
+        headers.TryAddWithoutValidation("webhook-id", messageId);
+        headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("webhook-signature", signature);
         headers.TryAddWithoutValidation("X-EasySpace-Event", "created_booking");
         headers.TryAddWithoutValidation("X-EasySpace-Attempt", "1");
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var buffer = new byte[512];
-        while (await stream.ReadAsync(buffer) > 0) { }
+        while (await stream.ReadAsync(buffer, ct) > 0) { }
         return response.IsSuccessStatusCode;
     }
 }

@@ -20,8 +20,10 @@ public readonly record struct Arrival(int EventIndex, int Receiver, long At);
 /// <summary>
 /// What the receivers saw during one phase. Deduplicates on webhook-id (a repeat is a duplicate), tracks which
 /// (event, receiver) pairs arrived, and completes <see cref="WaitAsync"/> when every expected pair has.
+/// With <paramref name="endpointsShareReceivers"/> several endpoints post to one receiver, so each new webhook-id
+/// counts as a pair (a second enqueue of an event is then not told apart).
 /// </summary>
-public sealed class ArrivalLog(string phase, char prefix, int expectedPairs)
+public sealed class ArrivalLog(string phase, char prefix, int expectedPairs, bool endpointsShareReceivers = false)
 {
     private readonly ConcurrentDictionary<string, Arrival> byWebhookId = new();
     private readonly ConcurrentDictionary<long, byte> pairs = new();
@@ -52,7 +54,7 @@ public sealed class ArrivalLog(string phase, char prefix, int expectedPairs)
             Interlocked.Increment(ref duplicates);
             return;
         }
-        if (!pairs.TryAdd((long)index << 16 | (uint)receiver, 0))
+        if (!endpointsShareReceivers && !pairs.TryAdd((long)index << 16 | (uint)receiver, 0))
         {
             Interlocked.Increment(ref extra);
             return;
@@ -99,7 +101,7 @@ public sealed class ReceiverFarm : IAsyncDisposable
     private readonly List<WebApplication> apps = [];
     private readonly List<Uri> urls = [];
     private readonly int delayMs;
-    private volatile ArrivalLog? current;
+    private volatile ArrivalLog[] current = [];
     private long requests;
 
     private ReceiverFarm(int delayMs) => this.delayMs = delayMs;
@@ -127,7 +129,24 @@ public sealed class ReceiverFarm : IAsyncDisposable
     }
 
     /// <summary>From now on arrivals go to <paramref name="log"/>.</summary>
-    public void Record(ArrivalLog? log) => current = log;
+    public void Record(ArrivalLog? log) => current = log is null ? [] : [log];
+
+    /// <summary>
+    /// From now on each arrival goes to the log of its event's prefix, and what matches none to the first: a job library
+    /// still delivering an earlier phase's jobs (after a retry) has them counted where they belong.
+    /// </summary>
+    public void RecordAll(IReadOnlyList<ArrivalLog> logs) => current = [.. logs];
+
+    /// <summary>The log of the key's prefix, else the first (which counts it as foreign); a loop: this runs for every request.</summary>
+    private ArrivalLog? LogFor(string? key)
+    {
+        var logs = current;
+        if (logs.Length == 0) return null;
+        if (key is { Length: > 0 })
+            foreach (var log in logs)
+                if (log.Prefix == key[0]) return log;
+        return logs[0];
+    }
 
     private async Task HandleAsync(HttpContext http, int receiver)
     {
@@ -135,7 +154,7 @@ public sealed class ReceiverFarm : IAsyncDisposable
         Interlocked.Increment(ref requests);
         var webhookId = http.Request.Headers["webhook-id"].ToString();
         var key = await ReadEventKeyAsync(http.Request);
-        current?.Add(webhookId, key, receiver, at);
+        LogFor(key)?.Add(webhookId, key, receiver, at);
         if (delayMs > 0) await Task.Delay(delayMs);
         http.Response.StatusCode = 200; // empty body: Content-Length 0
     }
