@@ -36,7 +36,12 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
 
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
-    public Task InitializeAsync() => services.MigrateDatabaseAsync();
+    /// <summary>Starts from the run's migrated template (<see cref="MigratedTemplate"/>), then runs the real start on it.</summary>
+    public async Task InitializeAsync()
+    {
+        await MigratedTemplate.CopyToAsync(data.Path);
+        await services.MigrateDatabaseAsync();
+    }
 
     /// <summary>Adds a user in a role straight through Identity; returns the user id.</summary>
     public async Task<string> AddUserAsync(string email, string role, string? displayName = null)
