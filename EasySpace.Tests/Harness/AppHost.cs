@@ -32,6 +32,8 @@ public class AppHost : WebApplicationFactory<Program>
     public AppHost()
     {
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        // The app's start (Program.cs) still migrates: it finds the run's migrated template and has nothing to apply.
+        MigratedTemplate.CopyTo(data.Path);
     }
 
     public string DataDirectory => data.Path;

@@ -38,7 +38,12 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     /// <summary>Who is looking: anonymous until a test says otherwise.</summary>
     protected BunitAuthorizationContext Auth { get; }
 
-    public virtual Task InitializeAsync() => Services.MigrateDatabaseAsync();
+    /// <summary>Starts from the run's migrated template (<see cref="MigratedTemplate"/>), then runs the real start on it.</summary>
+    public virtual async Task InitializeAsync()
+    {
+        await MigratedTemplate.CopyToAsync(data.Path);
+        await Services.MigrateDatabaseAsync();
+    }
 
     // MudBlazor's services dispose only asynchronously, so the container must be disposed that way.
     async Task IAsyncLifetime.DisposeAsync()

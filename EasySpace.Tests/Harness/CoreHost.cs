@@ -18,9 +18,12 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
 {
     private readonly TempDirectory data = new();
     private readonly ServiceProvider services;
+    private readonly bool migrateFromNothing;
 
-    public CoreHost(IDictionary<string, string?>? settings = null)
+    /// <param name="migrateFromNothing">For a test about a new installation: no template, every migration on a new file.</param>
+    public CoreHost(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false)
     {
+        this.migrateFromNothing = migrateFromNothing;
         var values = new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         var collection = new ServiceCollection();
@@ -36,7 +39,12 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
 
     public T Get<T>() where T : notnull => services.GetRequiredService<T>();
 
-    public Task InitializeAsync() => services.MigrateDatabaseAsync();
+    /// <summary>Starts from the run's migrated template (<see cref="MigratedTemplate"/>), then runs the real start on it.</summary>
+    public async Task InitializeAsync()
+    {
+        if (!migrateFromNothing) await MigratedTemplate.CopyToAsync(data.Path);
+        await services.MigrateDatabaseAsync();
+    }
 
     /// <summary>Adds a user in a role straight through Identity; returns the user id.</summary>
     public async Task<string> AddUserAsync(string email, string role, string? displayName = null)
@@ -70,9 +78,9 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A migrated host for a test that makes its own (e.g. with settings): <c>await using var core = await CoreHost.StartAsync();</c></summary>
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false)
     {
-        var host = new CoreHost(settings);
+        var host = new CoreHost(settings, migrateFromNothing);
         await host.InitializeAsync();
         return host;
     }

@@ -15,7 +15,7 @@ public class DataFolderPermissionTests
     public async Task A_new_data_folder_its_database_and_its_keys_are_the_owners_alone()
     {
         if (OperatingSystem.IsWindows()) return; // Windows keeps the permissions the folder inherits
-        await using var host = await CoreHost.StartAsync();
+        await using var host = await CoreHost.StartAsync(migrateFromNothing: true); // the start makes the database file, SQLite its -wal and -shm
         host.Get<SecretBox>().Protect("whsec_x"); // the first use writes the first key
 
         AssertPrivate(host);
