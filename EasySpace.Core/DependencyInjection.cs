@@ -1,5 +1,6 @@
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Mail;
 using EasySpace.Core.Payments;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
@@ -63,6 +64,7 @@ public static class DependencyInjection
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddSingleton<PasswordLinks>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<OwnAccount>();
         services.AddSingleton<SetupService>();
@@ -82,6 +84,7 @@ public static class DependencyInjection
         services.AddEasySpaceScheduling(configuration);
         services.AddEasySpaceBilling();
         services.AddEasySpacePayments(configuration);
+        services.AddEasySpaceMail(configuration);
         return services;
     }
 }
