@@ -89,7 +89,7 @@ public static class ManagementCommands
         var invitation = await services.GetRequiredService<AccountMail>().InviteAsync(result.Value.Id, "An administrator", ct);
         Console.WriteLine(invitation.Mail.Sent
             ? $"An invitation to choose a password was e-mailed to {invitation.Email}; the link works for {invitation.Expires}."
-            : $"{(invitation.Mail.IsOff ? "E-mail is off" : invitation.Mail.Problem)} Pass this link on to {invitation.Email} to choose a password (it works once, for {invitation.Expires}):\n{invitation.LinkToPassOn}");
+            : $"{(invitation.Mail.IsOff ? "E-mail is off." : invitation.Mail.Problem)} Pass this link on to {invitation.Email} to choose a password (it works once, for {invitation.Expires}):\n{invitation.LinkToPassOn}");
         return Ok;
     }
 
