@@ -1,5 +1,6 @@
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Mail;
 using EasySpace.Core.Payments;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
@@ -70,6 +71,7 @@ public static class DependencyInjection
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddSingleton<PasswordLinks>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<OwnAccount>();
         services.AddSingleton<SetupService>();
@@ -94,6 +96,7 @@ public static class DependencyInjection
         services.AddEasySpaceGuests();
         services.AddEasySpaceCommunity();
         services.AddEasySpacePayments(configuration);
+        services.AddEasySpaceMail(configuration);
         return services;
     }
 }

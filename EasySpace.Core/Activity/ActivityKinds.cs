@@ -40,6 +40,7 @@ public static class ActivityKinds
     // Space, admins and access
     public static readonly ActivityKind SetupCompleted = new("setup.completed", "Space set up", "{0} was set up");
     public static readonly ActivityKind SpaceSettingsChanged = new("space.settings-changed", "Space settings changed", "the settings of {0} were changed");
+    public static readonly ActivityKind MailSettingsChanged = new("mail.settings_changed", "E-mail settings changed", "the {0} were changed");
     public static readonly ActivityKind AdminAdded = new("admin.added", "Admin added", "{0} was made an admin");
     public static readonly ActivityKind AdminRemoved = new("admin.removed", "Admin removed", "{0} was removed as an admin");
     public static readonly ActivityKind IntegrationsGranted = new("admin.integrations_granted", "Integrations access given", "{0} was given access to integrations");
@@ -101,6 +102,7 @@ public static class ActivityKinds
     public static readonly ActivityKind InvoiceCreated = new("invoice.created", "Invoice created", "invoice {0} was created");
     public static readonly ActivityKind InvoiceUpdated = new("invoice.updated", "Invoice changed", "invoice {0} was changed");
     public static readonly ActivityKind InvoiceSent = new("invoice.sent", "Invoice marked as sent", "invoice {0} was marked as sent");
+    public static readonly ActivityKind InvoiceEmailed = new("invoice.e-mailed", "Invoice e-mailed", "invoice {0} was e-mailed to the member");
     public static readonly ActivityKind EInvoiceRequested = new("invoice.e-invoice-requested", "E-invoice requested", "an e-invoice for invoice {0} was requested");
     public static readonly ActivityKind EInvoiceAttached = new("invoice.e-invoice-attached", "E-invoice attached", "an e-invoice was attached to invoice {0}");
     public static readonly ActivityKind InvoiceMarkedPaid = new("invoice.marked-paid", "Invoice marked as paid", "invoice {0} was marked as paid");

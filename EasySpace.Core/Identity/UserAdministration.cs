@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EasySpace.Core.Identity;
 
-public sealed record NewAccount(string Email, string Password, string? DisplayName = null);
+/// <param name="Password">Null for an account whose owner sets the password from an invitation link (AccountMail):
+/// it gets a random one nobody is told.</param>
+public sealed record NewAccount(string Email, string? Password, string? DisplayName = null);
 
 /// <summary>Adds and removes the people who log in. Each call is one operation with its own DbContext.</summary>
 public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox outbox, PublicUrls urls, TimeProvider clock,
@@ -107,7 +109,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             DisplayName = string.IsNullOrWhiteSpace(account.DisplayName) ? email : account.DisplayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
-        Check(await users.CreateAsync(user, account.Password));
+        Check(await users.CreateAsync(user, account.Password ?? Space.Members.MembershipService.GeneratePassword()));
         Check(await users.AddToRoleAsync(user, role));
         return user;
     }
@@ -118,7 +120,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
         if (InputRules.EmailProblem(account.Email) is { } emailProblem) errors.Add("Email", emailProblem);
         else if (await users.FindByEmailAsync(account.Email.Trim()) is not null) errors.Add("Email", "An account with this e-mail address already exists.");
 
-        if (string.IsNullOrEmpty(account.Password)) errors.Add("Password", "Enter a password.");
+        if (account.Password is null) { }   // invited: a random password, set by its owner later
+        else if (account.Password.Length == 0) errors.Add("Password", "Enter a password.");
         else
             foreach (var validator in users.PasswordValidators)
             {

@@ -13,7 +13,7 @@ public class MembersJourneyTests(BrowserFixture browser) : IAsyncLifetime
     public Task InitializeAsync() => app.SetUpSpaceAsync("Co-Up Berlin");
 
     [Fact]
-    public async Task The_owner_adds_a_plan_and_a_member_who_then_logs_in_with_the_shown_password()
+    public async Task The_owner_adds_a_plan_and_a_member_who_then_chooses_a_password_from_the_invitation_link()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await LogInAsync(page, AppHost.OwnerEmail, AppHost.Password);
@@ -37,10 +37,11 @@ public class MembersJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await page.ByTestId("new-member-email").FillAsync("mia@example.com");
         await page.ScreenshotAsync("members-add-dialog");
         await page.ByTestId("new-member-submit").ClickAsync();
-        var password = await page.Locator("[data-testid=generated-password] input, input[data-testid=generated-password]").First.InputValueAsync();
-        Assert.Equal(20, password.Length);
-        await page.ScreenshotAsync("members-password-once");
-        await page.ByTestId("password-done").ClickAsync();
+        // E-mail is off: the invitation link is shown once, to pass on.
+        var link = await page.Locator("[data-testid=invitation-link] textarea, textarea[data-testid=invitation-link]").First.InputValueAsync();
+        Assert.Contains("/Account/Invitation?token=", link);
+        await page.ScreenshotAsync("members-invitation-once");
+        await page.ByTestId("invitation-done").ClickAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Mia Member" }).ClickAsync();
         await Expect(page.Locator("[data-testid=member-name]")).ToHaveTextAsync("Mia Member");
@@ -51,8 +52,15 @@ public class MembersJourneyTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-testid=member-time-passes]")).ToHaveTextAsync("2");
         await page.ScreenshotAsync("member-detail");
 
+        // The member opens the link, chooses a password and is logged in; the link then works no more.
         var memberPage = await browser.NewPageAsync(app.BaseAddress);
-        await LogInAsync(memberPage, "mia@example.com", password);
+        await memberPage.GotoAsync(link);
+        await memberPage.Locator("#Input\\.Password").FillAsync("M1a-chose-this!");
+        await memberPage.Locator("#Input\\.ConfirmPassword").FillAsync("M1a-chose-this!");
+        await memberPage.ByTestId("set-password").ClickAsync();
+        await memberPage.WaitForInteractiveAsync();
+        await memberPage.GotoAsync(link);
+        await Expect(memberPage.Locator("[data-testid=link-expired]")).ToContainTextAsync("expired or was already used");
         await memberPage.GotoAsync("/me");
         await memberPage.WaitForInteractiveAsync();
         await Expect(memberPage.Locator("[data-testid=my-time-passes]")).ToContainTextAsync("Time passes: 2");

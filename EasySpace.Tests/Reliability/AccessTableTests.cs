@@ -42,6 +42,10 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/Account/Login"] = new("GET", "/Account/Login", Ok, Ok, Ok, Ok, Ok),
         ["/Account/Manage"] = new("GET", "/Account/Manage", Login, Ok, Ok, Ok, Ok),
         ["/Account/Manage/ChangePassword"] = new("GET", "/Account/Manage/ChangePassword", Login, Ok, Ok, Ok, Ok),
+        ["/Account/ForgotPassword"] = new("GET", "/Account/ForgotPassword", Ok, Ok, Ok, Ok, Ok),
+        ["/Account/Invitation"] = new("GET", "/Account/Invitation?token=x", Ok, Ok, Ok, Ok, Ok),        // "expired or used" page
+        ["/Account/ResetPassword"] = new("GET", "/Account/ResetPassword?token=x", Ok, Ok, Ok, Ok, Ok),
+        ["/settings/email"] = new("GET", "/settings/email", Login, Forbidden, Forbidden, Ok, Ok),
         ["/Account/Logout"] = new("POST", "/Account/Logout", 400, 400, 400, 400, 400),   // no antiforgery token: refused
         ["/members"] = new("GET", "/members", Login, Forbidden, Ok, Ok, Ok),
         ["/bookings"] = new("GET", "/bookings", Login, Forbidden, Ok, Ok, Ok),

@@ -1,6 +1,7 @@
 using EasySpace.Core;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
+using EasySpace.Core.Mail;
 using EasySpace.Core.Space;
 using Microsoft.Extensions.Options;
 
@@ -18,8 +19,8 @@ public static class ManagementCommands
     {
         ["setup"] = new("--email E --password P --space-name N [--name \"Ada Keller\"] [--country DE] [--currency EUR] [--time-zone Europe/Berlin] [--base-url URL]",
             ["email", "password", "space-name"], ["name", "country", "currency", "time-zone", "base-url"], [], SetupAsync),
-        ["add-admin"] = new("--email E --password P [--name N] [--manage-integrations]",
-            ["email", "password"], ["name"], ["manage-integrations"], AddAdminAsync),
+        ["add-admin"] = new("--email E [--password P] [--name N] [--manage-integrations]",
+            ["email"], ["password", "name"], ["manage-integrations"], AddAdminAsync),
         ["create-token"] = new("--email E --scopes \"read_subscriptions write_subscriptions ...\" [--name N]",
             ["email", "scopes"], ["name"], [], CreateTokenAsync),
         ["demo-data"] = new("", [], [], [], DemoDataAsync),
@@ -78,11 +79,17 @@ public static class ManagementCommands
         await services.MigrateDatabaseAsync(ct);
         if (!await services.GetRequiredService<SetupService>().IsCompleteAsync(ct))
             return Fail("EasySpace is not set up yet: run setup first.");
-        var account = new NewAccount(o["email"], o["password"], o.GetValueOrDefault("name"));
+        // Without --password the new admin chooses their own from an invitation: e-mailed, or printed here to pass on.
+        var account = new NewAccount(o["email"], o.GetValueOrDefault("password"), o.GetValueOrDefault("name"));
         var result = await services.GetRequiredService<UserAdministration>()
             .AddAdminAsync(account, o.ContainsKey("manage-integrations"), "cli", ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         Console.WriteLine($"Added admin {result.Value!.Email}{(o.ContainsKey("manage-integrations") ? " with ManageIntegrations" : "")}.");
+        if (account.Password is not null) return Ok;
+        var invitation = await services.GetRequiredService<AccountMail>().InviteAsync(result.Value.Id, "An administrator", ct);
+        Console.WriteLine(invitation.Mail.Sent
+            ? $"An invitation to choose a password was e-mailed to {invitation.Email}; the link works for {invitation.Expires}."
+            : $"{(invitation.Mail.IsOff ? "E-mail is off." : invitation.Mail.Problem)} Pass this link on to {invitation.Email} to choose a password (it works once, for {invitation.Expires}):\n{invitation.LinkToPassOn}");
         return Ok;
     }
 

@@ -57,8 +57,8 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         }, ct);
 
     /// <summary>
-    /// Records the invoice as sent. No e-mail leaves the box: the member gets the invoice however the space delivers it,
-    /// and integrations hear sent_invoice. With e-invoicing on and no e-invoice attached, the first call raises
+    /// Records the invoice as sent, and integrations hear sent_invoice. The e-mail to the member is InvoiceMail's, after
+    /// this commits (a slow mail server must not hold the database). With e-invoicing on and no e-invoice attached, the first call raises
     /// requested_e_invoice instead, and sending waits for the file.
     /// </summary>
     public async Task<Result<Invoice>> SendAsync(long id, string actor, CancellationToken ct = default)
@@ -78,7 +78,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
                 return null;
             }
             invoice.MarkSent(now);
-            Log(db, actor, ActivityKinds.InvoiceSent, invoice, now, "recorded as sent; no e-mail is sent by EasySpace");
+            Log(db, actor, ActivityKinds.InvoiceSent, invoice, now);
             await outbox.RaiseAsync(db, new SentInvoice(await SubjectAsync(urls, invoice, ct)), ct);
             return null;
         }, ct);

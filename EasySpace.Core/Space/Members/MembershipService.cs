@@ -27,6 +27,8 @@ public sealed class NewMember
 }
 
 /// <summary>The new membership and the generated password, shown once to the admin (no e-mail is sent).</summary>
+/// <param name="Password">The new login's random password. The pages never show it: the member chooses their own from the
+/// invitation (AccountMail); tests and demo data log in with it.</param>
 public sealed record CreatedMember(Membership Membership, string Password);
 
 /// <summary>

@@ -110,6 +110,20 @@ public class ManagementCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_admin_without_a_password_prints_an_invitation_link_when_e_mail_is_off()
+    {
+        Assert.Equal(0, (await SetupAsync()).ExitCode);
+
+        var result = await verbs.RunAsync("add-admin", "--email", "ada@example.com");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("E-mail is off. Pass this link on to ada@example.com", result.Stdout.ReplaceLineEndings(" "));
+        Assert.Contains("/Account/Invitation?token=", result.Stdout);
+        Assert.DoesNotContain("/Account/Invitation", result.Stderr);             // the link is for the operator, not the log
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM AspNetUsers WHERE Email = 'ada@example.com'"));
+    }
+
+    [Fact]
     public async Task Add_admin_refuses_an_e_mail_that_already_has_an_account()
     {
         Assert.Equal(0, (await SetupAsync()).ExitCode);

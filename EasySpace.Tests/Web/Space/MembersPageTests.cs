@@ -46,7 +46,7 @@ public class MembersPageTests : MembersComponentTest
 
         DialogHost.WaitForAssertion(() => Assert.Contains("Enter the member's name.", DialogText));
         Assert.Contains("Enter an e-mail address.", DialogText);
-        Assert.Contains("No e-mail is sent.", DialogText);
+        Assert.Contains("invitation to choose their own password", DialogText);
         Assert.Equal(0, (await S.GetRequiredService<MembershipDirectory>().PageAsync(null, 0, 10)).Total);
     }
 
@@ -91,7 +91,7 @@ public class MembersPageTests : MembersComponentTest
     }
 
     [Fact]
-    public async Task Adding_a_member_shows_their_generated_password_once_and_lists_them()
+    public async Task Adding_a_member_without_e_mail_shows_their_invitation_link_once_and_lists_them()
     {
         await S.AddPlanAsync("Flex desk");
         LogInAsOwner();
@@ -104,9 +104,10 @@ public class MembersPageTests : MembersComponentTest
         ClickDialog("new-member-submit");
 
         DialogHost.WaitForAssertion(() => Assert.Contains("shown only now", DialogText));
-        var password = DialogHost.Find("[data-testid=generated-password] input, input[data-testid=generated-password]").GetAttribute("value");
-        Assert.Equal(20, password?.Length);
-        Assert.Contains("EasySpace sends no e-mail", DialogText);
+        Assert.Contains("E-mail is off", DialogText);
+        var link = DialogHost.Find("[data-testid=invitation-link] textarea, textarea[data-testid=invitation-link]").GetAttribute("value")
+                   ?? DialogHost.Find("[data-testid=invitation-link] textarea, textarea[data-testid=invitation-link]").TextContent;
+        Assert.Contains("/Account/Invitation?token=", link);
         page.WaitForAssertion(() => Assert.Contains("Nina New", page.Markup));
         var member = await S.GetRequiredService<MembershipDirectory>().SearchAsync("nina");
         Assert.Equal("nina@example.com", Assert.Single(member).Email);

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using Hangfire;
 using Hangfire.Common;
@@ -47,7 +48,7 @@ public sealed class HangfirePeer : Peer
     {
         for (var endpoint = 0; endpoint < Sender.Urls.Count; endpoint++)
         {
-            var messageId = Signer.NewMessageId();
+            var messageId = MessageIds.New();
             var body = Sender.Body(messageId, eventKey);
             var ep = endpoint;
             client.Create(Job.FromExpression<HangfireDelivery>(d => d.SendAsync(ep, messageId, body, CancellationToken.None)), new EnqueuedState());

@@ -1,3 +1,4 @@
+using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using Microsoft.Data.Sqlite;
 using Quartz;
@@ -46,7 +47,7 @@ public sealed class QuartzAdoPeer : Peer
         var batch = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>(Sender.Urls.Count);
         for (var endpoint = 0; endpoint < Sender.Urls.Count; endpoint++)
         {
-            var messageId = Signer.NewMessageId();
+            var messageId = MessageIds.New();
             var name = "d" + Interlocked.Increment(ref jobs);
             var job = JobBuilder.Create<QuartzDelivery>().WithIdentity(name)
                 .UsingJobData(QuartzDelivery.Endpoint, endpoint.ToString(System.Globalization.CultureInfo.InvariantCulture))

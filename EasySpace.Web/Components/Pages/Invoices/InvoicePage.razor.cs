@@ -19,6 +19,7 @@ public partial class InvoicePage
     private InvoiceTotals? totals;
     private IReadOnlyList<PaymentRow> payments = [];
     private bool eInvoicing;
+    private bool mailOn;
     private bool loaded;
     private ValidationErrors errors = new();
     private SpaceClock clock = SpaceClock.Utc;
@@ -39,6 +40,7 @@ public partial class InvoicePage
         totals = invoice?.Totals();
         payments = invoice is null ? [] : await PaymentsReader.ForInvoiceAsync(invoice.Id);
         eInvoicing = (await Invoices.GetSettingsAsync()).EInvoicingEnabled;
+        mailOn = await MailSettings.IsOnAsync();
         loaded = true;
     }
 
@@ -62,8 +64,22 @@ public partial class InvoicePage
 
     private async Task SendAsync()
     {
-        var result = await Invoices.SendAsync(Id, await ActorAsync());
-        await DoneAsync(result, result.Value is { IsSent: true } ? "Invoice recorded as sent." : "E-invoice requested. Attach the file, then send the invoice.");
+        var actor = await ActorAsync();
+        var result = await Invoices.SendAsync(Id, actor);
+        if (result.Value is not { IsSent: true })
+        {
+            await DoneAsync(result, "E-invoice requested. Attach the file, then send the invoice.");
+            return;
+        }
+        // Recorded first, e-mailed after: a mail server that fails leaves the invoice sent, and says why no e-mail went out.
+        var mail = await InvoiceMail.SendAsync(Id, actor);
+        if (mail.Sent) await DoneAsync(result, "Invoice sent: the member has it by e-mail, with a link to pay online.");
+        else if (mail.IsOff) await DoneAsync(result, "Invoice recorded as sent. E-mail is off, so no e-mail went out: deliver it to the member yourself.");
+        else
+        {
+            await DoneAsync(result, "Invoice recorded as sent, but no e-mail went out.");
+            errors = new ValidationErrors().Add("", $"The invoice e-mail did not go out: {mail.Problem}");
+        }
     }
 
     private async Task MarkPaidAsync() => await DoneAsync(await Invoices.MarkPaidAsync(Id, await ActorAsync()), "Invoice marked paid.");
