@@ -428,7 +428,7 @@ namespace EasySpace.Bench
             foreach (var (name, fanOut) in CostEvents)
             {
                 for (var i = 0; i < fanOut; i++)
-                    await engine.CreateEndpointAsync($"cost-{fanOut}-{i}", farm.Urls[i % farm.Urls.Count], name);
+                    await engine.CreateEndpointAsync($"cost-{fanOut}-{i}", new Uri(farm.Urls[i % farm.Urls.Count], $"cost-{fanOut}-{i}"), name);
                 engine.PrepareBodies(name, Key('k', 0), o.BodyBytes);
             }
             var log = Begin("commit cost", 'k', CostEvents.Sum(c => c.FanOut) * (n + warm), endpointsShareReceivers: true);
@@ -528,11 +528,11 @@ namespace EasySpace.Bench
             // Where a delivery's bytes go: the payload columns, per delivery (indexes and row overhead are the rest).
             var columns = new (string Label, string Sql)[]
             {
-                ("Deliveries.Body", "SELECT SUM(length(Body)) FROM Deliveries"),
+                ("Events.FullBody+ThinBody", "SELECT SUM(length(FullBody) + length(ThinBody)) FROM Events"),
+                ("Events.DataJson", "SELECT SUM(length(DataJson)) FROM Events"),
                 ("Attempts.RequestHeadersJson", "SELECT SUM(length(RequestHeadersJson)) FROM Attempts"),
                 ("Attempts.ResponseHeadersJson", "SELECT SUM(length(ResponseHeadersJson)) FROM Attempts"),
-                ("Events.DataJson", "SELECT SUM(length(DataJson)) FROM Events"),
-                ("Deliveries.MessageId+EventName", "SELECT SUM(length(MessageId) + length(EventName)) FROM Deliveries"),
+                ("Deliveries.EventName", "SELECT SUM(length(EventName)) FROM Deliveries"),
             };
             var parts = new List<string>();
             foreach (var (label, sql) in columns)

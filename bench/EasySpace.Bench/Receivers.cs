@@ -18,7 +18,7 @@ namespace EasySpace.Bench;
 public readonly record struct Arrival(int EventIndex, int Receiver, long At);
 
 /// <summary>
-/// What the receivers saw during one phase. Deduplicates on webhook-id (a repeat is a duplicate), tracks which
+/// What the receivers saw during one phase. Deduplicates on the delivery (a webhook-id at one endpoint; a repeat is a duplicate), tracks which
 /// (event, receiver) pairs arrived, and completes <see cref="WaitAsync"/> when every expected pair has.
 /// With <paramref name="endpointsShareReceivers"/> several endpoints post to one receiver, so each new webhook-id
 /// counts as a pair (a second enqueue of an event is then not told apart).
@@ -152,9 +152,11 @@ public sealed class ReceiverFarm : IAsyncDisposable
     {
         var at = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref requests);
-        var webhookId = http.Request.Headers["webhook-id"].ToString();
+        // A webhook-id names the event, the same for every endpoint it goes to: a delivery is the id at one endpoint,
+        // told apart by receiver and, where endpoints share a receiver, by the path each endpoint posts to.
+        var delivery = $"{http.Request.Headers["webhook-id"]} {receiver}{http.Request.Path}";
         var key = await ReadEventKeyAsync(http.Request);
-        LogFor(key)?.Add(webhookId, key, receiver, at);
+        LogFor(key)?.Add(delivery, key, receiver, at);
         if (delayMs > 0) await Task.Delay(delayMs);
         http.Response.StatusCode = 200; // empty body: Content-Length 0
     }
