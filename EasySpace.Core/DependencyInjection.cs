@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,7 +50,10 @@ public static class DependencyInjection
         services.AddSingleton<StorageHealthInterceptor>();
         services.AddPooledDbContextFactory<AppDbContext>((sp, o) => o
             .UseSqlite(DatabaseSetup.ConnectionString(options))
-            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor()));
+            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor())
+            // SQLite rebuilds a table to drop or change a column, with foreign keys off outside the migration's
+            // transaction; EF says so on every fresh install (EngineFanOut, decision 0010), which a manager cannot act on.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddDataProtection().SetApplicationName("EasySpace");

@@ -109,7 +109,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, EventOutbox 
             DisplayName = string.IsNullOrWhiteSpace(account.DisplayName) ? email : account.DisplayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
-        Check(await users.CreateAsync(user, account.Password ?? Space.Members.MembershipService.GeneratePassword()));
+        Check(await users.CreateAsync(user, account.Password ?? Passwords.Generate()));
         Check(await users.AddToRoleAsync(user, role));
         return user;
     }

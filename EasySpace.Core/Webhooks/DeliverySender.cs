@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -116,16 +117,25 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
 
     private static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken ct)
     {
+        // Most receivers answer with an empty body: nothing to read, nothing to allocate.
+        if (response.Content.Headers.ContentLength == 0) return null;
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[ResponseBodyLimit];
-        var read = 0;
-        while (read < buffer.Length)
+        var buffer = ArrayPool<byte>.Shared.Rent(ResponseBodyLimit);
+        try
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), ct);
-            if (n == 0) break;
-            read += n;
+            var read = 0;
+            while (read < ResponseBodyLimit)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read, ResponseBodyLimit - read), ct);
+                if (n == 0) break;
+                read += n;
+            }
+            return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
         }
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Retry-After on 429 and 503, in seconds or as an HTTP date.</summary>

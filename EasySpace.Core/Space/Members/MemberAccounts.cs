@@ -65,7 +65,7 @@ public sealed class MemberAccounts(
             || await users.FindByIdAsync(membership.UserId) is not { } user)
             return new ValidationErrors().Add("", "This membership no longer exists.");
 
-        var password = MembershipService.GeneratePassword();
+        var password = Passwords.Generate();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);

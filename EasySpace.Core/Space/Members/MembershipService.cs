@@ -60,7 +60,7 @@ public sealed partial class MembershipService(
             errors.Add(nameof(draft.ConfirmationDate), rangeProblem);
         if (!errors.IsEmpty) return errors;
 
-        var password = GeneratePassword();
+        var password = Passwords.Generate();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var user = await accounts.CreateInRoleAsync(users, new NewAccount(draft.Email, password, draft.Name), Roles.Member);
         var confirmation = date ?? today;
@@ -173,28 +173,4 @@ public sealed partial class MembershipService(
         if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 
-    /// <summary>
-    /// 20 random characters with every class Identity's rules ask for. The admin passes it on; the member changes it
-    /// under Account > Change password.
-    /// </summary>
-    internal static string GeneratePassword()
-    {
-        const string lower = "abcdefghijkmnopqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "!#$%*+-=?@";
-        const string all = lower + upper + digits + symbols;
-        var chars = new List<char>
-        {
-            lower[RandomNumberGenerator.GetInt32(lower.Length)],
-            upper[RandomNumberGenerator.GetInt32(upper.Length)],
-            digits[RandomNumberGenerator.GetInt32(digits.Length)],
-            symbols[RandomNumberGenerator.GetInt32(symbols.Length)],
-        };
-        while (chars.Count < 20) chars.Add(all[RandomNumberGenerator.GetInt32(all.Length)]);
-        // Shuffle, so the classes are not always in the same places.
-        for (var i = chars.Count - 1; i > 0; i--)
-        {
-            var j = RandomNumberGenerator.GetInt32(i + 1);
-            (chars[i], chars[j]) = (chars[j], chars[i]);
-        }
-        return new string([.. chars]);
-    }
 }

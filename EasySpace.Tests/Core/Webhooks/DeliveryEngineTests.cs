@@ -221,7 +221,8 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         var endpoint = (await app.CreateEndpointAsync(receiver.Url, ["created_admin"])).Endpoint;
         await app.AddAdminAsync();
         await receiver.NextAsync();
-        await app.AddAdminAsync();     // the second waits behind the first (same endpoint, answer pending)
+        await app.AddAdminAsync();     // the second waits behind the first (same endpoint, answer pending)...
+        await app.FanOutAsync();       // ...as a delivery: fanned out while the endpoint is still active
         gate.SetResult();
         await app.PumpAsync();
 
