@@ -29,7 +29,7 @@ public sealed class DeliveryPump(
     {
         await oneRunAtATime.WaitAsync(ct);
         signal.EnterRun();
-        // A slot is taken while the HTTP attempt is under way; recording it happens after, in the recorder's next batch.
+        // A slot is taken while the HTTP attempt is under way; recording it happens after, in the writer's next round.
         var inFlight = new Dictionary<Task<AttemptResult?>, ClaimedDelivery>();
         var sending = new Dictionary<long, int>();
         // Claimed ahead, up to RoundsHeld rounds of slots, so a claim serves many freed slots: claims are writes.
