@@ -173,7 +173,7 @@ public sealed class Engine : IAsyncDisposable
     });
 
     /// <summary>
-    /// Times the pump's claim ranking (the SELECT inside its UPDATE, copied from DeliveryPump.ClaimAsync, read-only) for
+    /// Times the pump's claim ranking (the SELECT inside its UPDATE, copied from DeliveryStore.Claim, read-only) for
     /// <see cref="ProbeSlots"/> free slots, against the same due rows taken in order from the (Status, NextAttemptAt) index with no ranking.
     /// Returns medians in ms over <paramref name="runs"/> runs, and how many deliveries are due.
     /// </summary>
