@@ -72,7 +72,7 @@ public sealed class AccountMail(
     private async Task<string> SpaceNameAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SpaceProfiles.AsNoTracking().Select(p => p.Name).FirstOrDefaultAsync(ct) ?? "EasySpace";
+        return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? "EasySpace";
     }
 
     private static OutgoingMail Compose(string to, string name, string subject, string intro, string link, string button)

@@ -26,7 +26,7 @@ public sealed class MailSettingsService(
     {
         if (FromFile() is { } configured) return configured;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.MailSettings.AsNoTracking().FirstOrDefaultAsync(ct) is { } stored ? Open(stored) : null;
+        return await db.MailSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct) is { } stored ? Open(stored) : null;
     }
 
     public async Task<bool> IsOnAsync(CancellationToken ct = default) => await CurrentAsync(ct) is not null;
@@ -36,7 +36,7 @@ public sealed class MailSettingsService(
     {
         if (FromFile() is { } configured) return new(configured with { Password = "" }, configured.Password.Length > 0, true);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.MailSettings.AsNoTracking().FirstOrDefaultAsync(ct) is { } stored
+        return await db.MailSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct) is { } stored
             ? new(Open(stored) with { Password = "" }, stored.ProtectedPassword.Length > 0, false)
             : new(new MailServer(), false, false);
     }
@@ -48,7 +48,7 @@ public sealed class MailSettingsService(
     public async Task<Result<MailServer>> SaveAsync(MailServer form, string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stored = await db.MailSettings.FirstOrDefaultAsync(ct);
+        var stored = await db.MailSettings.OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
         var server = WithStoredPassword(form.Normalised(), stored);
         if (MailServer.Problems(server) is { IsEmpty: false } errors) return errors;
         if (stored is null) db.MailSettings.Add(stored = StoredMailSettings.Create());
@@ -67,7 +67,7 @@ public sealed class MailSettingsService(
     public async Task RemoveAsync(string actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.MailSettings.FirstOrDefaultAsync(ct) is not { } stored) return;
+        if (await db.MailSettings.OrderBy(s => s.Id).FirstOrDefaultAsync(ct) is not { } stored) return;
         db.MailSettings.Remove(stored);
         db.ActivityLog.Add(ActivityEntry.Record(actor, ActivityKinds.MailSettingsChanged, "e-mail settings", clock.GetUtcNow(), "e-mail switched off"));
         await db.SaveChangesAsync(ct);
@@ -78,7 +78,7 @@ public sealed class MailSettingsService(
     {
         if (FromFile() is { } configured) return configured;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var server = WithStoredPassword(form.Normalised(), await db.MailSettings.AsNoTracking().FirstOrDefaultAsync(ct));
+        var server = WithStoredPassword(form.Normalised(), await db.MailSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct));
         return MailServer.Problems(server) is { IsEmpty: false } errors ? errors : server;
     }
 

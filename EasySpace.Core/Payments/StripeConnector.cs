@@ -321,7 +321,7 @@ public sealed class StripeConnector(
     private async Task<string?> SpaceCurrencyAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SpaceProfiles.AsNoTracking().Select(p => p.Currency).FirstOrDefaultAsync(ct);
+        return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Currency).FirstOrDefaultAsync(ct);
     }
 
     private static bool IsSigningSecret(string s) =>
