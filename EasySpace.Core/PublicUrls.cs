@@ -21,7 +21,7 @@ public sealed class PublicUrls(IOptionsMonitor<EasySpaceOptions> options, IDbCon
         if (FromSettings() is { } configured) return configured;
         if (fromProfile is { } known) return known;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return Remember(await db.SpaceProfiles.AsNoTracking().Select(p => p.PublicBaseUrl).FirstOrDefaultAsync(ct));
+        return Remember(await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.PublicBaseUrl).FirstOrDefaultAsync(ct));
     }
 
     /// <summary>The same as <see cref="BaseUrlAsync"/>, for callers that build URLs inside synchronous code (SQLite reads are synchronous underneath).</summary>
@@ -30,7 +30,7 @@ public sealed class PublicUrls(IOptionsMonitor<EasySpaceOptions> options, IDbCon
         if (FromSettings() is { } configured) return configured;
         if (fromProfile is { } known) return known;
         using var db = dbFactory.CreateDbContext();
-        return Remember(db.SpaceProfiles.AsNoTracking().Select(p => p.PublicBaseUrl).FirstOrDefault());
+        return Remember(db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.PublicBaseUrl).FirstOrDefault());
     }
 
     /// <summary>An API object's own address, e.g. <c>ApiUrl("admins", id)</c> → <c>https://space.example.com/api/admins/{id}</c>.</summary>
