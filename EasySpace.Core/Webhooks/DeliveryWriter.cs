@@ -138,7 +138,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     private async Task RecordAsync(AppDbContext db, IReadOnlyList<Record> batch)
     {
         var ids = batch.Select(p => p.DeliveryId).ToList();
-        // Untracked: the entities decide each delivery's next state, two statements write them all (WriteRowsAsync).
+        // Untracked: the entities decide each delivery's next state, a few statements write them all (DeliveryStore.WriteAttemptsAsync).
         var deliveries = new Dictionary<long, Delivery>();
         await foreach (var d in DeliveriesById(db, ids)) deliveries[d.Id] = d;
         var active = new Dictionary<long, bool>();
