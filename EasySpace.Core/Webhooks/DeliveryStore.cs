@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Linq.Expressions;
 using System.Text.Json;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
@@ -32,8 +33,8 @@ public sealed class DeliveryStore
     // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work.
     private const int ScanRowsPerSlot = 8;
 
-    internal const string InsertDeliveries =
-        "INSERT INTO Deliveries (EndpointId, EventId, Format, EventName, Status, AttemptCount, FailuresInRow, NextAttemptAt, CreatedAt, IsTest) VALUES ";
+    internal static readonly string InsertDeliveries =
+        $"INSERT INTO Deliveries (EndpointId, EventId, Format, EventName, Status, AttemptCount, FailuresInRow, NextAttemptAt, CreatedAt, IsTest) {RowWriter.Rows(10)}";
 
     internal const string MarkFannedOut = "UPDATE Events SET FannedOut = 1 WHERE FannedOut = 0 AND Id <= {0}";
 
@@ -56,26 +57,29 @@ public sealed class DeliveryStore
 
     internal const string BodiesOf = "SELECT Id, MessageId, FullBody, ThinBody FROM Events WHERE Id IN (SELECT value FROM json_each($ids))";
 
-    internal const string InsertAttempts =
-        "INSERT INTO Attempts (DeliveryId, EndpointId, Number, At, DurationMs, StatusCode, Error, ErrorMessage, RequestHeadersJson, ResponseHeadersJson, ResponseBody) VALUES ";
+    internal static readonly string InsertAttempts =
+        $"INSERT INTO Attempts (DeliveryId, EndpointId, Number, At, DurationMs, StatusCode, Error, ErrorMessage, RequestHeadersJson, ResponseHeadersJson, ResponseBody) {RowWriter.Rows(11)}";
 
-    internal const string UpdateDeliveriesHead =
-        "WITH v(Id, Status, AttemptCount, FailuresInRow, NextAttemptAt, LeaseUntil, LastAttemptAt, LastStatusCode, LastError, DeliveredAt) AS (VALUES ";
-
-    internal const string UpdateDeliveriesTail = """
-        ) UPDATE Deliveries SET Status = v.Status, AttemptCount = v.AttemptCount, FailuresInRow = v.FailuresInRow,
+    internal static readonly string UpdateDeliveries = $"""
+        WITH v(Id, Status, AttemptCount, FailuresInRow, NextAttemptAt, LeaseUntil, LastAttemptAt, LastStatusCode, LastError, DeliveredAt)
+            AS ({RowWriter.Rows(10)})
+        UPDATE Deliveries SET Status = v.Status, AttemptCount = v.AttemptCount, FailuresInRow = v.FailuresInRow,
             NextAttemptAt = v.NextAttemptAt, LeaseUntil = v.LeaseUntil, LastAttemptAt = v.LastAttemptAt,
             LastStatusCode = v.LastStatusCode, LastError = v.LastError, DeliveredAt = v.DeliveredAt
         FROM v WHERE Deliveries.Id = v.Id
         """;
 
-    private sealed record Waiting(long Id, string Name, DateTimeOffset OccurredAt, string? ResourceId, List<string>? Fields, int? LeadMinutes);
+    internal sealed record Waiting(long Id, string Name, DateTimeOffset OccurredAt, string? ResourceId, List<string>? Fields, int? LeadMinutes);
 
     private sealed record Subscriber(long Id, List<string> Events, EndpointFilters Filters, PayloadFormat Format, DateTimeOffset CreatedAt);
 
-    private static readonly Func<AppDbContext, int, IAsyncEnumerable<Waiting>> WaitingEvents = EF.CompileAsyncQuery(
-        (AppDbContext db, int take) => db.Events.AsNoTracking().Where(e => !e.FannedOut).OrderBy(e => e.Id).Take(take)
-            .Select(e => new Waiting(e.Id, e.Name, e.OccurredAt, e.FilterResourceId, e.FilterFields, e.LeadMinutes)));
+    // EF writes !e.FannedOut as NOT (FannedOut), which SQLite does not match with the partial index's "FannedOut = 0":
+    // it read every event ever kept, on every round (docs/performance.md, session 9).
+    internal static readonly Expression<Func<AppDbContext, int, IQueryable<Waiting>>> WaitingQuery = (db, take) =>
+        db.Events.FromSqlRaw("SELECT * FROM Events WHERE FannedOut = 0").AsNoTracking().OrderBy(e => e.Id).Take(take)
+            .Select(e => new Waiting(e.Id, e.Name, e.OccurredAt, e.FilterResourceId, e.FilterFields, e.LeadMinutes));
+
+    private static readonly Func<AppDbContext, int, IAsyncEnumerable<Waiting>> WaitingEvents = EF.CompileAsyncQuery(WaitingQuery);
 
     private static readonly Func<AppDbContext, IAsyncEnumerable<Subscriber>> ActiveEndpoints = EF.CompileAsyncQuery(
         (AppDbContext db) => db.Endpoints.AsNoTracking().Where(e => e.Status == EndpointStatus.Active)
@@ -102,7 +106,7 @@ public sealed class DeliveryStore
                 endpoints = [];
                 await foreach (var e in ActiveEndpoints(db).WithCancellation(ct)) endpoints.Add(e);
             }
-            var deliveries = new List<object?[]>();
+            var deliveries = new List<(long EndpointId, PayloadFormat Format, Waiting Event)>();
             var last = events[0].Id;
             foreach (var ev in events)
             {
@@ -112,11 +116,12 @@ public sealed class DeliveryStore
                 {
                     if (endpoint.CreatedAt > ev.OccurredAt || !endpoint.Events.Contains(ev.Name)) continue;
                     if (!endpoint.Filters.Admit(ev.ResourceId, ev.Fields, ev.LeadMinutes)) continue;
-                    deliveries.Add([endpoint.Id, ev.Id, endpoint.Format, ev.Name, DeliveryStatus.Pending, 0, 0, now, ev.OccurredAt, false]);
+                    deliveries.Add((endpoint.Id, endpoint.Format, ev));
                 }
                 last = ev.Id;
             }
-            await RowWriter.WriteAsync(db, InsertDeliveries, "", deliveries, row => row, ct);
+            await RowWriter.WriteAsync(db, InsertDeliveries, deliveries, (row, d) => row.Add(d.EndpointId).Add(d.Event.Id).Add((int)d.Format)
+                .Add(d.Event.Name).Add((int)DeliveryStatus.Pending).Add(0).Add(0).Add(now).Add(d.Event.OccurredAt).Add(false), ct);
             // Every event up to the last one taken is in this batch: the round holds the write lock, so none can commit below it.
             await db.Database.ExecuteSqlRawAsync(MarkFannedOut, [last], ct);
             made += deliveries.Count;
@@ -161,28 +166,32 @@ public sealed class DeliveryStore
     /// <summary>The attempts and the deliveries' new states: a few statements per batch instead of two per attempt.</summary>
     internal static async Task WriteAttemptsAsync(AppDbContext db, IReadOnlyList<RecordedAttempt> recorded, CancellationToken ct)
     {
-        await RowWriter.WriteAsync(db, InsertAttempts, "", recorded.Select(r => r.Attempt).ToList(), a =>
-        [
-            a.DeliveryId, a.EndpointId, a.Number, a.At, a.DurationMs, a.StatusCode, a.Error, a.ErrorMessage,
-            a.RequestHeadersJson, a.ResponseHeadersJson, a.ResponseBody,
-        ], ct);
-        await RowWriter.WriteAsync(db, UpdateDeliveriesHead, UpdateDeliveriesTail, recorded.Select(r => r.Delivery).ToList(), d =>
-        [
-            d.Id, d.Status, d.AttemptCount, d.FailuresInRow, d.NextAttemptAt, d.LeaseUntil, d.LastAttemptAt,
-            d.LastStatusCode, d.LastError, d.DeliveredAt,
-        ], ct);
+        await RowWriter.WriteAsync(db, InsertAttempts, recorded, (row, r) =>
+        {
+            var a = r.Attempt;
+            row.Add(a.DeliveryId).Add(a.EndpointId).Add(a.Number).Add(a.At).Add(a.DurationMs).Add(a.StatusCode).Add((int)a.Error)
+                .Add(a.ErrorMessage).Add(a.RequestHeadersJson).Add(a.ResponseHeadersJson).Add(a.ResponseBody);
+        }, ct);
+        await RowWriter.WriteAsync(db, UpdateDeliveries, recorded, (row, r) =>
+        {
+            var d = r.Delivery;
+            row.Add(d.Id).Add((int)d.Status).Add(d.AttemptCount).Add(d.FailuresInRow).Add(d.NextAttemptAt).Add(d.LeaseUntil)
+                .Add(d.LastAttemptAt).Add(d.LastStatusCode).Add(d.LastError).Add(d.DeliveredAt);
+        }, ct);
     }
 
     /// <summary>Adds attempts to their hours' stats rows (one upsert statement).</summary>
     internal static Task AddStatsAsync(AppDbContext db, IReadOnlyDictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta> deltas, CancellationToken ct) =>
-        RowWriter.WriteAsync(db, UpsertStatsHead, UpsertStatsTail, deltas.ToList(), d =>
-            [d.Key.EndpointId, d.Key.Hour, d.Value.Succeeded, d.Value.Failed, d.Value.TotalDurationMs, .. d.Value.Buckets.Cast<object>(), .. d.Value.Errors.Cast<object>()], ct);
+        RowWriter.WriteAsync(db, UpsertStats, deltas.ToList(), (row, d) =>
+        {
+            row.Add(d.Key.EndpointId).Add(d.Key.Hour).Add(d.Value.Succeeded).Add(d.Value.Failed).Add(d.Value.TotalDurationMs);
+            foreach (var n in d.Value.Buckets) row.Add(n);
+            foreach (var n in d.Value.Errors) row.Add(n);
+        }, ct);
 
     // Column names are ours, never input.
-    internal static readonly string UpsertStatsHead = $"INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", WebhookStatsHour.Counters)}) VALUES ";
-
-    private static readonly string UpsertStatsTail = $"""
-
+    internal static readonly string UpsertStats = $"""
+        INSERT INTO WebhookStats (EndpointId, HourStart, {string.Join(", ", WebhookStatsHour.Counters)}) {RowWriter.Rows(2 + WebhookStatsHour.Counters.Length)}
         ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
             {string.Join(",\n    ", WebhookStatsHour.Counters.Select(c => $"{c} = {c} + excluded.{c}"))}
         """;

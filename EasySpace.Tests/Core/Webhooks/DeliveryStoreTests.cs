@@ -31,7 +31,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
     {
         { "InsertDeliveries", DeliveryStore.InsertDeliveries },
         { "InsertAttempts", DeliveryStore.InsertAttempts },
-        { "UpsertStatsHead", DeliveryStore.UpsertStatsHead },
+        { "UpsertStats", DeliveryStore.UpsertStats },
     };
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
     public void An_insert_names_only_the_model_s_columns_and_every_required_one(string statement, string sql)
     {
         var match = InsertShape().Match(sql);
-        Assert.True(match.Success, $"{statement} is not an INSERT INTO t (columns) VALUES");
+        Assert.True(match.Success, $"{statement} is not an INSERT INTO t (columns) SELECT");
         var table = Table(match.Groups["table"].Value);
         var named = Columns(match.Groups["columns"].Value);
         var columns = ColumnsOf(table);
@@ -49,13 +49,35 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         var required = columns.Values.Where(c => !c.IsNullable && c.DefaultValue is null && c.DefaultValueSql is null && !(key.Count == 1 && key.Contains(c.Name)))
             .Select(c => c.Name);
         Assert.Empty(required.Except(named));
+        Assert.Equal(named.Count, Regex.Count(sql, @"value->>\d+"));
+    }
+
+    [Fact]
+    public void The_update_of_delivery_states_reads_as_many_values_as_it_names_columns() =>
+        Assert.Equal(Columns(Between(DeliveryStore.UpdateDeliveries, "v(", ")")).Count, Regex.Count(DeliveryStore.UpdateDeliveries, @"value->>\d+"));
+
+    [Fact]
+    public async Task The_fan_out_finds_waiting_events_through_its_index_not_by_reading_every_event()
+    {
+        // EF wrote !FannedOut as NOT (FannedOut), which the partial index "FannedOut = 0" does not match: every round
+        // read the whole Events table.
+        await using var db = await core.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var sql = Regex.Replace(DeliveryStore.WaitingQuery.Compile()(db, 512).ToQueryString(), @"^(--|\.param).*$|@\w+", m => m.Value.StartsWith('@') ? "512" : "", RegexOptions.Multiline);
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        Assert.Contains(plan, step => step.Contains("IX_Events_WaitingForFanOut"));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
     }
 
     public static TheoryData<string, string, string> ColumnLists => new()
     {
         // statement, table, the columns it names
-        { "UpdateDeliveriesHead", "Deliveries", Between(DeliveryStore.UpdateDeliveriesHead, "v(", ")") },
-        { "UpdateDeliveriesTail", "Deliveries", string.Join(", ", SetTargets().Matches(DeliveryStore.UpdateDeliveriesTail).Select(m => m.Groups[1].Value)) },
+        { "UpdateDeliveries WITH", "Deliveries", Between(DeliveryStore.UpdateDeliveries, "v(", ")") },
+        { "UpdateDeliveries SET", "Deliveries", string.Join(", ", SetTargets().Matches(DeliveryStore.UpdateDeliveries).Select(m => m.Groups[1].Value)) },
         { "Claim RETURNING", "Deliveries", DeliveryStore.Claim[(DeliveryStore.Claim.IndexOf("RETURNING", StringComparison.Ordinal) + "RETURNING".Length)..] },
         { "Claim SELECT", "Deliveries", Between(DeliveryStore.Claim, "FROM (SELECT ", " FROM Deliveries") },
         { "BodiesOf", "Events", Between(DeliveryStore.BodiesOf, "SELECT ", " FROM") },
@@ -84,7 +106,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         return sql[from..sql.IndexOf(end, from, StringComparison.Ordinal)];
     }
 
-    [GeneratedRegex(@"^INSERT INTO (?<table>\w+) \((?<columns>[^)]*)\) VALUES")]
+    [GeneratedRegex(@"^INSERT INTO (?<table>\w+) \((?<columns>[^)]*)\) SELECT")]
     private static partial Regex InsertShape();
 
     [GeneratedRegex(@"(\w+) = v\.\w+")]
