@@ -55,7 +55,11 @@ public class AppHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureTestServices(services => serviceOverrides.ForEach(o => o(services)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.UseFastPasswordHashing();
+            serviceOverrides.ForEach(o => o(services));
+        });
         builder.UseEnvironment("Testing");
         builder.UseSetting("EasySpace:DataDirectory", data.Path);
         builder.UseSetting("Logging:Console:FormatterName", "simple");

@@ -28,6 +28,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
             })
             .Build();
         Services.AddEasySpaceCore(configuration);
+        Services.UseFastPasswordHashing();
         if (clock is not null) Services.AddSingleton(clock);   // before anything is resolved: bUnit forbids it after
         Services.AddLogging();
         Auth = AddAuthorization();

@@ -30,6 +30,7 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
         collection.AddLogging();
         collection.AddEasySpaceCore(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         collection.AddSingleton<TimeProvider>(Clock);
+        collection.UseFastPasswordHashing();
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
