@@ -34,13 +34,20 @@ public sealed class Attempt
     public int? StatusCode { get; private set; }
     public AttemptError Error { get; private set; }
     public string? ErrorMessage { get; private set; }
-    /// <summary>As sent, with secrets redacted. The body is the delivery's, the same bytes on every attempt.</summary>
+    /// <summary>
+    /// What <see cref="RequestHeaders"/> cannot work out from the attempt itself: the user agent, the webhook-id, the
+    /// event, a second signature during a rotation and the custom headers' names (values redacted). Rows written
+    /// before session 9 hold every header.
+    /// </summary>
     public string RequestHeadersJson { get; private set; } = "{}";
     public string? ResponseHeadersJson { get; private set; }
     /// <summary>The first 4 KB of the answer.</summary>
     public string? ResponseBody { get; private set; }
 
     public bool Succeeded => Error == AttemptError.None;
+
+    /// <summary>Every header the attempt sent, in the order sent, secrets redacted. The body is the delivery's, the same bytes on every attempt.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RequestHeaders => SentHeaders.Read(RequestHeadersJson, At, Number);
 
     /// <summary>A short line for lists: "HTTP 500", "Connection refused".</summary>
     public string Summary => AttemptResult.Describe(Error, StatusCode, ErrorMessage);

@@ -25,7 +25,7 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
     public static readonly string UserAgent =
         $"EasySpace-Webhooks/{typeof(DeliverySender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0"}";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse(SentHeaders.ContentType);
 
     private readonly HttpClient http = new(guard.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -44,7 +44,7 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
         headers.TryAddWithoutValidation("X-EasySpace-Event", outgoing.EventName);
         headers.TryAddWithoutValidation("X-EasySpace-Attempt", outgoing.AttemptNumber.ToString());
         foreach (var h in target.Headers) headers.TryAddWithoutValidation(h.Name, h.Value);
-        var requestHeadersJson = RecordRequestHeaders(target, outgoing, timestamp);
+        var requestHeadersJson = SentHeaders.Record(UserAgent, outgoing.MessageId, outgoing.EventName, target.PreviousSecret is not null, target.Headers);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds));
@@ -151,24 +151,6 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
     private static string ResponseHeadersJson(HttpResponseMessage response) =>
         JsonSerializer.Serialize(response.Headers.Concat(response.Content.Headers)
             .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
-
-    private static string RecordRequestHeaders(EndpointTarget target, Outgoing outgoing, long timestamp)
-    {
-        var recorded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Content-Type"] = "application/json; charset=utf-8",
-            ["User-Agent"] = UserAgent,
-            ["webhook-id"] = outgoing.MessageId,
-            ["webhook-timestamp"] = timestamp.ToString(),
-            // The signature is derived from the secret; the log shows that it was sent, not its value.
-            ["webhook-signature"] = target.PreviousSecret is null ? "v1,<redacted>" : "v1,<redacted> v1,<redacted>",
-            ["X-EasySpace-Event"] = outgoing.EventName,
-            ["X-EasySpace-Attempt"] = outgoing.AttemptNumber.ToString(),
-        };
-        // Custom header values are kept encrypted (often API keys): the log shows that they were sent, never what they said.
-        foreach (var h in target.Headers) recorded[h.Name] = "<redacted>";
-        return JsonSerializer.Serialize(recorded);
-    }
 
     private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
 }

@@ -37,6 +37,36 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
     }
 
     [Fact]
+    public async Task An_attempt_s_log_lists_every_header_the_receiver_got_while_storing_only_what_the_row_does_not_say()
+    {
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"], headers: [new("X-Api-Key", "k-123"), new("X-Team", "ops")]);
+        await app.AddAdminAsync();
+        var request = await receiver.NextAsync();
+        await app.PumpAsync();
+
+        var attempt = Assert.Single(await app.AttemptsAsync(Assert.Single(await app.DeliveriesAsync(created.Endpoint.Id)).Id));
+        string[] names = ["Content-Type", "User-Agent", "webhook-id", "webhook-timestamp", "webhook-signature", "X-EasySpace-Event", "X-EasySpace-Attempt", "X-Api-Key", "X-Team"];
+        Assert.Equal(names, attempt.RequestHeaders.Select(h => h.Key));
+        foreach (var (name, value) in attempt.RequestHeaders)
+        {
+            if (name is "webhook-signature") Assert.Equal("v1,<redacted>", value);
+            else if (name is "X-Api-Key" or "X-Team") Assert.Equal("<redacted>", value);
+            else Assert.Equal(request.Header(name), value);
+        }
+        // The timestamp, the attempt's number and the content type are on the row already or the same every time.
+        foreach (var derived in new[] { "webhook-timestamp", "X-EasySpace-Attempt", "Content-Type", "k-123", "ops" })
+            Assert.DoesNotContain(derived, attempt.RequestHeadersJson);
+    }
+
+    [Fact]
+    public void A_record_written_before_session_9_with_every_header_reads_back_as_it_was()
+    {
+        const string old = """{"Content-Type":"application/json; charset=utf-8","User-Agent":"EasySpace-Webhooks/0.9","webhook-id":"msg_1","webhook-timestamp":"1700000000","webhook-signature":"v1,<redacted> v1,<redacted>","X-EasySpace-Event":"created_admin","X-EasySpace-Attempt":"3","X-Team":"<redacted>"}""";
+        var read = SentHeaders.Read(old, DateTimeOffset.FromUnixTimeSeconds(1700000999), attemptNumber: 7);
+        Assert.Equal(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(old)!.ToList(), read);
+    }
+
+    [Fact]
     public async Task The_thin_format_sends_only_the_url_and_a_deleted_admin_travels_with_its_last_state()
     {
         await app.CreateEndpointAsync(receiver.Url, ["created_admin", "deleted_admin"], PayloadFormat.Thin);
@@ -322,7 +352,7 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         Assert.DoesNotContain(created.Secret, attempt.RequestHeadersJson);
         // Any custom header value may be a credential, whatever its name: the record keeps the name only.
         Assert.DoesNotContain("ops", attempt.RequestHeadersJson);
-        Assert.Equal("<redacted>", System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(attempt.RequestHeadersJson)!["X-Team"]);
+        Assert.Equal("<redacted>", attempt.RequestHeaders.Single(h => h.Key == "X-Team").Value);
         Assert.Contains("t-1", attempt.ResponseHeadersJson);
         Assert.Equal(4096, attempt.ResponseBody!.Length);
     }
