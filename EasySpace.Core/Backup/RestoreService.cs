@@ -44,15 +44,22 @@ public sealed class RestoreService(
             return Refuse($"The backup in {source} is damaged: {damage} Use another copy.");
 
         var replaced = MoveAside(data);
-        var copied = Path.Combine(source, BackupManifest.DatabaseFile);
-        PrivateFiles.CreateFile(data.DatabasePath);
-        File.Copy(copied, data.DatabasePath, overwrite: true);
-        PrivateFiles.Tighten(data.DatabasePath);
-        var keys = Path.Combine(source, BackupManifest.KeysFolder);
-        PrivateFiles.CreateFolder(data.KeysDirectory);
-        if (Directory.Exists(keys))
-            foreach (var key in Directory.EnumerateFiles(keys))
-                File.Copy(key, Path.Combine(data.KeysDirectory, Path.GetFileName(key)));
+        try
+        {
+            PrivateFiles.CreateFile(data.DatabasePath);
+            File.Copy(Path.Combine(source, BackupManifest.DatabaseFile), data.DatabasePath, overwrite: true);
+            PrivateFiles.Tighten(data.DatabasePath);
+            var keys = Path.Combine(source, BackupManifest.KeysFolder);
+            PrivateFiles.CreateFolder(data.KeysDirectory);
+            if (Directory.Exists(keys))
+                foreach (var key in Directory.EnumerateFiles(keys))
+                    File.Copy(key, Path.Combine(data.KeysDirectory, Path.GetFileName(key)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Copying the backup into {data.DataDirectoryFullPath} failed ({e.Message})." + (replaced is null ? "" :
+                $" The database and keys it was replacing are in {replaced}: move them back into {data.DataDirectoryFullPath} to return to where you were."), e);
+        }
 
         var pending = known.Count - known.IndexOf(manifest.LastMigration) - 1;
         await services.MigrateDatabaseAsync(ct);

@@ -143,7 +143,7 @@ public static class ManagementCommands
         var result = await services.GetRequiredService<BackupService>().BackupAsync(o["to"], ActivityKinds.CommandLine, ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         var manifest = result.Value!;
-        Console.WriteLine($"Backed up to {Path.GetFullPath(o["to"])}: the database (checked, {Size(manifest.Files[0].Bytes)}) and " +
+        Console.WriteLine($"Backed up to {Path.GetFullPath(o["to"])}: the database (checked, {Size(manifest.Files.Single(f => f.Path == BackupManifest.DatabaseFile).Bytes)}) and " +
             $"{manifest.Files.Count(f => f.Path.StartsWith(BackupManifest.KeysFolder + "/", StringComparison.Ordinal))} key file(s), at migration {manifest.LastMigration}.");
         return Ok;
     }

@@ -93,11 +93,11 @@ public class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         await using var server = await ServerProcess.StartAsync(data.Path, ServerSettings);
 
         var restore = await RestoreHereAsync();
-        var second = await new VerbRunner(data.Path).RunAsync();
-
         Assert.Equal(2, restore.ExitCode);
         Assert.Equal($"EasySpace is running on the data folder {data.Path}. Stop the server, then restore.", restore.Stderr);
         Assert.Empty(Directory.GetDirectories(data.Path, "replaced-*"));
+
+        var second = await new VerbRunner(data.Path).RunAsync();   // no verb: serve
         Assert.Equal(1, second.ExitCode);
         Assert.Contains($"The data folder {data.Path} is in use by another EasySpace server or a restore", second.Stderr);
 
