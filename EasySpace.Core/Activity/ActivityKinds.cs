@@ -146,6 +146,11 @@ public static class ActivityKinds
     public static readonly ActivityKind WebhookRedelivered = new("webhook.redelivered", "Delivery sent again", "a delivery to webhook {0} was sent again");
     public static readonly ActivityKind WebhookResent = new("webhook.resent", "Deliveries sent again", "past deliveries to webhook {0} were sent again");
 
+    // Backups
+    public static readonly ActivityKind BackupMade = new("backup.made", "Backup made", "a backup was saved to {0}");
+    public static readonly ActivityKind BackupFailed = new("backup.failed", "Backup failed", "the backup to {0} failed");
+    public static readonly ActivityKind BackupRestored = new("backup.restored", "Backup restored", "the backup made {0} was restored");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<ActivityKind> All { get; } = typeof(ActivityKinds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

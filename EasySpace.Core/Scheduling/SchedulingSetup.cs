@@ -36,6 +36,12 @@ internal static class SchedulingSetup
             q.AddTrigger<RetentionJob>(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-daily", "webhooks")
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(24)).RepeatForever()));
+
+            // Off until Backup:Directory is set; the job itself decides whether the day's copy is due.
+            q.AddJob<Backup.DailyBackupJob>(j => j.WithIdentity(Backup.DailyBackupJob.Key).StoreDurably());
+            q.AddTrigger<Backup.DailyBackupJob>(t => t.ForJob(Backup.DailyBackupJob.Key).WithIdentity("backup-every-5-minutes", "backup")
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(5)).RepeatForever()));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

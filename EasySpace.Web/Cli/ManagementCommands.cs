@@ -1,4 +1,6 @@
 using EasySpace.Core;
+using EasySpace.Core.Activity;
+using EasySpace.Core.Backup;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Mail;
@@ -25,6 +27,8 @@ public static class ManagementCommands
             ["email", "scopes"], ["name"], [], CreateTokenAsync),
         ["demo-data"] = new("", [], [], [], DemoDataAsync),
         ["migrate"] = new("", [], [], [], MigrateAsync),
+        ["backup"] = new("--to DIR", ["to"], [], [], BackupAsync),
+        ["restore"] = new("--from DIR", ["from"], [], [], RestoreAsync),
     };
 
     /// <summary>When a verb runs, the host gets no command-line settings of its own and logs only warnings, to stderr, so stdout stays the verb's.</summary>
@@ -52,6 +56,18 @@ public static class ManagementCommands
             Console.Error.WriteLine($"{args[0]} failed: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The server's side of restore's refusal: serving holds the data folder's lock until the process ends. Null, with the
+    /// reason on stderr, when a server or a restore already holds it. Verbs other than restore run beside a server.
+    /// </summary>
+    public static DataFolderLock? HoldDataFolder(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
+        var held = DataFolderLock.TryTake(options);
+        if (held is null) Console.Error.WriteLine(DataFolderLock.InUse(options));
+        return held;
     }
 
     private static async Task<int> SetupAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
@@ -120,6 +136,31 @@ public static class ManagementCommands
         Console.WriteLine($"Database is up to date: {services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath}");
         return Ok;
     }
+
+    /// <summary>Runs beside the server: reads the live database through SQLite's online backup, migrates nothing.</summary>
+    private static async Task<int> BackupAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        var result = await services.GetRequiredService<BackupService>().BackupAsync(o["to"], ActivityKinds.CommandLine, ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        var manifest = result.Value!;
+        Console.WriteLine($"Backed up to {Path.GetFullPath(o["to"])}: the database (checked, {Size(manifest.Files.Single(f => f.Path == BackupManifest.DatabaseFile).Bytes)}) and " +
+            $"{manifest.Files.Count(f => f.Path.StartsWith(BackupManifest.KeysFolder + "/", StringComparison.Ordinal))} key file(s), at migration {manifest.LastMigration}.");
+        return Ok;
+    }
+
+    private static async Task<int> RestoreAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        var result = await services.GetRequiredService<RestoreService>().RestoreAsync(o["from"], ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        var restored = result.Value!;
+        Console.WriteLine($"Restored the backup made {restored.Manifest.MadeAt:u} ({restored.Manifest.AppVersion}); {restored.MigrationsApplied} migration(s) applied.");
+        Console.WriteLine(restored.ReplacedFolder is null
+            ? "There was no database here before."
+            : $"The database and keys it replaced are kept in {restored.ReplacedFolder}.");
+        return Ok;
+    }
+
+    private static string Size(long bytes) => bytes < 1 << 20 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes / (1024.0 * 1024):0.#} MB";
 
     private static bool TryParse(Verb verb, ReadOnlySpan<string> args, out Dictionary<string, string> options, out string problem)
     {

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EasySpace.Core.Backup;
+
+internal static class BackupSetup
+{
+    public static IServiceCollection AddEasySpaceBackup(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BackupOptions>().Bind(configuration.GetSection(BackupOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsCheck>();
+        services.AddSingleton<BackupService>();
+        services.AddSingleton<RestoreService>();
+        services.AddSingleton<DailyBackups>();
+        return services;
+    }
+}
