@@ -112,6 +112,7 @@ public sealed class DeliveryStore
                 {
                     if (endpoint.CreatedAt > ev.OccurredAt || !endpoint.Events.Contains(ev.Name)) continue;
                     if (!endpoint.Filters.Admit(ev.ResourceId, ev.Fields, ev.LeadMinutes)) continue;
+                    if (EventCatalogue.IsAboutAWebhook(ev.Name) && ev.ResourceId == endpoint.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) continue;   // never news about itself
                     deliveries.Add([endpoint.Id, ev.Id, endpoint.Format, ev.Name, DeliveryStatus.Pending, 0, 0, now, ev.OccurredAt, false]);
                 }
                 last = ev.Id;
