@@ -1,3 +1,4 @@
+using EasySpace.Core.Alerts;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Mail;
@@ -101,6 +102,7 @@ public static class DependencyInjection
         services.AddEasySpaceCommunity();
         services.AddEasySpacePayments(configuration);
         services.AddEasySpaceMail(configuration);
+        services.AddEasySpaceAlerts(configuration);
         return services;
     }
 }

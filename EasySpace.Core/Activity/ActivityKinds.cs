@@ -146,6 +146,11 @@ public static class ActivityKinds
     public static readonly ActivityKind WebhookRedelivered = new("webhook.redelivered", "Delivery sent again", "a delivery to webhook {0} was sent again");
     public static readonly ActivityKind WebhookResent = new("webhook.resent", "Deliveries sent again", "past deliveries to webhook {0} were sent again");
 
+    // Alerts (the subject is the alert's headline; what the product noticed by itself)
+    public static readonly ActivityKind AlertOpened = new("alert.opened", "Alert raised", "alert: {0}");
+    public static readonly ActivityKind AlertRecovered = new("alert.recovered", "Alert resolved", "alert resolved: {0}");
+    public static readonly ActivityKind AlertClosed = new("alert.closed", "Alert closed", "alert closed: {0} (what it was about was removed or switched off)");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<ActivityKind> All { get; } = typeof(ActivityKinds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
