@@ -37,6 +37,10 @@ public sealed class AlertEvaluator(
     // The minute job and a test (or a second caller) never evaluate at once: both would open the same incident.
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
+    // A full disk cannot take the storage incident either: it is e-mailed from memory, once, and written with its
+    // resolution when the database takes writes again.
+    private Incident? unsavedStorage;
+
     public async Task<AlertChanges> EvaluateAsync(CancellationToken ct = default)
     {
         await oneAtATime.WaitAsync(ct);
@@ -75,6 +79,18 @@ public sealed class AlertEvaluator(
         var current = conditions.ToDictionary(c => c.Key);
         var opened = new List<Incident>();
         var recovered = new List<Incident>();
+        if (unsavedStorage is { } announced)
+        {
+            openKeys.Add(announced.Key);
+            if (storage.Problem is null)
+            {
+                announced.Recover(now);
+                db.Incidents.Add(announced);
+                db.ActivityLog.Add(ActivityEntry.Record(ActivityKinds.System, ActivityKinds.AlertOpened, announced.Headline, announced.OpenedAt, announced.Problem));
+                db.ActivityLog.Add(ActivityEntry.Record(ActivityKinds.System, ActivityKinds.AlertRecovered, announced.Headline, now, announced.RecoveredSentence));
+                recovered.Add(announced);
+            }
+        }
         foreach (var condition in conditions.Where(c => !openKeys.Contains(c.Key)))
         {
             var incident = Incident.Open(condition, now);
@@ -108,12 +124,18 @@ public sealed class AlertEvaluator(
             }
             catch (DbUpdateException e)
             {
-                // Storage itself failing is the storage alert's business (the banner shows it); another process that
-                // opened the same incident first (the unique open key) has announced it.
                 log.LogWarning(e, "Alerts could not be recorded this time; the next run tries again");
+                // The disk refused the write: the storage alert goes out anyway, once, from memory.
+                if (StorageHealth.Describe(e) is not null && unsavedStorage is null && opened.Find(i => i.Kind == AlertKind.StorageUnhealthy) is { } full)
+                {
+                    unsavedStorage = Incident.Open(new AlertCondition(full.Kind, full.Key, full.About, full.Problem, full.Link), full.OpenedAt);
+                    return new([unsavedStorage], []);
+                }
+                // Otherwise another process opened the same incident first (the unique open key) and announced it.
                 return new([], []);
             }
         }
+        if (unsavedStorage is not null && recovered.Contains(unsavedStorage)) unsavedStorage = null;
         return new(opened, recovered);
     }
 
