@@ -8,6 +8,10 @@ using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Core.Alerts;
@@ -278,4 +282,25 @@ public class AlertTests : IAsyncLifetime
 
     private static List<string> Recipients(IEnumerable<MimeKit.MimeMessage> messages) =>
         messages.SelectMany(m => m.To.Mailboxes).Select(m => m.Address).Order(StringComparer.Ordinal).ToList();
+}
+
+public class AlertSettingsTests
+{
+    [Theory]
+    [InlineData("Alerts:FailingBelowPercent", "0")]
+    [InlineData("Alerts:FailingWindowMinutes", "2")]
+    [InlineData("Alerts:FailingMinimumAttempts", "0")]
+    [InlineData("Alerts:WaitingMinutes", "-5")]
+    public async Task A_setting_out_of_range_stops_the_start_with_its_name(string key, string value)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Services.AddEasySpaceAlerts(builder.Configuration);
+        using var host = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(key, refused.Message);
+    }
 }
