@@ -1,3 +1,4 @@
+using EasySpace.Core.Alerts;
 using EasySpace.Core.Backup;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
@@ -103,6 +104,7 @@ public static class DependencyInjection
         services.AddEasySpacePayments(configuration);
         services.AddEasySpaceMail(configuration);
         services.AddEasySpaceBackup(configuration);
+        services.AddEasySpaceAlerts(configuration);
         return services;
     }
 }

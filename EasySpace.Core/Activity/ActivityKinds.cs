@@ -151,6 +151,11 @@ public static class ActivityKinds
     public static readonly ActivityKind BackupFailed = new("backup.failed", "Backup failed", "the backup to {0} failed");
     public static readonly ActivityKind BackupRestored = new("backup.restored", "Backup restored", "the backup made {0} was restored");
 
+    // Alerts (the subject is the alert's headline; what the product noticed by itself)
+    public static readonly ActivityKind AlertOpened = new("alert.opened", "Alert raised", "alert: {0}");
+    public static readonly ActivityKind AlertRecovered = new("alert.recovered", "Alert resolved", "alert resolved: {0}");
+    public static readonly ActivityKind AlertClosed = new("alert.closed", "Alert closed", "alert closed: {0} (what it was about was removed or switched off)");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<ActivityKind> All { get; } = typeof(ActivityKinds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

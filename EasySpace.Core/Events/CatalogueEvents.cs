@@ -78,3 +78,14 @@ public sealed record CreatedDropInPass(EventSubject Subject) : CatalogueEvent(Su
 /// <summary>A community event is published.</summary>
 public sealed record PublishedEvent(EventSubject Subject) : CatalogueEvent(Subject);
 public sealed record CreatedEventAttendance(EventSubject Subject) : CatalogueEvent(Subject);
+
+// Operations
+/// <summary>An event about one of our own webhooks: its id is the resource id, so the fan-out keeps it from that webhook.</summary>
+public abstract record WebhookOperationEvent(EventSubject Subject, long WebhookId) : CatalogueEvent(Subject)
+{
+    internal override EventSubject Filterable => Subject with { ResourceId = WebhookId.ToString(CultureInfo.InvariantCulture) };
+}
+
+public sealed record DeactivatedWebhook(EventSubject Subject, long WebhookId) : WebhookOperationEvent(Subject, WebhookId);
+public sealed record FailingWebhook(EventSubject Subject, long WebhookId) : WebhookOperationEvent(Subject, WebhookId);
+public sealed record RecoveredWebhook(EventSubject Subject, long WebhookId) : WebhookOperationEvent(Subject, WebhookId);

@@ -45,6 +45,8 @@ public static class EventCatalogue
     public const string Payments = "Payments & invoices";
     public const string SpaceAndAdmins = "Space & admins";
     public const string Testing = "Testing";
+    /// <summary>EasySpace's own news about its webhooks (not Cobot's): never sent to the webhook they are about.</summary>
+    public const string Operations = "Operations";
 
     private static readonly string[] None = [];
     private static readonly string[] ByResource = [EventFilters.ResourceId];
@@ -100,6 +102,13 @@ public static class EventCatalogue
         new("published_event", SpaceAndAdmins, "Community event published", "{0} was published", "An admin publishes a community event.", "events", None),
         new("created_event_attendance", SpaceAndAdmins, "Event sign-up", "{0} signed up for an event", "Someone registers to attend a community event.", "event_attendances", None),
 
+        new("deactivated_webhook", Operations, "Webhook switched off", "Webhook {0} was switched off by EasySpace",
+            "EasySpace switched a webhook off: its receiver answered 410 Gone or every retry failed. The body names the webhook and why; the webhook itself never gets it.", "subscriptions", None),
+        new("failing_webhook", Operations, "Webhook failing", "Webhook {0} is failing",
+            "Most deliveries to a webhook fail (by default under 50 % went through in the last hour, with at least 5 tries), or, for a webhook marked critical, one failed. Sent once per incident; the webhook itself never gets it.", "subscriptions", None),
+        new("recovered_webhook", Operations, "Webhook working again", "Webhook {0} is working again",
+            "A webhook that was switched off or failing delivers again. Sent once, when its incident ends; the webhook itself never gets it.", "subscriptions", None),
+
         new(TestWebhook, Testing, "Test event", "A test event for {0}", "Sent only by the \"Test\" button, to check that a webhook works.", "test", None),
     ];
 
@@ -108,6 +117,11 @@ public static class EventCatalogue
     public static EventType? Find(string? name) => name is not null && ByName.TryGetValue(name, out var type) ? type : null;
 
     /// <summary>The events a manager or an API client may subscribe to (test_webhook is only ever sent by "Test").</summary>
+    private static readonly HashSet<string> AboutWebhooks = All.Where(e => e.Category == Operations).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>An operational event about a webhook (its id is the event's resource id): the fan-out never sends it to that webhook.</summary>
+    public static bool IsAboutAWebhook(string name) => AboutWebhooks.Contains(name);
+
     public static IEnumerable<EventType> Subscribable => All.Where(e => e.Name != TestWebhook);
 
     public static IEnumerable<IGrouping<string, EventType>> ByCategory => Subscribable.GroupBy(e => e.Category);

@@ -75,7 +75,8 @@ public sealed class AccountMail(
         return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? "EasySpace";
     }
 
-    private static OutgoingMail Compose(string to, string name, string subject, string intro, string link, string button)
+    /// <summary>A short e-mail to one person: a greeting, a paragraph and one link to act on (alerts use it too).</summary>
+    internal static OutgoingMail Compose(string to, string name, string subject, string intro, string link, string button)
     {
         static string H(string text) => WebUtility.HtmlEncode(text);
         var html = $"<!DOCTYPE html><html><body style=\"font-family: sans-serif; color: #222; max-width: 40em\"><p>Hello {H(name)},</p><p>{H(intro)}</p>" +

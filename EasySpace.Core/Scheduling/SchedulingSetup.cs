@@ -32,6 +32,12 @@ internal static class SchedulingSetup
                 .WithIdentity("reconciliation-every-10-minutes", "payments").StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever()));
 
+            // Alerts look at the integrations once a minute: a condition is announced when it starts and when it ends.
+            q.AddJob<Alerts.AlertJob>(j => j.WithIdentity(Alerts.AlertJob.Key).StoreDurably());
+            q.AddTrigger<Alerts.AlertJob>(t => t.ForJob(Alerts.AlertJob.Key).WithIdentity("alerts-every-minute", "alerts")
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+
             q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
             q.AddTrigger<RetentionJob>(t => t.ForJob(RetentionJob.Key).WithIdentity("retention-daily", "webhooks")
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(10))

@@ -116,6 +116,7 @@ public sealed class DeliveryStore
                 {
                     if (endpoint.CreatedAt > ev.OccurredAt || !endpoint.Events.Contains(ev.Name)) continue;
                     if (!endpoint.Filters.Admit(ev.ResourceId, ev.Fields, ev.LeadMinutes)) continue;
+                    if (EventCatalogue.IsAboutAWebhook(ev.Name) && ev.ResourceId == endpoint.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) continue;   // never news about itself
                     deliveries.Add((endpoint.Id, endpoint.Format, ev));
                 }
                 last = ev.Id;

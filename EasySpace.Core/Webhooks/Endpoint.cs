@@ -67,6 +67,8 @@ public sealed class Endpoint
     /// <summary>Custom headers, values encrypted like the secret (they often hold API keys; see <see cref="SecretBox.ProtectHeaders"/>).</summary>
     public List<CustomHeader> Headers { get; private set; } = [];
     public PayloadFormat Format { get; private set; }
+    /// <summary>Critical: its "failing" alert goes out at its first failed delivery, not when most fail (see Alerts).</summary>
+    public bool IsCritical { get; private set; }
     public EndpointStatus Status { get; private set; }
     public string? DeactivationReason { get; private set; }
     public DateTimeOffset? DeactivatedAt { get; private set; }
@@ -90,6 +92,7 @@ public sealed class Endpoint
         Filters = draft.Filters ?? new(),
         Headers = protectedHeaders,
         Format = draft.Format,
+        IsCritical = draft.Critical,
         Status = EndpointStatus.Active,
         Origin = origin,
         CreatedByUserId = userId,
@@ -107,6 +110,7 @@ public sealed class Endpoint
         Filters = draft.Filters ?? new();
         Headers = protectedHeaders;
         Format = draft.Format;
+        IsCritical = draft.Critical;
         Touch(at);
     }
 
@@ -185,4 +189,6 @@ public sealed class EndpointDraft
     public EndpointFilters? Filters { get; set; }
     public List<CustomHeader> Headers { get; set; } = [];
     public PayloadFormat Format { get; set; } = PayloadFormat.Full;
+    /// <summary>Alert at its first failed delivery (<see cref="Endpoint.IsCritical"/>).</summary>
+    public bool Critical { get; set; }
 }

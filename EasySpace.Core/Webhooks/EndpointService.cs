@@ -326,6 +326,7 @@ public sealed class EndpointService(
         ("Format", e.Format == PayloadFormat.Thin ? "Cobot-compatible" : "Full"),
         ("Custom headers", string.Join(", ", e.Headers.Select(h => h.Name))),
         ("Filters", Words(e.Filters)),
+        ("Critical", e.IsCritical ? "yes: alert at the first failed delivery" : "no"),
         ("Status", e.Status.ToString()),
     ];
 

@@ -78,7 +78,7 @@ public class EveryPageTests(BrowserFixture browser, LivelySpace space) : IClassF
             [
                 $"/members/{space.DemoMemberId}", $"/invoices/{space.DemoInvoiceId}", webhook, webhook + "/edit",
                 "/settings/integrations/webhooks/new", "/settings/integrations/payments/stripe", "/settings/integrations/payments/paypal",
-                "/Account/Manage", "/Account/ForgotPassword", "/Account/Invitation?token=expired", "/error/500", "/not-found",
+                "/settings/integrations/alerts", "/Account/Manage", "/Account/ForgotPassword", "/Account/Invitation?token=expired", "/error/500", "/not-found",
             ];
             foreach (var path in (await NavigationLinksAsync(page)).Concat(deeper).Distinct())
                 await CheckAsync(page, path, width, theme, findings);

@@ -14,9 +14,9 @@ namespace EasySpace.Tests.Core.Events;
 /// </summary>
 public class TypedEventsTests
 {
-    // Not raised by the model: only the "Test" button sends test_webhook; the engine raises the operational events
-    // about webhooks themselves (DESIGN.md section 4), when the catalogue has them.
-    private static readonly string[] NotRaisedByTheModel = [EventCatalogue.TestWebhook, "deactivated_webhook", "failing_webhook", "recovered_webhook"];
+    // Not raised by the model: only the "Test" button sends test_webhook. The operational events about webhooks are
+    // typed like the rest: the alerts raise them (Alerts/AlertEvaluator).
+    private static readonly string[] NotRaisedByTheModel = [EventCatalogue.TestWebhook];
 
     private static readonly Type[] EventTypes = typeof(CatalogueEvent).Assembly.GetTypes()
         .Where(t => t.IsSubclassOf(typeof(CatalogueEvent)) && !t.IsAbstract).ToArray();

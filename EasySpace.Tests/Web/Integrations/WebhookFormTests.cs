@@ -162,6 +162,21 @@ public class WebhookFormTests : IntegrationsTest
     }
 
     [Fact]
+    public async Task A_webhook_marked_critical_on_the_form_is_saved_critical()
+    {
+        var page = RenderNew();
+        Type(page, "webhook-name-input", "Door system");
+        Type(page, "webhook-url-input", "https://doors.example.com/hook");
+        Choose(page, "space-admins", "created_admin");
+        page.Find("[data-testid=webhook-critical] input, input[data-testid=webhook-critical]").Change(true);
+
+        Submit(page);
+
+        page.WaitForAssertion(() => Assert.Matches("/settings/integrations/webhooks/[0-9]+$", CurrentUri));
+        Assert.True(Assert.Single(await Get<EndpointService>().ListAsync()).IsCritical);
+    }
+
+    [Fact]
     public void The_generated_secret_is_not_in_the_page_until_the_manager_reveals_it()
     {
         var page = RenderNew();

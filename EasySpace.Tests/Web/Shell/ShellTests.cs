@@ -65,8 +65,10 @@ public class ShellTests : ComponentTest
         Assert.Contains("settings/integrations/payments/transactions", links);
         Assert.Contains("settings/integrations/api-access", links);
         Assert.Contains("settings/integrations/activity", links);
+        Assert.Contains("settings/integrations/alerts", links);
         Assert.Contains("settings/admins", links);
         Assert.Contains("settings/space", links);
+        Assert.Single(shell.FindAll("[data-testid=alert-bell]"));
     }
 
     [Fact]
@@ -79,6 +81,7 @@ public class ShellTests : ComponentTest
         Assert.Contains("settings/admins", links); // every admin sees who runs the space
         Assert.DoesNotContain(links, l => l?.StartsWith("settings/integrations") == true);
         Assert.DoesNotContain("settings/space", links);   // the public address and payment country need ManageIntegrations
+        Assert.Empty(shell.FindAll("[data-testid=alert-bell]"));   // alerts are about integrations
     }
 
     [Fact]
@@ -89,6 +92,7 @@ public class ShellTests : ComponentTest
         var links = shell.FindAll("a").Select(a => a.GetAttribute("href")).Where(h => h is not null).ToList();
         Assert.DoesNotContain("members", links);
         Assert.DoesNotContain(links, l => l!.StartsWith("settings/"));
+        Assert.Empty(shell.FindAll("[data-testid=alert-bell]"));
     }
 
     [Fact]

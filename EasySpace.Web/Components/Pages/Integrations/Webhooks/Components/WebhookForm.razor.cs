@@ -35,6 +35,7 @@ public partial class WebhookForm
     private int? leadTime;
     private List<HeaderRow> headers = [];
     private PayloadFormat format = PayloadFormat.Full;
+    private bool critical;
 
     private ValidationErrors errors = new();
     private readonly HashSet<string> touched = [];
@@ -60,6 +61,7 @@ public partial class WebhookForm
             leadTime = e.Filters.LeadTimeMinutes;
             headers = Endpoints.HeadersOf(e).Select(h => new HeaderRow { Name = h.Name, Value = h.Value }).ToList();
             format = e.Format;
+            critical = e.IsCritical;
             previousSecretUntil = e.PreviousSecretExpiresAt;
         }
         else
@@ -126,6 +128,7 @@ public partial class WebhookForm
             Filters = filters.IsEmpty ? null : filters,
             Headers = FilledHeaders.Select(h => new CustomHeader(h.Name.Trim(), h.Value)).ToList(),
             Format = format,
+            Critical = critical,
         };
     }
 
