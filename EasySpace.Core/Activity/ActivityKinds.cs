@@ -146,6 +146,11 @@ public static class ActivityKinds
     public static readonly ActivityKind WebhookRedelivered = new("webhook.redelivered", "Delivery sent again", "a delivery to webhook {0} was sent again");
     public static readonly ActivityKind WebhookResent = new("webhook.resent", "Deliveries sent again", "past deliveries to webhook {0} were sent again");
 
+    // Request inbox
+    public static readonly ActivityKind RequestInboxCreated = new("request_inbox.created", "Request inbox added", "request inbox {0} was added");
+    public static readonly ActivityKind RequestInboxCleared = new("request_inbox.cleared", "Request inbox cleared", "request inbox {0} was cleared");
+    public static readonly ActivityKind RequestInboxDeleted = new("request_inbox.deleted", "Request inbox deleted", "request inbox {0} was deleted");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<ActivityKind> All { get; } = typeof(ActivityKinds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
