@@ -223,3 +223,31 @@ public class RequestInboxTests(GuardedApp fixture) : IClassFixture<GuardedApp>
         Assert.False(await receiver.ReceiveAsync(inbox.Token, "POST", new Dictionary<string, string>(), "three"u8.ToArray(), default));
     }
 }
+
+/// <summary>Its own app: the limit counts every request from 127.0.0.1, which the other inbox tests share.</summary>
+public sealed class RequestInboxRateLimitTests : IAsyncLifetime
+{
+    private readonly AppHost app = new();
+
+    public Task InitializeAsync() => app.SetUpSpaceAsync();
+
+    public Task DisposeAsync()
+    {
+        app.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task One_address_sending_past_the_limit_gets_429_with_retry_after_in_json()
+    {
+        var client = app.NewClient();
+        var limit = EasySpace.Web.RequestInbox.RequestInboxEndpoint.RequestsPerMinute;
+        // Tried: limit + 1 posts to a token no inbox has, from one address within a minute.
+        for (var i = 0; i < limit; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/inbox/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", new StringContent("{}"))).StatusCode);
+        var refused = await client.PostAsync("/inbox/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("Too many requests", (await refused.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["error"]);
+    }
+}
