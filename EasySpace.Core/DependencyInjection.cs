@@ -4,6 +4,7 @@ using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Core.Mail;
 using EasySpace.Core.Payments;
+using EasySpace.Core.RequestInbox;
 using EasySpace.Core.Scheduling;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Bookings;
@@ -93,6 +94,7 @@ public static class DependencyInjection
 
         services.AddEasySpaceMembers();
         services.AddEasySpaceWebhooks(configuration);
+        services.AddEasySpaceRequestInbox();
         services.AddEasySpaceBookings();
         services.AddEasySpaceCheckIns();
         services.AddEasySpaceScheduling(configuration);

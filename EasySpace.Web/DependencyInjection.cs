@@ -4,6 +4,7 @@ using EasySpace.Web.Components;
 using EasySpace.Web.Components.Account;
 using EasySpace.Web.Health;
 using EasySpace.Web.Payments;
+using EasySpace.Web.RequestInbox;
 using EasySpace.Web.Security;
 using EasySpace.Web.Setup;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -78,6 +79,7 @@ public static class DependencyInjection
 
         services.AddEasySpaceSecurity(builder.Configuration);   // login limits, forwarded headers, Secure cookies
         services.AddEasySpaceApi(builder.Configuration);
+        services.AddRequestInboxEndpoint();
         services.AddEasySpaceHealthChecks();
         return builder;
     }
@@ -102,6 +104,7 @@ public static class DependencyInjection
         app.MapTransactionExport();
         app.MapPayPalWebhook();
         app.MapStripeWebhook();
+        app.MapRequestInbox();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         return app;

@@ -156,6 +156,11 @@ public static class ActivityKinds
     public static readonly ActivityKind AlertRecovered = new("alert.recovered", "Alert resolved", "alert resolved: {0}");
     public static readonly ActivityKind AlertClosed = new("alert.closed", "Alert closed", "alert closed: {0} (what it was about was removed or switched off)");
 
+    // Request inbox
+    public static readonly ActivityKind RequestInboxCreated = new("request_inbox.created", "Request inbox added", "request inbox {0} was added");
+    public static readonly ActivityKind RequestInboxCleared = new("request_inbox.cleared", "Request inbox cleared", "request inbox {0} was cleared");
+    public static readonly ActivityKind RequestInboxDeleted = new("request_inbox.deleted", "Request inbox deleted", "request inbox {0} was deleted");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<ActivityKind> All { get; } = typeof(ActivityKinds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -27,7 +27,7 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
 
     private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse(SentHeaders.ContentType);
 
-    private readonly HttpClient http = new(guard.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient http = new(guard.CreateDeliveryHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
     public async Task<AttemptResult> SendAsync(EndpointTarget target, Outgoing outgoing, CancellationToken ct)
     {

@@ -22,9 +22,10 @@ public sealed class BlockedAddressException(string host, IPAddress address)
 /// <summary>
 /// Keeps webhooks away from the network EasySpace runs in. Addresses are checked when a user saves them
 /// (<see cref="CheckUrl"/>) and again on the address actually dialled (<see cref="CreateHandler"/>),
-/// so a name that later resolves somewhere private (DNS rebinding) is still refused.
+/// so a name that later resolves somewhere private (DNS rebinding) is still refused. The one exception is this box's own
+/// request inbox (<see cref="IBuiltInReceiver"/>): its exact addresses are accepted and answered in-process, never dialled.
 /// </summary>
-public sealed partial class TargetGuard(IOptionsMonitor<WebhookOptions> options)
+public sealed partial class TargetGuard(IOptionsMonitor<WebhookOptions> options, IBuiltInReceiver? builtIn = null)
 {
     public const int MaxUrlLength = 2048;
     public const string PrivateAddressError = "EasySpace does not send webhooks to private or local network addresses.";
@@ -52,6 +53,8 @@ public sealed partial class TargetGuard(IOptionsMonitor<WebhookOptions> options)
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return Refuse(NotAbsolute);
         if (!string.IsNullOrEmpty(uri.UserInfo)) return Refuse("The address cannot contain a user name or password.");
         if (string.IsNullOrEmpty(uri.IdnHost)) return Refuse(NoHost);
+        // Never dialled (see CreateDeliveryHandler), so neither the private-address rule nor https concerns it.
+        if (builtIn?.Accepts(uri) == true) return new UrlCheck(uri, null, null);
 
         var current = options.CurrentValue;
         string? warning = null;
@@ -123,6 +126,19 @@ public sealed partial class TargetGuard(IOptionsMonitor<WebhookOptions> options)
             ConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, current.TimeoutSeconds)),
             ConnectCallback = ConnectAsync,
         };
+    }
+
+    /// <summary>
+    /// What deliveries go through: the request inbox's own addresses are answered in-process; every other request goes to
+    /// <see cref="CreateHandler"/> unchanged.
+    /// </summary>
+    public HttpMessageHandler CreateDeliveryHandler() =>
+        builtIn is null ? CreateHandler() : new BuiltInReceiverHandler(builtIn) { InnerHandler = CreateHandler() };
+
+    private sealed class BuiltInReceiverHandler(IBuiltInReceiver receiver) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            await receiver.AnswerAsync(request, cancellationToken) ?? await base.SendAsync(request, cancellationToken);
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using EasySpace.Core.Demo;
 using EasySpace.Core.Data;
+using EasySpace.Core.RequestInbox;
 using EasySpace.Core.Space;
 using EasySpace.Core.Space.Invoices;
 using EasySpace.Core.Space.Members;
@@ -25,6 +26,7 @@ public sealed class LivelySpace : IAsyncLifetime
     public CreatedMember Member { get; private set; } = default!;
     public Invoice MembersInvoice { get; private set; } = default!;
     public long WebhookId { get; private set; }
+    public long InboxId { get; private set; }
     public long DemoMemberId { get; private set; }
     public long DemoInvoiceId { get; private set; }
 
@@ -38,6 +40,10 @@ public sealed class LivelySpace : IAsyncLifetime
         WebhookId = (await App.CreateEndpointAsync(receiver.Url, ["created_admin"], name: "CRM")).Endpoint.Id;
         await App.AddAdminAsync();
         await App.PumpAsync();
+        var inbox = (await App.Get<RequestInboxService>().CreateAsync("CRM trial", AppHost.OwnerEmail)).Value!;
+        await App.Get<RequestInboxReceiver>().ReceiveAsync(inbox.Token, "POST", new Dictionary<string, string> { ["Content-Type"] = "application/json" },
+            """{"type":"created_admin","data":{"email":"ines@example.com"}}"""u8.ToArray(), default);
+        InboxId = inbox.Id;
 
         await using var db = await App.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var plan = await db.Plans.OrderBy(p => p.Id).FirstAsync();
@@ -77,7 +83,7 @@ public class EveryPageTests(BrowserFixture browser, LivelySpace space) : IClassF
             string[] deeper =
             [
                 $"/members/{space.DemoMemberId}", $"/invoices/{space.DemoInvoiceId}", webhook, webhook + "/edit",
-                "/settings/integrations/webhooks/new", "/settings/integrations/payments/stripe", "/settings/integrations/payments/paypal",
+                "/settings/integrations/webhooks/new", $"/settings/integrations/request-inbox/{space.InboxId}", "/settings/integrations/payments/stripe", "/settings/integrations/payments/paypal",
                 "/settings/integrations/alerts", "/Account/Manage", "/Account/ForgotPassword", "/Account/Invitation?token=expired", "/error/500", "/not-found",
             ];
             foreach (var path in (await NavigationLinksAsync(page)).Concat(deeper).Distinct())

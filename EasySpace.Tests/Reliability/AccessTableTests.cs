@@ -62,6 +62,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/alerts"] = new("GET", "/settings/integrations/alerts", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/request-inbox"] = new("GET", "/settings/integrations/request-inbox", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/request-inbox/{Id:long}"] = new("GET", "/settings/integrations/request-inbox/0", Login, Forbidden, Forbidden, NotFound, NotFound),
         ["/settings/integrations/webhooks/{Id:long}"] = new("GET", "/settings/integrations/webhooks/0", Login, Forbidden, Forbidden, NotFound, NotFound),   // "no such webhook" page
         ["/settings/integrations/webhooks/{Id:long}/edit"] = new("GET", "/settings/integrations/webhooks/0/edit", Login, Forbidden, Forbidden, NotFound, NotFound),
         ["/health"] = new("GET", "/health", Ok, Ok, Ok, Ok, Ok),
@@ -109,6 +111,8 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/payments/paypal/webhook"] = new("POST", "/payments/paypal/webhook", 400, 400, 400, 400, 400),
         // Stripe's webhook is anonymous by design; a POST without a verified signature is refused 400 whoever sends it.
         ["/payments/stripe/webhook"] = new("POST", "/payments/stripe/webhook", 400, 400, 400, 400, 400),
+        // The request inbox takes anonymous POSTs; a token no inbox has is 404 whoever sends it.
+        ["/inbox/{token}"] = new("POST", "/inbox/no-such-inbox", NotFound, NotFound, NotFound, NotFound, NotFound),
         ["/api/{*path:nonfile}"] = new("GET", "/api/no/such/thing", Unauthorized, NotFound, NotFound, NotFound, NotFound),
     };
 

@@ -2,6 +2,7 @@ using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
 using EasySpace.Core.Payments;
 using EasySpace.Core.Payments.Inbox;
+using EasySpace.Web.Security;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 
@@ -26,9 +27,10 @@ public static class StripeWebhookEndpoint
     private static async Task<IResult> ReceiveAsync(HttpContext http, StripeConnector stripe, ProviderInbox inbox,
         IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(http.Request, ct);
-        if (body is null)
+        var bytes = await http.Request.ReadLimitedAsync(MaxBodyBytes, ct);
+        if (bytes is null)
             return await RefuseAsync(http, dbFactory, clock, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {MaxBodyBytes / 1024} KB");
+        var body = System.Text.Encoding.UTF8.GetString(bytes);
 
         if (await stripe.SigningSecretAsync(ct) is not { } secret)
             return await RefuseAsync(http, dbFactory, clock, StatusCodes.Status400BadRequest,
@@ -49,21 +51,6 @@ public static class StripeWebhookEndpoint
 
         var stored = await inbox.AcceptAsync(PaymentProvider.Stripe, stripeEvent.Id, stripeEvent.Type, body, EventSource.Webhook, ct);
         return Results.Json(new { received = true, duplicate = stored == InboxResult.AlreadyKnown });
-    }
-
-    /// <summary>The body as text, or null when it is over the limit (read no further than that).</summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static async Task<IResult> RefuseAsync(HttpContext http, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, int status, string why)

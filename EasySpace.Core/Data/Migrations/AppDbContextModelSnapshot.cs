@@ -641,6 +641,83 @@ namespace EasySpace.Core.Data.Migrations
                     b.ToTable("ProviderConnections", (string)null);
                 });
 
+            modelBuilder.Entity("EasySpace.Core.RequestInbox.Inbox", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.ToTable("RequestInboxes", (string)null);
+                });
+
+            modelBuilder.Entity("EasySpace.Core.RequestInbox.InboxRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BodyBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BodyCut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeadersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InboxId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Signature")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebhookName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InboxId", "Id");
+
+                    b.ToTable("InboxRequests", (string)null);
+                });
+
             modelBuilder.Entity("EasySpace.Core.Scheduling.FiredEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -2017,6 +2094,15 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasOne("EasySpace.Core.Identity.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EasySpace.Core.RequestInbox.InboxRequest", b =>
+                {
+                    b.HasOne("EasySpace.Core.RequestInbox.Inbox", null)
+                        .WithMany()
+                        .HasForeignKey("InboxId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

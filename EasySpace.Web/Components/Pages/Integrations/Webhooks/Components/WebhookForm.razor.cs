@@ -17,6 +17,9 @@ public partial class WebhookForm
     /// <summary>The webhook being edited; null to add one.</summary>
     [Parameter] public Endpoint? Existing { get; set; }
     [Parameter] public SpaceClock SpaceClock { get; set; } = SpaceClock.Utc;
+    /// <summary>A new webhook's name and address, when another page suggests them.</summary>
+    [Parameter] public string? InitialName { get; set; }
+    [Parameter] public string? InitialUrl { get; set; }
 
     private sealed class HeaderRow
     {
@@ -66,6 +69,8 @@ public partial class WebhookForm
         }
         else
         {
+            name = InitialName ?? "";
+            url = InitialUrl ?? "";
             secret = Signer.NewSecret();
         }
         errors = Endpoints.Validate(BuildDraft(), Creating);
