@@ -5,6 +5,7 @@ using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
@@ -80,6 +81,7 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
         Assert.Equal("test_webhook", request.Json.GetProperty("type").GetString());
         await app.PumpAsync();
         Assert.Single(receiver.Received); // never retried, never picked up again by the pump
+        Assert.Contains(EventCatalogue.TestWebhook, await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services));
     }
 
     [Fact]
