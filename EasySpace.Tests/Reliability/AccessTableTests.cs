@@ -67,6 +67,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/openapi/{documentName}.json"] = new("GET", "/openapi/v1.json", Ok, Ok, Ok, Ok, Ok),
         ["/api/docs/{documentName?}"] = new("GET", "/api/docs/", Ok, Ok, Ok, Ok, Ok),
         // API: callers hold a token with every scope; members are not staff.
+        ["/api/event_types"] = new("GET", "/api/event_types", Unauthorized, Ok, Ok, Ok, Ok),                   // any valid token, no scope
         ["/api/admins/{id}"] = new("GET", "/api/admins/{owner}", Unauthorized, Forbidden, Ok, Ok, Ok),          // admins are visible to staff only
         ["/api/subscriptions/"] = new("GET", "/api/subscriptions", Unauthorized, Forbidden, Forbidden, Ok, Ok), // needs ManageIntegrations
         ["/api/subscriptions/{id}"] = new("GET", "/api/subscriptions/0", Unauthorized, Forbidden, Forbidden, NotFound, NotFound),
