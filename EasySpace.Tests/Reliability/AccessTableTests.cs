@@ -60,6 +60,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations/payments/paypal"] = new("GET", "/settings/integrations/payments/paypal", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/events"] = new("GET", "/settings/integrations/events", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/{Id:long}"] = new("GET", "/settings/integrations/webhooks/0", Login, Forbidden, Forbidden, NotFound, NotFound),   // "no such webhook" page
         ["/settings/integrations/webhooks/{Id:long}/edit"] = new("GET", "/settings/integrations/webhooks/0/edit", Login, Forbidden, Forbidden, NotFound, NotFound),
