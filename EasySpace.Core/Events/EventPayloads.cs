@@ -25,6 +25,9 @@ public static class EventPayloads
 {
     public const string Dialect = "https://json-schema.org/draft/2020-12/schema";
 
+    /// <summary>Where the examples' objects live (Events/Payloads/*.json); a "Test" send moves them to the space's own address.</summary>
+    public const string ExampleBaseUrl = "https://space.example.com";
+
     // The examples' envelope: a fixed webhook-id and time, so the published catalogue does not change between calls.
     private const string ExampleMessageId = "msg_2zKq3Vb8xT4mN7pR1sW5yA9cE0f";
     private static readonly DateTimeOffset ExampleTime = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
@@ -86,6 +89,17 @@ public static class EventPayloads
         var kind = Kind(type);
         var body = PayloadBuilder.Build(format, type, ExampleMessageId, kind.ExampleUrl, kind.Example(), ExampleTime);
         return JsonNode.Parse(body)!.AsObject();
+    }
+
+    /// <summary>
+    /// The example object of this event's kind and its url, at this space's address: what "Test" sends for an event other
+    /// than test_webhook, a body the receiver parses like a real one, about an object that does not exist.
+    /// </summary>
+    public static (string Url, JsonObject Data) ExampleOn(EventType type, string baseUrl)
+    {
+        var kind = Kind(type);
+        var data = JsonNode.Parse(kind.ExampleJson.Replace(ExampleBaseUrl, baseUrl, StringComparison.Ordinal))!.AsObject();
+        return (kind.ExampleUrl.Replace(ExampleBaseUrl, baseUrl, StringComparison.Ordinal), data);
     }
 
     public static string Words(PayloadFormat format) => format == PayloadFormat.Full ? "full format" : "thin format (Cobot)";

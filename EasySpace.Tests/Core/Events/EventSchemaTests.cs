@@ -50,6 +50,7 @@ public class EventSchemaTests
         foreach (var format in Formats)
         {
             var example = EventPayloads.Example(EventCatalogue.Find(name)!, format);
+            Assert.StartsWith(EventPayloads.ExampleBaseUrl + "/api/", EventPayloads.KindOf(EventCatalogue.Find(name)!)!.ExampleUrl);
             Assert.Empty(PayloadSchemas.Problems(EventCatalogue.Find(name)!, format, example.ToJsonString()));
         }
     }

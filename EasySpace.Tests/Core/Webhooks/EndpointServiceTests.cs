@@ -94,7 +94,11 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
 
         Assert.Equal(500, attempt.StatusCode);
         Assert.False(attempt.Succeeded);
-        Assert.Equal("created_booking", Assert.Single(receiver.Received).Header("X-EasySpace-Event"));
+        var request = Assert.Single(receiver.Received);
+        Assert.Equal("created_booking", request.Header("X-EasySpace-Event"));
+        Assert.StartsWith($"{app.BaseAddress.ToString().TrimEnd('/')}/api/bookings/", request.Json.GetProperty("url").GetString());
+        // The catalogue's example, so it meets the event's published schema like a real booking's body.
+        Assert.Contains("created_booking", await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services));
         Assert.False((await Endpoints.SendTestAsync(endpoint.Id, "no_such_event", WebhookHostExtensions.Owner)).Succeeded);
     }
 
