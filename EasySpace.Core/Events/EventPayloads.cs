@@ -40,7 +40,9 @@ public static class EventPayloads
     /// <summary>The schema of the body this event sends in this format.</summary>
     public static JsonObject Schema(EventType type, PayloadFormat format)
     {
-        var data = Kind(type).Schema();
+        var kind = Kind(type);
+        var data = kind.Schema();
+        data.Insert(0, "title", kind.Title);   // "Booking": what the body carries
         var schema = new JsonObject
         {
             ["$schema"] = Dialect,
