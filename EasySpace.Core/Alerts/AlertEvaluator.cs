@@ -229,8 +229,8 @@ public sealed class AlertEvaluator(
             ["name"] = incident.About,
             ["problem"] = incident.Problem,
             ["since"] = Iso(incident.OpenedAt),
+            ["recovered_at"] = incident.Recovered ? Iso(incident.EndedAt!.Value) : null,
         };
-        if (incident.Recovered) data["recovered_at"] = Iso(incident.EndedAt!.Value);
         var subject = new EventSubject(idText, incident.About, data);
         CatalogueEvent e = incident.Recovered ? new RecoveredWebhook(subject, id)
             : incident.Kind == AlertKind.WebhookDeactivated ? new DeactivatedWebhook(subject, id)

@@ -29,6 +29,15 @@ public static class EventFilters
     public const string ResourceId = "resource_id";
     public const string Fields = "fields";
     public const string LeadTime = "lead_time";
+
+    /// <summary>What a filter narrows, in a manager's words (the published catalogue's page).</summary>
+    public static string Words(string filter) => filter switch
+    {
+        ResourceId => "one room or desk",
+        Fields => "changes to chosen custom fields",
+        LeadTime => "a lead time of 0 to 60 minutes before the start",
+        _ => filter,
+    };
 }
 
 /// <summary>

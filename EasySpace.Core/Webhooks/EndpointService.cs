@@ -252,7 +252,7 @@ public sealed class EndpointService(
                     ["message"] = "This is a test event from EasySpace.",
                     ["webhook"] = new JsonObject { ["id"] = endpoint.Id.ToString(), ["name"] = endpoint.Name },
                 })
-                : ($"{baseUrl}/api/{type.Resource}/12345", new JsonObject { ["id"] = "12345", ["url"] = $"{baseUrl}/api/{type.Resource}/12345", ["test"] = true });
+                : EventPayloads.ExampleOn(type, baseUrl);
             ev = EventRecord.Raise(type, new EventSubject(endpoint.Id.ToString(), "Test", data), url, now, fannedOut: true);
             delivery = Delivery.CreateTest(endpoint.Id, ev, endpoint.Format, now);
             db.Deliveries.Add(delivery);

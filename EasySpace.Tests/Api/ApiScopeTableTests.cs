@@ -27,7 +27,19 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
         Assert.True(wrong.Count == 0, "Routes whose scope differs from docs/api.md: " + string.Join("; ", wrong));
         Assert.True(stale.Count == 0, "docs/api.md lists routes the app does not map: " + string.Join(", ", stale));
         Assert.DoesNotContain(ApiScopes.Read, mapped.Values);
-        Assert.Equal(ApiScopes.All.Select(s => s.Name).Where(s => s != ApiScopes.Read).Order(), documented.Values.Distinct().Order());
+        Assert.Equal(ApiScopes.All.Select(s => s.Name).Where(s => s != ApiScopes.Read).Order(), documented.Values.Distinct().Where(s => s != AnyToken).Order());
+    }
+
+    [Fact]
+    public async Task The_event_catalogue_answers_any_valid_token_and_refuses_none()
+    {
+        Assert.Equal(AnyToken, MappedRoutes()["GET /api/event_types"]);
+        var scopeless = app.ApiClient(await app.CreateTokenAsync(ApiFixture.MemberEmail, [ApiScopes.ReadBookings]));   // a member's token, another scope
+
+        var answer = await scopeless.GetAsync("/api/event_types");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.NewClient().GetAsync("/api/event_types")).StatusCode);   // no token at all
     }
 
     [Fact]
@@ -44,6 +56,9 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
         }
     }
 
+    /// <summary>What the table says of a route any valid token may call.</summary>
+    private const string AnyToken = "(no scope)";
+
     /// <summary>"GET /api/bookings/{id}" → its scope, from each endpoint's authorization metadata.</summary>
     private Dictionary<string, string> MappedRoutes()
     {
@@ -52,9 +67,15 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
         {
             var scopes = endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()
                 .SelectMany(p => p.Requirements).OfType<ScopeRequirement>().Select(r => r.Scope).Distinct().ToList();
-            if (scopes.Count == 0) continue;   // the catch-all 404, the docs page: no token needed
-            Assert.Single(scopes);
             var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            if (scopes.Count == 0)
+            {
+                // Pages, the catch-all 404 and the anonymous docs page are no one's API; an /api route without a scope lets any valid token in.
+                if (!pattern.StartsWith("/api/", StringComparison.Ordinal) || pattern.Contains("{*", StringComparison.Ordinal)
+                    || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null) continue;
+                scopes.Add(AnyToken);
+            }
+            Assert.Single(scopes);
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
                 routes[$"{method} {pattern}"] = scopes[0];
         }
@@ -68,9 +89,10 @@ public partial class ApiScopeTableTests(ApiFixture app) : IClassFixture<ApiFixtu
         var section = text[text.IndexOf("## Scopes", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         var routes = new Dictionary<string, string>();
-        foreach (var line in section.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)))
+        foreach (var line in section.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)))
         {
             var cells = line.Split('|');
+            if (cells.Length < 4 || !Backticked().IsMatch(cells[3])) continue;   // the header, and read's row: no routes of its own
             var scope = cells[1].Trim().Trim('`');
             foreach (Match route in Backticked().Matches(cells[3])) routes.Add(route.Groups[1].Value, scope);
         }

@@ -84,7 +84,7 @@ public class EveryPageTests(BrowserFixture browser, LivelySpace space) : IClassF
             [
                 $"/members/{space.DemoMemberId}", $"/invoices/{space.DemoInvoiceId}", webhook, webhook + "/edit",
                 "/settings/integrations/webhooks/new", $"/settings/integrations/request-inbox/{space.InboxId}", "/settings/integrations/payments/stripe", "/settings/integrations/payments/paypal",
-                "/settings/integrations/alerts", "/Account/Manage", "/Account/ForgotPassword", "/Account/Invitation?token=expired", "/error/500", "/not-found",
+                "/settings/integrations/alerts", "/settings/integrations/events", "/Account/Manage", "/Account/ForgotPassword", "/Account/Invitation?token=expired", "/error/500", "/not-found",
             ];
             foreach (var path in (await NavigationLinksAsync(page)).Concat(deeper).Distinct())
                 await CheckAsync(page, path, width, theme, findings);

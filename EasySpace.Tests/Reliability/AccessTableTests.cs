@@ -61,6 +61,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/settings/integrations/api-access"] = new("GET", "/settings/integrations/api-access", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/activity"] = new("GET", "/settings/integrations/activity", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/alerts"] = new("GET", "/settings/integrations/alerts", Login, Forbidden, Forbidden, Ok, Ok),
+        ["/settings/integrations/events"] = new("GET", "/settings/integrations/events", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/webhooks/new"] = new("GET", "/settings/integrations/webhooks/new", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/request-inbox"] = new("GET", "/settings/integrations/request-inbox", Login, Forbidden, Forbidden, Ok, Ok),
         ["/settings/integrations/request-inbox/{Id:long}"] = new("GET", "/settings/integrations/request-inbox/0", Login, Forbidden, Forbidden, NotFound, NotFound),
@@ -70,6 +71,7 @@ public class AccessTableTests(AccessFixture app, ITestOutputHelper output) : ICl
         ["/openapi/{documentName}.json"] = new("GET", "/openapi/v1.json", Ok, Ok, Ok, Ok, Ok),
         ["/api/docs/{documentName?}"] = new("GET", "/api/docs/", Ok, Ok, Ok, Ok, Ok),
         // API: callers hold a token with every scope; members are not staff.
+        ["/api/event_types"] = new("GET", "/api/event_types", Unauthorized, Ok, Ok, Ok, Ok),                   // any valid token, no scope
         ["/api/admins/{id}"] = new("GET", "/api/admins/{owner}", Unauthorized, Forbidden, Ok, Ok, Ok),          // admins are visible to staff only
         ["/api/subscriptions/"] = new("GET", "/api/subscriptions", Unauthorized, Forbidden, Forbidden, Ok, Ok), // needs ManageIntegrations
         ["/api/subscriptions/{id}"] = new("GET", "/api/subscriptions/0", Unauthorized, Forbidden, Forbidden, NotFound, NotFound),

@@ -52,7 +52,9 @@ internal static class ApiDocs
                 }
                 operation.Responses ??= new OpenApiResponses();
                 operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No token, or an unknown or revoked one." });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token lacks the scope (or the call is for admins)." });
+                // A route without a scope (the event catalogue) lets every valid token in: it has no 403.
+                if (scopes.Count > 0)
+                    operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token lacks the scope (or the call is for admins)." });
                 operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests for this token; see Retry-After." });
                 return Task.CompletedTask;
             });

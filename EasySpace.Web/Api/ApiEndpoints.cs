@@ -75,6 +75,7 @@ public static class ApiEndpoints
         api.MapMembers();
         api.MapBookings();
         api.MapBilling();
+        api.MapEventTypes();
 
         // An unknown API address answers JSON too, not the HTML 404 page; a known one asked with another method, 405.
         api.MapFallback(NotFoundOrWrongMethod).ExcludeFromDescription();

@@ -4,6 +4,7 @@ using EasySpace.Core.Identity;
 using EasySpace.Core.Mail;
 using EasySpace.Core.Payments;
 using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Core.Events;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
@@ -78,6 +79,7 @@ public class AlertTests : IAsyncLifetime
         Assert.Equal("Resolved: Webhook “CRM” was switched off by EasySpace", smtp.Messages[1].Subject);
         Assert.Contains("is switched on again", smtp.Messages[1].TextBody);
         Assert.Equal(["alert.opened", "alert.recovered"], await AlertLogAsync());
+        await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);   // deactivated_webhook and recovered_webhook
     }
 
     [Fact]
@@ -166,6 +168,7 @@ public class AlertTests : IAsyncLifetime
         Assert.Equal("recovered_webhook", recovered.Json.GetProperty("type").GetString());
         Assert.Equal(crm.Id.ToString(), recovered.Json.GetProperty("data").GetProperty("id").GetString());
         Assert.All(await app.DeliveriesAsync(crm.Id), d => Assert.Equal("created_admin", d.EventName));
+        await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);   // failing_webhook and recovered_webhook
     }
 
     [Fact]

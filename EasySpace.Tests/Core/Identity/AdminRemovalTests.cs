@@ -3,6 +3,7 @@ using EasySpace.Core.Identity;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.EntityFrameworkCore;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Identity;
 
@@ -53,6 +54,9 @@ public class AdminRemovalTests : IAsyncLifetime
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var logged = await db.ActivityLog.SingleAsync(e => e.Action == "webhook.disabled");
         Assert.Equal((AppHost.OwnerEmail, "Api hook", "its creator ada@example.com was removed"), (logged.Actor, logged.Subject, logged.Details));
+        var checkedEvents = await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);
+        Assert.Contains("created_admin", checkedEvents);
+        Assert.Contains("deleted_admin", checkedEvents);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Api;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Space;
 
@@ -136,6 +137,7 @@ public class BillingEventsTests(ApiFixture app) : IClassFixture<ApiFixture>
             var read = JsonNode.Parse(await response.Content.ReadAsStringAsync());
             Assert.True(JsonNode.DeepEquals(data, read), $"payload data {data.ToJsonString()}\n     API read {read?.ToJsonString()}");
         }
+        await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);
     }
 
     [Fact]

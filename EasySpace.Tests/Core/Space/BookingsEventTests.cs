@@ -8,6 +8,7 @@ using EasySpace.Core.Space.Bookings;
 using EasySpace.Core.Space.CheckIns;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Space;
 
@@ -106,6 +107,7 @@ public class BookingsEventTests() : AppWithReceiverTest(new AppHost())
         var now = await reader.GetAsync(url);
         Assert.Equal(eventName.StartsWith("deleted_") ? HttpStatusCode.NotFound : HttpStatusCode.OK, now.StatusCode);
         if (now.StatusCode == HttpStatusCode.OK) Assert.True(JsonNode.DeepEquals(lastState, JsonNode.Parse(await now.Content.ReadAsStringAsync())));
+        await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Space;
 
@@ -89,6 +90,7 @@ public class BookingsScheduleTests() : AppWithReceiverTest(new AppHost())
         var response = await reader.GetAsync(beginAtStart.Json.GetProperty("url").GetString());
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"\"id\":\"{booking.Id}\"", await response.Content.ReadAsStringAsync());
+        await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using EasySpace.Core.Space.Members;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Space;
 
@@ -116,6 +117,7 @@ public class MembersEventsTests() : AppWithReceiverTest(new AppHost())
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var read = JsonNode.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(JsonNode.DeepEquals(read, body["data"]), $"GET {url}:\n{read}\nevent data:\n{body["data"]}");
+        await PayloadSchemas.AssertSentBodiesMatchAsync(S);
     }
 
     [Fact]
@@ -159,6 +161,7 @@ public class MembersEventsTests() : AppWithReceiverTest(new AppHost())
         await using var scope = S.CreateAsyncScope();
         Assert.Null(await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>().FindByEmailAsync("dora@example.com"));
         Assert.Null(await S.GetRequiredService<MembershipDirectory>().FindAsync(id));
+        await PayloadSchemas.AssertSentBodiesMatchAsync(S);
     }
 
     [Fact]

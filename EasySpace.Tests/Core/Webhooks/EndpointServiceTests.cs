@@ -5,6 +5,7 @@ using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using EasySpace.Tests.Core.Events;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
@@ -80,6 +81,7 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
         Assert.Equal("test_webhook", request.Json.GetProperty("type").GetString());
         await app.PumpAsync();
         Assert.Single(receiver.Received); // never retried, never picked up again by the pump
+        Assert.Contains(EventCatalogue.TestWebhook, await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services));
     }
 
     [Fact]
@@ -92,7 +94,11 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
 
         Assert.Equal(500, attempt.StatusCode);
         Assert.False(attempt.Succeeded);
-        Assert.Equal("created_booking", Assert.Single(receiver.Received).Header("X-EasySpace-Event"));
+        var request = Assert.Single(receiver.Received);
+        Assert.Equal("created_booking", request.Header("X-EasySpace-Event"));
+        Assert.StartsWith($"{app.BaseAddress.ToString().TrimEnd('/')}/api/bookings/", request.Json.GetProperty("url").GetString());
+        // The catalogue's example, so it meets the event's published schema like a real booking's body.
+        Assert.Contains("created_booking", await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services));
         Assert.False((await Endpoints.SendTestAsync(endpoint.Id, "no_such_event", WebhookHostExtensions.Owner)).Succeeded);
     }
 
