@@ -137,10 +137,12 @@ public class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Restore_applies_the_migrations_a_backup_from_an_older_version_lacks()
     {
+        List<string> later;
         await using (var old = await CoreOn(data.Path, migrate: false))
         {
             await using var db = await old.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
             await db.GetService<IMigrator>().MigrateAsync("Mail");   // the version before the engine's second design
+            later = db.Database.GetMigrations().SkipWhile(m => m != "20261202005003_Mail").Skip(1).ToList();
         }
         var backup = await new VerbRunner(data.Path).RunAsync("backup", "--to", Backup());
         Assert.Contains("at migration 20261202005003_Mail", backup.Stdout);
@@ -149,8 +151,8 @@ public class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         var restore = await new VerbRunner(fresh).RunAsync("restore", "--from", Backup());
 
         Assert.True(restore.ExitCode == 0, restore.Stderr);
-        Assert.Contains("1 migration(s) applied", restore.Stdout);
-        Assert.Equal("20261202005744_EngineFanOut", Scalar(fresh, "SELECT MAX(MigrationId) FROM __EFMigrationsHistory"));
+        Assert.Contains($"{later.Count} migration(s) applied", restore.Stdout);
+        Assert.Equal(later[^1], Scalar(fresh, "SELECT MAX(MigrationId) FROM __EFMigrationsHistory"));
         Assert.Equal("wal", Scalar(fresh, "PRAGMA journal_mode"));
     }
 
