@@ -203,7 +203,7 @@ public sealed class DeliveryStore
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Held), ct);
 
     /// <summary>Sends the chosen deliveries again from the start of the retry schedule (held ones released, failed ones resent).</summary>
-    internal static Task<int> ReleaseAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<Delivery, bool>> which, DateTimeOffset now, CancellationToken ct) =>
+    internal static Task<int> ReleaseAsync(AppDbContext db, Expression<Func<Delivery, bool>> which, DateTimeOffset now, CancellationToken ct) =>
         db.Deliveries.Where(which).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, DeliveryStatus.Pending)
             .SetProperty(d => d.FailuresInRow, 0)
