@@ -15,6 +15,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The PostgreSQL tests start Debian's PostgreSQL themselves (tools/test-postgres.sh) and stop it when they end.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's PostgreSQL for the PostgreSQL tests..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+      || { echo "Could not install postgresql"; echo "0 passed, 1 failed"; exit 1; }
+  else
+    echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' once, or run ./test.sh as root."
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
 if [ -f tools/package.json ] && [ ! -d tools/node_modules ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
@@ -23,6 +36,8 @@ dotnet tool restore >/dev/null
 results=$(mktemp -d)
 dotnet test EasySpace.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
+# A test process that was killed leaves its PostgreSQL running: stop any such leftover.
+for leftover in "${TMPDIR:-/tmp}"/easyspace-test-pg-*; do [ -d "$leftover" ] && tools/test-postgres.sh stop "$leftover"; done
 
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -n "$trx" ]; then

@@ -51,12 +51,20 @@ public static class DependencyInjection
         services.AddSingleton<WakePumpInterceptor>();
         services.AddSingleton<StorageHealth>();
         services.AddSingleton<StorageHealthInterceptor>();
-        services.AddPooledDbContextFactory<AppDbContext>((sp, o) => o
-            .UseSqlite(DatabaseSetup.ConnectionString(options))
-            .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor())
-            // SQLite rebuilds a table to drop or change a column, with foreign keys off outside the migration's
-            // transaction; EF says so on every fresh install (EngineFanOut, decision 0010), which a manager cannot act on.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
+        var database = DatabaseOptions.From(configuration);
+        services.AddSingleton(database);
+        services.AddPooledDbContextFactory<AppDbContext>((sp, o) =>
+        {
+            if (database.IsPostgres)
+                o.UseNpgsql(database.ConnectionString, n => n.MigrationsAssembly(DatabaseSetup.PostgresMigrationsAssembly))
+                    .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>());
+            else
+                o.UseSqlite(DatabaseSetup.ConnectionString(options))
+                    .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor())
+                    // SQLite rebuilds a table to drop or change a column, with foreign keys off outside the migration's
+                    // transaction; EF says so on every fresh install (EngineFanOut, decision 0010), which a manager cannot act on.
+                    .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));
+        });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
         services.AddDataProtection().SetApplicationName("EasySpace");

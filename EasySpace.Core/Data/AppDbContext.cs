@@ -34,6 +34,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        if (Database.IsNpgsql()) PostgresModel.Adapt(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)

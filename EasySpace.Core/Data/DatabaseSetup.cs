@@ -10,6 +10,9 @@ namespace EasySpace.Core.Data;
 
 public static class DatabaseSetup
 {
+    /// <summary>Where the PostgreSQL migrations live (EasySpace.Migrations.Postgres); the SQLite ones are in this assembly.</summary>
+    public const string PostgresMigrationsAssembly = "EasySpace.Migrations.Postgres";
+
     public static string ConnectionString(EasySpaceOptions options) => new SqliteConnectionStringBuilder
     {
         DataSource = options.DatabasePath,
@@ -26,16 +29,17 @@ public static class DatabaseSetup
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var options = services.GetRequiredService<IOptions<EasySpaceOptions>>().Value;
+        var sqlite = !services.GetRequiredService<DatabaseOptions>().IsPostgres;
         PrivateFiles.CreateFolder(options.DataDirectoryFullPath);
         PrivateFiles.CreateFolder(options.KeysDirectory);
         // Made before SQLite opens it: SQLite gives the -wal and -shm files it creates the database's mode.
-        PrivateFiles.CreateFile(options.DatabasePath);
+        if (sqlite) PrivateFiles.CreateFile(options.DatabasePath);
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(ct);
         // WAL lets the pages read while the delivery engine writes; the mode is stored in the file.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
 
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
@@ -45,9 +49,10 @@ public static class DatabaseSetup
         await ProtectClearHeaderValuesAsync(db, services.GetRequiredService<SecretBox>(), ct);
 
         // Files an older version (or SQLite, before the database was tightened) made with the process's umask.
+        PrivateFiles.TightenAll(options.KeysDirectory);
+        if (!sqlite) return;
         PrivateFiles.Tighten(options.DatabasePath + "-wal");
         PrivateFiles.Tighten(options.DatabasePath + "-shm");
-        PrivateFiles.TightenAll(options.KeysDirectory);
     }
 
     /// <summary>Custom header values were stored in clear before they were encrypted like the secret; does nothing once all are.</summary>

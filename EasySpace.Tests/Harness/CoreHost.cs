@@ -21,10 +21,17 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
     private readonly bool migrateFromNothing;
 
     /// <param name="migrateFromNothing">For a test about a new installation: no template, every migration on a new file.</param>
-    public CoreHost(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false)
+    /// <param name="store">PostgreSQL: a database of its own on the run's server (<see cref="PostgresServer"/>).</param>
+    public CoreHost(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store store = Store.Sqlite)
     {
         this.migrateFromNothing = migrateFromNothing;
+        Store = store;
         var values = new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path };
+        if (store == Store.Postgres)
+        {
+            PostgresConnectionString = PostgresServer.CreateDatabaseAsync(empty: migrateFromNothing).GetAwaiter().GetResult();
+            foreach (var (key, value) in PostgresServer.Settings(PostgresConnectionString)) values[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -34,6 +41,9 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
+    public Store Store { get; }
+    /// <summary>The host's own database on the test server, when <see cref="Store"/> is PostgreSQL.</summary>
+    public string? PostgresConnectionString { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
     public IServiceProvider Services => services;
     public string DatabasePath => Path.Combine(data.Path, "easyspace.db");
@@ -43,7 +53,7 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
     /// <summary>Starts from the run's migrated template (<see cref="MigratedTemplate"/>), then runs the real start on it.</summary>
     public async Task InitializeAsync()
     {
-        if (!migrateFromNothing) await MigratedTemplate.CopyToAsync(data.Path);
+        if (!migrateFromNothing && Store == Store.Sqlite) await MigratedTemplate.CopyToAsync(data.Path);
         await services.MigrateDatabaseAsync();
     }
 
@@ -79,9 +89,9 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A migrated host for a test that makes its own (e.g. with settings): <c>await using var core = await CoreHost.StartAsync();</c></summary>
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false)
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store store = Store.Sqlite)
     {
-        var host = new CoreHost(settings, migrateFromNothing);
+        var host = new CoreHost(settings, migrateFromNothing, store);
         await host.InitializeAsync();
         return host;
     }
