@@ -3,6 +3,8 @@ using EasySpace.Core.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +39,9 @@ public static class DatabaseSetup
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        // On a new PostgreSQL database EF reads the history table before making it and logs that as an error
+        // (npgsql/efcore.pg#3407), the first thing a manager would see; made first, there is nothing to misreport.
+        if (!sqlite) await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         // WAL lets the pages read while the delivery engine writes; the mode is stored in the file.
         if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

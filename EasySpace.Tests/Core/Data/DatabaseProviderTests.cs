@@ -1,3 +1,4 @@
+using EasySpace.Core;
 using EasySpace.Core.Data;
 using EasySpace.Core.Identity;
 using EasySpace.Tests.Harness;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EasySpace.Tests.Core.Data;
 
@@ -69,5 +71,21 @@ public class DatabaseProviderTests
         Assert.Equal(Roles.All.Order(), (await roles.Roles.Select(r => r.Name!).ToListAsync()).Order());
         Assert.False(File.Exists(Path.Combine(core.Get<Microsoft.Extensions.Options.IOptions<EasySpace.Core.EasySpaceOptions>>().Value.DataDirectoryFullPath, "easyspace.db")),
             "On PostgreSQL no SQLite file is made");
+    }
+
+    [Fact]
+    public async Task The_first_start_on_a_new_PostgreSQL_database_logs_no_error()
+    {
+        // EF read the migrations' history table before making it and logged that as a failed command (npgsql/efcore.pg#3407).
+        var connectionString = await PostgresServer.CreateDatabaseAsync(empty: true);
+        using var data = new TempDirectory();
+        var logs = new LogCapture();
+        var settings = PostgresServer.Settings(connectionString);
+        settings["EasySpace:DataDirectory"] = data.Path;
+        var services = new ServiceCollection().AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Warning));
+        services.AddEasySpaceCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        await using (var provider = services.BuildServiceProvider()) await provider.MigrateDatabaseAsync();
+
+        Assert.Empty(logs.Lines.Where(l => l.Level >= LogLevel.Warning).Select(l => $"{l.Category}: {l.Message}"));
     }
 }
