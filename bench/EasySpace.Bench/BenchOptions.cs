@@ -29,6 +29,13 @@ public sealed class BenchOptions
     /// <summary>Experiment: PRAGMA synchronous=NORMAL on every connection (the product keeps FULL).</summary>
     public bool SynchronousNormal { get; private set; }
     public bool Experimenting => SynchronousNormal;
+    /// <summary>Where the engine keeps its data: sqlite (the default) or postgres.</summary>
+    public string Store { get; private set; } = "sqlite";
+    public bool Postgres => Store == "postgres";
+    /// <summary>A PostgreSQL server to use (a connection string); without it a throw-away one is started with tools/test-postgres.sh.</summary>
+    public string? PostgresServer { get; private set; }
+    /// <summary>PostgreSQL only: how many pumping hosts the several-nodes phase runs against one database.</summary>
+    public int Nodes { get; private set; } = 3;
 
     /// <summary>The endpoints the enqueue phase fans out to (Convoy's comparison is one event to 10 endpoints).</summary>
     public const int EnqueueFanOut = 10;
@@ -51,6 +58,10 @@ public sealed class BenchOptions
           --peer-events M      events in each peer's backlog and in its end-to-end run (default min(E, 300); --quick 30)
           --commit-cost-events K  timed commits per fan-out (0, 10, 100) in the commit-cost phase (default 200; --quick 30)
           --profile            also time every SQLite statement (sqlite3_profile) and EF transaction; slows the run
+          --store S            sqlite (default) or postgres: where the engine keeps its data; the peers stay on SQLite
+          --postgres CS        the PostgreSQL server to use (a fresh database is made on it); default: a throw-away
+                               server started with tools/test-postgres.sh and stopped at the end
+          --nodes N            postgres only: the several-nodes phase runs N pumping hosts on one database (default 3)
           --quick              a small run that finishes in well under a minute
           --data-root DIR      where the temporary data directory is made (default: the system temp folder)
           --keep               keep the data directory (its path is printed)
@@ -97,11 +108,19 @@ public sealed class BenchOptions
                 case "--peer-events": peerEvents = Int(1); break;
                 case "--commit-cost-events": commitCost = Int(1); break;
                 case "--experiment-synchronous-normal": o.SynchronousNormal = true; break;
+                case "--store":
+                    o.Store = Next();
+                    if (o.Store is not ("sqlite" or "postgres")) throw new ArgumentException("--store is sqlite or postgres.");
+                    break;
+                case "--postgres": o.PostgresServer = Next(); break;
+                case "--nodes": o.Nodes = Int(1); break;
                 case "-h" or "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option {a}.");
             }
         }
         if (o.Endpoints > 1000) throw new ArgumentException("--endpoints is at most 1000.");
+        if (o.Postgres && (o.SynchronousNormal || o.Profile)) throw new ArgumentException("--profile and --experiment-synchronous-normal time and change SQLite's statements: use them with --store sqlite.");
+        if (o.PostgresServer is not null && !o.Postgres) throw new ArgumentException("--postgres needs --store postgres.");
         o.Events = events ?? (o.Quick ? 30 : 2000);
         o.LatencySeconds = seconds ?? (o.Quick ? 3 : 20);
         o.EnqueueEvents = enqueue ?? (o.Quick ? 10 : Math.Min(o.Events, 1000));

@@ -40,10 +40,13 @@ public sealed class Engine : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+    public bool IsPostgres => host.Services.GetRequiredService<DatabaseOptions>().IsPostgres;
     public string DatabasePath => host.Services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath;
     public IServiceProvider Services => host.Services;
 
-    public static async Task<Engine> StartAsync(BenchOptions o, SqlProfiler? profiler)
+    /// <param name="postgres">The PostgreSQL database to use (a connection string); null: a new SQLite file.</param>
+    /// <param name="node">A further node on the same PostgreSQL database: no migration, no setup, its own pump.</param>
+    public static async Task<Engine> StartAsync(BenchOptions o, SqlProfiler? profiler, string? postgres = null, bool node = false)
     {
         var root = o.DataRoot ?? Path.GetTempPath();
         var dataDirectory = Path.Combine(Path.GetFullPath(root), "easyspace-bench-" + Guid.NewGuid().ToString("N")[..12]);
@@ -63,6 +66,12 @@ public sealed class Engine : IAsyncDisposable
             ["Webhooks:MaxConcurrency"] = o.Concurrency.ToString(),
             ["Webhooks:MaxConcurrencyPerEndpoint"] = o.PerEndpoint.ToString(),
         });
+        if (postgres is not null)
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{DatabaseOptions.Section}:Provider"] = nameof(DatabaseProvider.Postgres),
+                [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = postgres,
+            });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
         // Logs go to stderr: stdout carries only the table and the JSON line.
@@ -72,19 +81,26 @@ public sealed class Engine : IAsyncDisposable
         profiler?.Register(builder.Services);
 
         var host = builder.Build();
-        await host.Services.MigrateDatabaseAsync();
-        var setup = await host.Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+        if (!node)
         {
-            Email = "owner@example.com",
-            Password = "Corr3ct-horse!",
-            SpaceName = "Bench Space",
-            PublicBaseUrl = BaseUrl,
-        }, "bench");
-        if (!setup.Succeeded) throw new InvalidOperationException("Setup failed: " + setup.Errors);
+            await host.Services.MigrateDatabaseAsync();
+            var setup = await host.Services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
+            {
+                Email = "owner@example.com",
+                Password = "Corr3ct-horse!",
+                SpaceName = "Bench Space",
+                PublicBaseUrl = BaseUrl,
+            }, "bench");
+            if (!setup.Succeeded) throw new InvalidOperationException("Setup failed: " + setup.Errors);
+        }
 
         var engine = new Engine(host, dataDirectory);
         // The listener goes in before Quartz starts, so no run of the pump escapes it.
-        engine.scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        // The node's own scheduler, where the pump runs (on PostgreSQL the once-jobs have a clustered one beside it).
+        var factory = host.Services.GetRequiredService<ISchedulerFactory>();
+        await factory.GetScheduler();
+        engine.scheduler = (await factory.GetAllSchedulers()).FirstOrDefault(s => s.SchedulerName == "EasySpace")
+            ?? throw new InvalidOperationException("No scheduler named EasySpace");
         engine.scheduler.ListenerManager.AddJobListener(engine.pumpWatch, [Matchers.Key(DeliveryPumpJob.Key)]);
         await host.StartAsync();
         return engine;
@@ -143,17 +159,18 @@ public sealed class Engine : IAsyncDisposable
 
     public int PumpRuns => pumpWatch.Runs;
 
-    /// <summary>easyspace.db + easyspace.db-wal, in bytes.</summary>
-    public long DatabaseBytes()
+    /// <summary>SQLite: easyspace.db + easyspace.db-wal, in bytes. PostgreSQL: the database's size (its WAL is the server's).</summary>
+    public async Task<long> DatabaseBytesAsync()
     {
+        if (IsPostgres) return await ScalarAsync("SELECT pg_database_size(current_database())");
         long Size(string p) => File.Exists(p) ? new FileInfo(p).Length : 0;
         return Size(DatabasePath) + Size(DatabasePath + "-wal");
     }
 
-    public async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work)
+    public async Task<T> WithConnectionAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> work)
     {
         await using var db = await dbs.CreateDbContextAsync();
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         return await work(connection);
     }
@@ -207,14 +224,15 @@ public sealed class Engine : IAsyncDisposable
             {
                 await using var command = c.CreateCommand();
                 command.CommandText = sql;
-                command.Parameters.AddWithValue("$now", now);
-                command.Parameters.AddWithValue("$capacity", ProbeSlots);
+                var parameters = ((SqliteCommand)command).Parameters;
+                parameters.AddWithValue("$now", now);
+                parameters.AddWithValue("$capacity", ProbeSlots);
                 if (sql.Contains("$busy"))
                 {
                     // The usual state under load: every endpoint has some deliveries in flight.
-                    command.Parameters.AddWithValue("$busy", "{}");
-                    command.Parameters.AddWithValue("$perEndpoint", 8);
-                    command.Parameters.AddWithValue("$scan", ProbeSlots * 8);
+                    parameters.AddWithValue("$busy", "{}");
+                    parameters.AddWithValue("$perEndpoint", 8);
+                    parameters.AddWithValue("$scan", ProbeSlots * 8);
                 }
                 var t = Stopwatch.GetTimestamp();
                 await using (var reader = await command.ExecuteReaderAsync())
@@ -226,7 +244,7 @@ public sealed class Engine : IAsyncDisposable
         }
         await using var count = c.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM Deliveries WHERE Status = 0 AND NextAttemptAt <= $now";
-        count.Parameters.AddWithValue("$now", now);
+        ((SqliteCommand)count).Parameters.AddWithValue("$now", now);
         var due = Convert.ToInt64(await count.ExecuteScalarAsync());
         return (await Time(ranked), await Time(plain), due);
     });
@@ -263,9 +281,10 @@ public sealed class Engine : IAsyncDisposable
         ];
     }
 
-    public Task CheckpointAsync() => ScalarAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+    /// <summary>SQLite: everything into the main file. PostgreSQL: a checkpoint (the sizes read are the tables' own either way).</summary>
+    public Task CheckpointAsync() => ScalarAsync(IsPostgres ? "CHECKPOINT" : "PRAGMA wal_checkpoint(TRUNCATE);");
 
-    /// <summary>Bytes per table and index (SQLite's dbstat), when the library has it.</summary>
+    /// <summary>Bytes per table and index (SQLite's dbstat, when the library has it; PostgreSQL's relation sizes).</summary>
     public async Task<List<(string Name, long Bytes)>> TableSizesAsync()
     {
         try
@@ -273,7 +292,9 @@ public sealed class Engine : IAsyncDisposable
             return await WithConnectionAsync(async c =>
             {
                 await using var command = c.CreateCommand();
-                command.CommandText = "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC";
+                command.CommandText = IsPostgres
+                    ? "SELECT relname::text, pg_relation_size(oid) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'i') ORDER BY 2 DESC"
+                    : "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC";
                 var list = new List<(string, long)>();
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync()) list.Add((reader.GetString(0), reader.GetInt64(1)));

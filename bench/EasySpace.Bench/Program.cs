@@ -40,6 +40,7 @@ namespace EasySpace.Bench
         private readonly List<ArrivalLog> logs = [];
         private ReceiverFarm farm = null!;
         private Engine engine = null!;
+        private BenchPostgres? postgres;
         private SqlProfiler? profiler;
         private AllocationSampler? allocations;
         private long enginePeak;
@@ -53,6 +54,7 @@ namespace EasySpace.Bench
             Console.WriteLine($"EasySpace.Bench: {o.Events} events x {o.Endpoints} endpoints, body {o.BodyBytes} B, " +
                               $"MaxConcurrency {o.Concurrency}, per endpoint {o.PerEndpoint}, {o.Committers} committers" +
                               $"{(o.Quick ? ", quick" : "")}{(o.Profile ? ", PROFILING (slower)" : "")}{(o.ReceiverDelayMs > 0 ? $", receivers answer after {o.ReceiverDelayMs} ms" : "")}");
+            if (o.Postgres) Console.WriteLine($"store: PostgreSQL{(o.PostgresServer is null ? " (a throw-away server: fsync, synchronous_commit and full_page_writes off)" : "")}; peers on SQLite");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
             if (o.Experimenting)
                 Console.WriteLine($"EXPERIMENT (not the product as shipped):{(o.SynchronousNormal ? " synchronous=NORMAL" : "")} on every connection");
@@ -61,7 +63,8 @@ namespace EasySpace.Bench
             allocations = o.Profile ? new AllocationSampler() : null;
 
             farm = await ReceiverFarm.StartAsync(Math.Max(o.Endpoints, BenchOptions.EnqueueFanOut), o.ReceiverDelayMs);
-            engine = await Engine.StartAsync(o, profiler);
+            if (o.Postgres) postgres = await BenchPostgres.StartAsync(o.PostgresServer);
+            engine = await Engine.StartAsync(o, profiler, postgres?.ConnectionString);
             Progress("engine started, setup complete");
             try
             {
@@ -71,6 +74,7 @@ namespace EasySpace.Bench
                 await LatencyAsync(o.Rate ?? Math.Max(1, throughput / o.Endpoints / 2));
                 await EnqueueAsync();
                 await CommitCostAsync();
+                if (o.Postgres) await NodesAsync();
                 // The engine's footprint, before the raw phase builds its own bodies and clients.
                 enginePeak = Process.GetCurrentProcess().PeakWorkingSet64;
                 var raw = await RawAsync();
@@ -87,6 +91,7 @@ namespace EasySpace.Bench
             {
                 farm.Record(null);
                 await engine.DisposeAsync();
+                if (postgres is not null) await postgres.DisposeAsync();
                 await farm.DisposeAsync();
                 await MemorySampler.StopAsync();
                 if (o.Keep) Console.WriteLine($"data kept in {engine.DataDirectory}");
@@ -114,12 +119,20 @@ namespace EasySpace.Bench
 
             Add("setup", "machine load at start (all processes)", "", MachineLoad(), "other work on the box skews the figures");
             var fsync = FsyncProbe.Run(engine.DataDirectory, o.Quick ? 50 : 200);
+            Add("setup", "fsync of a 4 KiB write (median / p90)", "ms", $"{fsync.Median:F2} / {fsync.P90:F2}");
+            json["fsync_ms"] = Round(fsync.Median, 3);
+            json["store"] = o.Store;
+            if (o.Postgres)
+            {
+                var server = await engine.TextAsync("SELECT version()");
+                var settings = await engine.TextAsync("SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers')");
+                Add("setup", "PostgreSQL", "", $"{server.Split(" on ")[0]}; {settings}");
+                return;
+            }
             var sync = await engine.ScalarAsync("PRAGMA synchronous;");
             var mode = await engine.TextAsync("PRAGMA journal_mode;");
             var version = await engine.TextAsync("SELECT sqlite_version();");
-            Add("setup", "fsync of a 4 KiB write (median / p90)", "ms", $"{fsync.Median:F2} / {fsync.P90:F2}");
             Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), a writer waiting for the lock polls every 1 ms");
-            json["fsync_ms"] = Round(fsync.Median, 3);
 
             var ef = engine.EfCostProbe(o.Quick ? 100 : 500);
             foreach (var (what, bytes) in ef)
@@ -215,7 +228,7 @@ namespace EasySpace.Bench
             var E = o.Events;
             var deliveries = E * o.Endpoints;
             await engine.CheckpointAsync();
-            var bytesBefore = engine.DatabaseBytes();
+            var bytesBefore = await engine.DatabaseBytesAsync();
             var runsBefore = engine.PumpRuns;
 
             var log = Begin("throughput", 't', deliveries);
@@ -258,12 +271,12 @@ namespace EasySpace.Bench
             json["alloc_kb_per_delivery"] = Round(cost.AllocatedBytes / 1024.0 / Math.Max(1, log.Pairs), 2);
 
             // Storage: what the run added, as the files stand after it (db + wal), and once checkpointed (db only).
-            var bytesAfter = engine.DatabaseBytes();
+            var bytesAfter = await engine.DatabaseBytesAsync();
             await engine.CheckpointAsync();
-            var fileAfter = engine.DatabaseBytes();
+            var fileAfter = await engine.DatabaseBytesAsync();
             var per100k = (bytesAfter - bytesBefore) / (double)deliveries * 100_000 / (1024 * 1024);
             var per100kFile = (fileAfter - bytesBefore) / (double)deliveries * 100_000 / (1024 * 1024);
-            Add("storage", "db + wal growth per 100,000 deliveries", "MiB", Round(per100k, 1), "after the throughput run, WAL not checkpointed");
+            if (!o.Postgres) Add("storage", "db + wal growth per 100,000 deliveries", "MiB", Round(per100k, 1), "after the throughput run, WAL not checkpointed");
             Add("storage", "db file growth per 100,000 deliveries (checkpointed)", "MiB", Round(per100kFile, 1), "");
             Add("storage", "bytes per delivery (checkpointed)", "B", Round((fileAfter - bytesBefore) / (double)deliveries, 0), $"body is {o.BodyBytes} B");
             json["db_mb_per_100k_deliveries"] = Round(per100k, 1);
@@ -388,13 +401,16 @@ namespace EasySpace.Bench
             json["enqueue_delivery_rows_per_s"] = Round(perSecond * fanOut, 0);
             json["cpu_us_per_enqueued_event"] = Round(cost.CpuSeconds * 1e6 / M, 1);
 
-            // With the backlog in place and the pump stopped: what one claim's ranking costs.
-            var probe = await engine.ClaimProbeAsync();
-            Add("backlog drain", $"claim query for {Engine.ProbeSlots} free slots, ranked / plain index read", "ms", $"{probe.Ranked:F2} / {probe.Plain:F3}",
-                $"{probe.Due:N0} deliveries due; the pump ranks {Engine.ProbeSlots * 8} rows for them, inside its write");
-            json["claim_ranked_ms_at_backlog"] = Round(probe.Ranked, 3);
-            json["claim_plain_ms_at_backlog"] = Round(probe.Plain, 3);
-            json["claim_probe_backlog"] = probe.Due;
+            // With the backlog in place and the pump stopped: what one claim's ranking costs (SQLite's statement).
+            if (!o.Postgres)
+            {
+                var probe = await engine.ClaimProbeAsync();
+                Add("backlog drain", $"claim query for {Engine.ProbeSlots} free slots, ranked / plain index read", "ms", $"{probe.Ranked:F2} / {probe.Plain:F3}",
+                    $"{probe.Due:N0} deliveries due; the pump ranks {Engine.ProbeSlots * 8} rows for them, inside its write");
+                json["claim_ranked_ms_at_backlog"] = Round(probe.Ranked, 3);
+                json["claim_plain_ms_at_backlog"] = Round(probe.Plain, 3);
+                json["claim_probe_backlog"] = probe.Due;
+            }
 
             // Then the backlog drains: the pump started with M x 10 deliveries due at once.
             var drain = PhaseCost.Begin();
@@ -457,6 +473,65 @@ namespace EasySpace.Bench
             Add("commit cost", "deliveries afterwards", "", $"{log.Pairs:N0} of {log.Expected:N0} delivered{(complete ? "" : " — INCOMPLETE")}");
         }
 
+        // ---------------------------------------------------------------- 4c. several nodes (PostgreSQL)
+
+        /// <summary>
+        /// <c>--nodes</c> hosts on the one PostgreSQL database, each with its own pump, in this process: the committers
+        /// take turns raising through each host; then a backlog committed with every pump stopped drains through all.
+        /// Compared with the single host's figures from the phases above (same events, endpoints and limits). The
+        /// hosts share this machine's cores, so this measures the coordination's cost, not a cluster's capacity.
+        /// </summary>
+        private async Task NodesAsync()
+        {
+            var nodes = new List<Engine> { engine };
+            try
+            {
+                for (var i = 1; i < o.Nodes; i++) nodes.Add(await Engine.StartAsync(o, null, postgres!.ConnectionString, node: true));
+                foreach (var n in nodes.Skip(1)) n.PrepareBodies(Event, Key('n', 0), o.BodyBytes);
+                foreach (var n in nodes.Skip(1)) n.PrepareBodies(EnqueueEvent, Key('m', 0), o.BodyBytes);
+                Progress($"{nodes.Count} nodes started on one database");
+
+                var E = o.Events;
+                var log = Begin($"{nodes.Count} nodes", 'n', E * o.Endpoints);
+                var commits = new long[E];
+                await ByCommittersAsync(0, E, async i => commits[i] = await nodes[i % nodes.Count].CommitAsync(Event, Key('n', i)));
+                var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, E * o.Endpoints / 5.0)));
+                foreach (var n in nodes) await n.PumpIdleAsync();
+                var first = commits.Where(c => c != 0).DefaultIfEmpty(Stopwatch.GetTimestamp()).Min();
+                var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(first).Max();
+                var perSecond = log.Pairs / PhaseCost.Elapsed(first, last);
+                var one = (double)json["deliveries_per_s"];
+                Add("several nodes", $"end to end, {nodes.Count} nodes pumping", "/s", Round(perSecond, 1),
+                    $"{log.Pairs:N0} of {E * o.Endpoints:N0}{(complete ? "" : " — INCOMPLETE")}; one node: {one:F1}/s ({perSecond / one:F2}×)");
+
+                var M = o.EnqueueEvents;
+                var backlog = Begin($"{nodes.Count} nodes, backlog", 'm', M * BenchOptions.EnqueueFanOut);
+                foreach (var n in nodes) await n.StandbyAsync();
+                await ByCommittersAsync(0, M, i => nodes[i % nodes.Count].CommitAsync(EnqueueEvent, Key('m', i)));
+                var early = backlog.Pairs;
+                var resumed = Stopwatch.GetTimestamp();
+                foreach (var n in nodes) await n.ResumeAsync();
+                var drained = await backlog.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, M * BenchOptions.EnqueueFanOut / 5.0)));
+                foreach (var n in nodes) await n.PumpIdleAsync();
+                var drainLast = backlog.Arrivals.Select(a => a.At).DefaultIfEmpty(resumed).Max();
+                var drainRate = (backlog.Pairs - early) / PhaseCost.Elapsed(resumed, drainLast);
+                var oneDrain = (double)json["drain_deliveries_per_s"];
+                Add("several nodes", $"drain from a backlog, {nodes.Count} nodes pumping", "/s", Round(drainRate, 1),
+                    $"{backlog.Pairs:N0} of {backlog.Expected:N0}{(drained ? "" : " — INCOMPLETE")}; one node: {oneDrain:F1}/s ({drainRate / oneDrain:F2}×)");
+                json["nodes"] = new Dictionary<string, object>
+                {
+                    ["count"] = nodes.Count,
+                    ["deliveries_per_s"] = Round(perSecond, 1),
+                    ["drain_deliveries_per_s"] = Round(drainRate, 1),
+                    ["duplicates"] = log.Duplicates + backlog.Duplicates,
+                };
+            }
+            finally
+            {
+                foreach (var n in nodes.Skip(1)) await n.DisposeAsync();
+            }
+        }
+
         // ---------------------------------------------------------------- 7. the peers
 
         private async Task PeersAsync(double throughput)
@@ -495,16 +570,17 @@ namespace EasySpace.Bench
         private async Task FinishAsync()
         {
             farm.Record(null);
-            var engineLogs = logs.Where(l => l.Prefix is 'w' or 't' or 'l' or 'q' or 'k').ToList();
+            var engineLogs = logs.Where(l => l.Prefix is 'w' or 't' or 'l' or 'q' or 'k' or 'n' or 'm').ToList();
             var lost = engineLogs.Sum(l => l.Expected - l.Pairs);
             var duplicates = engineLogs.Sum(l => l.Duplicates);
             var extra = engineLogs.Sum(l => l.Extra);
             var rawLost = logs.Where(l => l.Prefix is 'r' or 'v').Sum(l => l.Expected - l.Pairs);
 
-            var undelivered = await engine.ScalarAsync("SELECT COUNT(*) FROM Deliveries WHERE IsTest = 0 AND Status <> 1");
-            var failedAttempts = await engine.ScalarAsync("SELECT COUNT(*) FROM Attempts WHERE Error <> 0");
-            var deliveries = await engine.ScalarAsync("SELECT COUNT(*) FROM Deliveries");
-            var attempts = await engine.ScalarAsync("SELECT COUNT(*) FROM Attempts");
+            // Quoted names and NOT for the boolean: the same text on SQLite and PostgreSQL.
+            var undelivered = await engine.ScalarAsync("""SELECT COUNT(*) FROM "Deliveries" WHERE NOT "IsTest" AND "Status" <> 1""");
+            var failedAttempts = await engine.ScalarAsync("""SELECT COUNT(*) FROM "Attempts" WHERE "Error" <> 0""");
+            var deliveries = await engine.ScalarAsync("""SELECT COUNT(*) FROM "Deliveries" """);
+            var attempts = await engine.ScalarAsync("""SELECT COUNT(*) FROM "Attempts" """);
 
             await RestAsync("memory", "CPU at rest after the run");
             Add("memory", "machine load at the end (all processes)", "", MachineLoad());
@@ -528,11 +604,11 @@ namespace EasySpace.Bench
             // Where a delivery's bytes go: the payload columns, per delivery (indexes and row overhead are the rest).
             var columns = new (string Label, string Sql)[]
             {
-                ("Events.FullBody+ThinBody", "SELECT SUM(length(FullBody) + length(ThinBody)) FROM Events"),
-                ("Events.DataJson", "SELECT SUM(length(DataJson)) FROM Events"),
-                ("Attempts.RequestHeadersJson", "SELECT SUM(length(RequestHeadersJson)) FROM Attempts"),
-                ("Attempts.ResponseHeadersJson", "SELECT SUM(length(ResponseHeadersJson)) FROM Attempts"),
-                ("Deliveries.EventName", "SELECT SUM(length(EventName)) FROM Deliveries"),
+                ("Events.FullBody+ThinBody", """SELECT SUM(length("FullBody") + length("ThinBody")) FROM "Events" """),
+                ("Events.DataJson", """SELECT SUM(length("DataJson")) FROM "Events" """),
+                ("Attempts.RequestHeadersJson", """SELECT SUM(length("RequestHeadersJson")) FROM "Attempts" """),
+                ("Attempts.ResponseHeadersJson", """SELECT SUM(length("ResponseHeadersJson")) FROM "Attempts" """),
+                ("Deliveries.EventName", """SELECT SUM(length("EventName")) FROM "Deliveries" """),
             };
             var parts = new List<string>();
             foreach (var (label, sql) in columns)
