@@ -22,6 +22,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -56,7 +57,10 @@ public static class DependencyInjection
         services.AddPooledDbContextFactory<AppDbContext>((sp, o) =>
         {
             if (database.IsPostgres)
-                o.UseNpgsql(database.ConnectionString, n => n.MigrationsAssembly(DatabaseSetup.PostgresMigrationsAssembly))
+                o.UseNpgsql(database.ConnectionString, n => n.MigrationsAssembly(DatabaseSetup.PostgresMigrationsAssembly)
+                        // Npgsql's default strategy wraps a "transient" error (a full disk, 53100) in InvalidOperationException;
+                        // this one lets DbUpdateException through, as SQLite does, so the catches and StorageHealth see it.
+                        .ExecutionStrategy(d => new NonRetryingExecutionStrategy(d)))
                     .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>());
             else
                 o.UseSqlite(DatabaseSetup.ConnectionString(options))

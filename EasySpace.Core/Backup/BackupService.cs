@@ -15,10 +15,14 @@ namespace EasySpace.Core.Backup;
 /// </summary>
 public sealed class BackupService(
     IOptions<EasySpaceOptions> options,
+    DatabaseOptions database,
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock,
     ILogger<BackupService> log)
 {
+    /// <summary>Why backup refuses on PostgreSQL: the copy is SQLite's file; the server has its own tools.</summary>
+    public const string OnPostgres = "On PostgreSQL, back up the database with pg_dump: docs/operations.md, \"Database\".";
+
     /// <summary>This build's version as the manifest records it, e.g. <c>1.0.0+eab5173…</c>.</summary>
     public static string AppVersion { get; } =
         typeof(BackupService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -26,6 +30,7 @@ public sealed class BackupService(
     /// <summary>Backs up into <paramref name="folder"/>, which must be new or empty; each copy made or failed is in the activity log.</summary>
     public async Task<Result<BackupManifest>> BackupAsync(string folder, string by, CancellationToken ct = default)
     {
+        if (database.IsPostgres) return Refuse(OnPostgres);
         var target = Path.GetFullPath(folder);
         var data = options.Value;
         if (File.Exists(target)) return Refuse($"{target} is a file, not a folder.");

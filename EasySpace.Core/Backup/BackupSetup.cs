@@ -13,6 +13,8 @@ internal static class BackupSetup
         services.AddSingleton<BackupService>();
         services.AddSingleton<RestoreService>();
         services.AddSingleton<DailyBackups>();
+        // The move builds the target's services from these same settings, with the store switched.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<MoveToPostgres>(sp, configuration));
         return services;
     }
 }

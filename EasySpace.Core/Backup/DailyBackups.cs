@@ -18,17 +18,26 @@ namespace EasySpace.Core.Backup;
 public sealed partial class DailyBackups(
     BackupService backups,
     IOptionsMonitor<BackupOptions> options,
+    DatabaseOptions database,
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock,
     ILogger<DailyBackups> log)
 {
     private DateTimeOffset failedDay = DateTimeOffset.MinValue;
+    private bool saidOffOnPostgres;
 
     /// <summary>The copy made, or null when none was due.</summary>
     public async Task<Result<BackupManifest>?> RunAsync(CancellationToken ct = default)
     {
         var settings = options.CurrentValue;
         if (!settings.IsOn) return null;
+        if (database.IsPostgres)
+        {
+            // The copy is SQLite's file; a PostgreSQL server is backed up with its own tools. Said once, not every five minutes.
+            if (!saidOffOnPostgres) log.LogWarning("Backup:Directory is set, but on PostgreSQL EasySpace makes no daily copy. {Instead}", BackupService.OnPostgres);
+            saidOffOnPostgres = true;
+            return null;
+        }
         var now = clock.GetUtcNow();
         SpaceClock spaceClock;
         await using (var db = await dbFactory.CreateDbContextAsync(ct)) spaceClock = await SpaceClock.LoadAsync(db, ct);

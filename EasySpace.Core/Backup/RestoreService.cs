@@ -17,11 +17,15 @@ public sealed record Restored(BackupManifest Manifest, string? ReplacedFolder, i
 public sealed class RestoreService(
     IServiceProvider services,
     IOptions<EasySpaceOptions> options,
+    DatabaseOptions database,
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock)
 {
+    public const string OnPostgres = "On PostgreSQL, restore the database with pg_restore: docs/operations.md, \"Database\".";
+
     public async Task<Result<Restored>> RestoreAsync(string folder, CancellationToken ct = default)
     {
+        if (database.IsPostgres) return Refuse(OnPostgres);
         var source = Path.GetFullPath(folder);
         var data = options.Value;
         using var held = DataFolderLock.TryTake(data);

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace EasySpace.Core.Data;
 
@@ -40,16 +41,62 @@ public sealed class StorageHealth(TimeProvider clock, ILogger<StorageHealth> log
     public static string? Describe(Exception e)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is SqliteException sqlite)
-                return (sqlite.SqliteErrorCode & 0xFF) switch
-                {
-                    8 => "the database file or its folder is read-only",
-                    10 => "the disk reported an input/output error",
-                    13 => "the disk is full",
-                    14 => "the database file cannot be opened",
-                    _ => null,
-                };
+            switch (inner)
+            {
+                case SqliteException sqlite:
+                    return (sqlite.SqliteErrorCode & 0xFF) switch
+                    {
+                        8 => "the database file or its folder is read-only",
+                        10 => "the disk reported an input/output error",
+                        13 => "the disk is full",
+                        14 => "the database file cannot be opened",
+                        _ => null,
+                    };
+                case PostgresException postgres:
+                    return postgres.SqlState switch
+                    {
+                        PostgresErrorCodes.DiskFull => "the database server's disk is full",
+                        PostgresErrorCodes.ReadOnlySqlTransaction => "the database server takes no writes (it is read-only, or a standby)",
+                        PostgresErrorCodes.IoError => "the database server's disk reported an input/output error",
+                        PostgresErrorCodes.TooManyConnections => "the database server takes no more connections",
+                        PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.CrashShutdown
+                            => "the database server is shutting down or starting up",
+                        _ when postgres.SqlState.StartsWith("08", StringComparison.Ordinal) => "the connection to the database server failed",
+                        _ => null,
+                    };
+                // No answer at all: refused, timed out, or a name that does not resolve.
+                case NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException }:
+                    return "the database server cannot be reached";
+            }
         return null;
+    }
+
+    /// <summary>
+    /// One real committed write, which nothing else notices: reading alone would not find a full disk or a read-only
+    /// store. SQLite: the header's user_version, which nothing else uses. PostgreSQL: the newest migration's row,
+    /// rewritten as it is.
+    /// </summary>
+    public static async Task ProveWritableAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                UPDATE "__EFMigrationsHistory" SET "ProductVersion" = "ProductVersion"
+                WHERE "MigrationId" = (SELECT max("MigrationId") FROM "__EFMigrationsHistory")
+                """, ct);
+            return;
+        }
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var probe = connection.CreateCommand();
+            probe.CommandText = "PRAGMA user_version";
+            var version = Convert.ToInt64(await probe.ExecuteScalarAsync(ct));
+            probe.CommandText = $"PRAGMA user_version = {(version == 1 ? 2 : 1)}";
+            await probe.ExecuteNonQueryAsync(ct);
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
     }
 }
 

@@ -29,6 +29,7 @@ public static class ManagementCommands
         ["migrate"] = new("", [], [], [], MigrateAsync),
         ["backup"] = new("--to DIR", ["to"], [], [], BackupAsync),
         ["restore"] = new("--from DIR", ["from"], [], [], RestoreAsync),
+        ["move-to-postgres"] = new("--to \"Host=...;Database=...;Username=...;Password=...\"", ["to"], [], [], MoveToPostgresAsync),
     };
 
     /// <summary>When a verb runs, the host gets no command-line settings of its own and logs only warnings, to stderr, so stdout stays the verb's.</summary>
@@ -51,7 +52,7 @@ public static class ManagementCommands
         {
             return await verb.Run(app.Services, options, app.Lifetime.ApplicationStopping);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             Console.Error.WriteLine($"{args[0]} failed: {e.Message}");
             return 1;
@@ -133,7 +134,11 @@ public static class ManagementCommands
     private static async Task<int> MigrateAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
     {
         await services.MigrateDatabaseAsync(ct);
-        Console.WriteLine($"Database is up to date: {services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath}");
+        var database = services.GetRequiredService<DatabaseOptions>();
+        var where = database.IsPostgres && new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) is var postgres
+            ? $"the PostgreSQL database {postgres.Database} on {postgres.Host}"
+            : services.GetRequiredService<IOptions<EasySpaceOptions>>().Value.DatabasePath;
+        Console.WriteLine($"Database is up to date: {where}");
         return Ok;
     }
 
@@ -157,6 +162,23 @@ public static class ManagementCommands
         Console.WriteLine(restored.ReplacedFolder is null
             ? "There was no database here before."
             : $"The database and keys it replaced are kept in {restored.ReplacedFolder}.");
+        return Ok;
+    }
+
+    /// <summary>Copies this SQLite install into an empty PostgreSQL database, then says what to set; the SQLite file is only read.</summary>
+    private static async Task<int> MoveToPostgresAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)
+    {
+        var result = await services.GetRequiredService<MoveToPostgres>().MoveAsync(o["to"], ct);
+        if (!result.Succeeded) return Fail(OneLine(result.Errors));
+        var moved = result.Value!;
+        foreach (var (table, rows) in moved.Tables) Console.WriteLine($"  {table,-32} {rows,10:N0} rows");
+        Console.WriteLine($"Moved {moved.Tables.Sum(t => t.Rows):N0} rows in {moved.Tables.Count} tables into the PostgreSQL database {moved.Database} on {moved.Host} " +
+            $"(each table counted on both sides). Data Protection keys: {moved.KeysCopied} copied, {moved.KeysAlreadyThere} already where the PostgreSQL settings read them. " +
+            "The SQLite database is unchanged.");
+        Console.WriteLine("To run on PostgreSQL, set in appsettings.json (or as environment variables, Database__Provider and ConnectionStrings__EasySpace):");
+        Console.WriteLine("  Database:Provider = Postgres");
+        Console.WriteLine("  ConnectionStrings:EasySpace = the connection string given to --to");
+        Console.WriteLine("then start EasySpace (docs/operations.md, \"Moving from one box to three\").");
         return Ok;
     }
 

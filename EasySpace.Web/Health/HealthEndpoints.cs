@@ -46,15 +46,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFact
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
             if (pending > 0) return HealthCheckResult.Unhealthy($"{pending} migration(s) not applied.");
-            // A real committed write (the header's user_version, which nothing else uses): reading alone would not
-            // notice a full disk or a read-only file.
-            var connection = db.Database.GetDbConnection();
-            await connection.OpenAsync(ct);
-            await using var probe = connection.CreateCommand();
-            probe.CommandText = "PRAGMA user_version";
-            var version = Convert.ToInt64(await probe.ExecuteScalarAsync(ct));
-            probe.CommandText = $"PRAGMA user_version = {(version == 1 ? 2 : 1)}";
-            await probe.ExecuteNonQueryAsync(ct);
+            await StorageHealth.ProveWritableAsync(db, ct);
             storage.Succeeded();
         }
         catch (Exception e) when (StorageHealth.Describe(e) is not null)
@@ -67,7 +59,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFact
         }
         return storage.Problem is { } problem
             ? HealthCheckResult.Unhealthy($"EasySpace cannot write to its database: {problem}.")
-            : HealthCheckResult.Healthy("SQLite answers, takes writes, and its schema is current.");
+            : HealthCheckResult.Healthy("The database answers, takes writes, and its schema is current.");
     }
 }
 

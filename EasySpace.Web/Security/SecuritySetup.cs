@@ -131,7 +131,7 @@ public static class SecuritySetup
         {
             return http.RequestServices.GetRequiredService<PublicUrls>().BaseUrl();
         }
-        catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
         {
             // Not set up yet, or the database cannot be read (/health reports that): no https address to insist on.
             return null;

@@ -1,6 +1,5 @@
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -46,7 +45,7 @@ public sealed class ProviderInbox(
                 await db.SaveChangesAsync(ct);
                 id = stored.Id;
             }
-            catch (DbUpdateException e) when (e.InnerException is SqliteException { SqliteErrorCode: 19 })
+            catch (DbUpdateException e) when (DatabaseErrors.IsDuplicate(e))
             {
                 result = InboxResult.AlreadyKnown;
                 db.ChangeTracker.Clear();

@@ -229,12 +229,13 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
     }
 
     /// <summary>The next number of <paramref name="year"/>: one statement that increments the counter row and returns it,
-    /// inside the caller's transaction, so concurrent invoices queue on the row and a rolled-back one gives its number back.</summary>
+    /// inside the caller's transaction, so concurrent invoices queue on the row and a rolled-back one gives its number back.
+    /// The column is named with its table: unqualified, PostgreSQL cannot tell it from the proposed row's (EXCLUDED).</summary>
     private static async Task<int> NextNumberAsync(AppDbContext db, int year, CancellationToken ct)
     {
         var numbers = await db.Database.SqlQuery<int>($"""
             INSERT INTO "InvoiceCounters" ("Year", "LastNumber") VALUES ({year}, 1)
-            ON CONFLICT ("Year") DO UPDATE SET "LastNumber" = "LastNumber" + 1
+            ON CONFLICT ("Year") DO UPDATE SET "LastNumber" = "InvoiceCounters"."LastNumber" + 1
             RETURNING "LastNumber" AS "Value"
             """).ToListAsync(ct);
         return numbers[0];

@@ -126,9 +126,10 @@ public sealed class MembershipDirectory(IDbContextFactory<AppDbContext> dbFactor
     private static IQueryable<Membership> Search(IQueryable<Membership> query, string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return query;
-        // LIKE ignores ASCII case in SQLite; the user's % and _ are matched literally.
-        var pattern = "%" + text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-        return query.Where(m => EF.Functions.Like(m.Name, pattern, "\\") || EF.Functions.Like(m.Email, pattern, "\\")
-            || (m.Company != null && EF.Functions.Like(m.Company, pattern, "\\")));
+        // Both sides lower-cased: LIKE ignores case on SQLite but not on PostgreSQL, where "ADA" missed "Ada". Contains
+        // matches what was typed as text (instr on SQLite, strpos on PostgreSQL), so % and _ are not wildcards.
+        var lowered = text.Trim().ToLowerInvariant();
+        return query.Where(m => m.Name.ToLower().Contains(lowered) || m.Email.ToLower().Contains(lowered)
+            || (m.Company != null && m.Company.ToLower().Contains(lowered)));
     }
 }
