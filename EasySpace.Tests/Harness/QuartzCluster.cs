@@ -50,9 +50,14 @@ public sealed class QuartzCluster(string connectionString, string schedulerName 
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("s", schedulerName);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<T>();
-        while (await reader.ReadAsync()) rows.Add(row(reader));
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows.Add(row(reader));
+        }
+        // Quartz makes its tables when the first node's scheduler starts: before that there is nothing to read.
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { }
         return rows;
     }
 }
