@@ -1813,6 +1813,9 @@ namespace EasySpace.Migrations.Postgres.Migrations
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("bigint");
 

@@ -1757,6 +1757,9 @@ namespace EasySpace.Core.Data.Migrations
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
