@@ -71,10 +71,15 @@ public static class DependencyInjection
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
 
-        services.AddDataProtection().SetApplicationName("EasySpace");
-        // The key files are made 0600 as they are written (Data Protection's own files take the process's umask).
-        services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, loggers) => o.XmlRepository =
-            new PrivateKeyFolder(new FileSystemXmlRepository(new DirectoryInfo(options.KeysDirectory), loggers), options.KeysDirectory));
+        // One application name, so every node (and every process of one install) reads what another protected.
+        var protection = services.AddDataProtection().SetApplicationName("EasySpace");
+        if (database.IsPostgres)
+            // Several nodes share the keys through the database: a cookie or a secret one node made opens on the others.
+            protection.PersistKeysToDbContext<AppDbContext>();
+        else
+            // The key files are made 0600 as they are written (Data Protection's own files take the process's umask).
+            services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, loggers) => o.XmlRepository =
+                new PrivateKeyFolder(new FileSystemXmlRepository(new DirectoryInfo(options.KeysDirectory), loggers), options.KeysDirectory));
 
         services.AddIdentityCore<AppUser>(o =>
             {

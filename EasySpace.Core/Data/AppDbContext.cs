@@ -1,13 +1,16 @@
 using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using EasySpace.Core.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Data;
 
-public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>Data Protection's keys on PostgreSQL, shared by every node; SQLite keeps them as files in the data folder.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
     public DbSet<Endpoint> Endpoints => Set<Endpoint>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();

@@ -42,6 +42,8 @@ public sealed class Delivery
     public DateTimeOffset NextAttemptAt { get; private set; }
     /// <summary>While a pump holds it; an expired lease makes it due again, so a crash loses nothing.</summary>
     public DateTimeOffset? LeaseUntil { get; private set; }
+    /// <summary>The node that holds the lease (<see cref="DeliveryStore.Node"/>): which process is sending it now.</summary>
+    public string? LeaseOwner { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? LastAttemptAt { get; private set; }
     public int? LastStatusCode { get; private set; }
@@ -73,6 +75,7 @@ public sealed class Delivery
         LastError = null;
         DeliveredAt = at;
         LeaseUntil = null;
+        LeaseOwner = null;
     }
 
     /// <summary>A failed attempt; <paramref name="retryAt"/> null means no retry is left.</summary>
@@ -84,6 +87,7 @@ public sealed class Delivery
         LastStatusCode = statusCode;
         LastError = error;
         LeaseUntil = null;
+        LeaseOwner = null;
         if (retryAt is { } next)
         {
             Status = DeliveryStatus.Pending;
@@ -107,5 +111,6 @@ public sealed class Delivery
         FailuresInRow = 0;
         NextAttemptAt = at;
         LeaseUntil = null;
+        LeaseOwner = null;
     }
 }

@@ -13,6 +13,7 @@ public sealed class DeliveryPump(
     DeliverySender sender,
     EndpointTargets targets,
     DeliveryWriter writer,
+    DeliveryStore store,
     DeliverySignal signal,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
@@ -72,7 +73,9 @@ public sealed class DeliveryPump(
                 if (canClaim && room > 0 && inFlight.Count + waiting.Count <= RoundsHeld / 2 * settings.MaxConcurrency && (!cameBackShort || woken))
                 {
                     var busy = new Dictionary<long, int>(held);
-                    claiming = Task.Run(() => ClaimAsync(room, RoundsHeld * settings.MaxConcurrencyPerEndpoint, busy, ct), CancellationToken.None);
+                    // Nodes that share an endpoint's limit each hold only what they may send now; one node claims ahead.
+                    var perEndpoint = store.SeveralNodes ? settings.MaxConcurrencyPerEndpoint : RoundsHeld * settings.MaxConcurrencyPerEndpoint;
+                    claiming = Task.Run(() => ClaimAsync(room, perEndpoint, busy, ct), CancellationToken.None);
                 }
 
                 if (claiming is null && inFlight.Count == 0 && waiting.Count == 0) break; // cancelled

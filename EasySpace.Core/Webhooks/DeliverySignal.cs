@@ -1,4 +1,7 @@
+using EasySpace.Core.Data;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Quartz;
 
 namespace EasySpace.Core.Webhooks;
@@ -53,6 +56,65 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
         catch (Exception e) when (e is SchedulerException or ObjectDisposedException or InvalidOperationException)
         {
             log.LogDebug(e, "Could not trigger the delivery pump; the interval trigger will pick the work up");
+        }
+    }
+}
+
+/// <summary>
+/// On PostgreSQL, wakes this node's pump when another node commits events: one connection per node LISTENs on the
+/// channel the raising transactions NOTIFY (<see cref="PostgresDeliveryStore.Channel"/>). A dropped connection is
+/// opened again; meanwhile the pump's interval trigger is the safety net. Does nothing on SQLite (one node).
+/// </summary>
+public sealed class DeliveryListener(
+    DatabaseOptions database, DeliveryStore store, DeliverySignal signal, TimeProvider clock, ILogger<DeliveryListener> log) : BackgroundService
+{
+    // A connection that hears nothing for this long is asked a question, so a dead one is noticed and replaced.
+    private static readonly TimeSpan Ping = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(2);
+    private TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the connection listens; a new one after it dropped.</summary>
+    internal Task Listening => listening.Task;
+
+    /// <summary>The listening connection's server process (pg_stat_activity's pid), while it listens.</summary>
+    internal int? ServerProcessId { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        if (!database.IsPostgres) return;
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            ApplicationName = "EasySpace delivery listener",
+            Pooling = false,
+        }.ToString();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                // This node's own commits woke its pump already.
+                connection.Notification += (_, e) => { if (e.Payload != store.Node) signal.Wake(); };
+                await connection.OpenAsync(ct);
+                await PostgresDeliveryStore.ListenAsync(connection, ct);
+                ServerProcessId = connection.ProcessID;
+                listening.TrySetResult();
+                signal.Wake(); // commits made while no connection listened
+                while (true)
+                    if (!await connection.WaitAsync(Ping, ct)) await PostgresDeliveryStore.PingAsync(connection, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or InvalidOperationException or TimeoutException)
+            {
+                ServerProcessId = null;
+                if (listening.Task.IsCompleted) listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                log.LogWarning(e, "The delivery listener lost its connection to PostgreSQL; it connects again in {Seconds} s, and until then the pump's interval picks up other nodes' events",
+                    Reconnect.TotalSeconds);
+                try { await Task.Delay(Reconnect, clock, ct); }
+                catch (OperationCanceledException) { return; }
+            }
         }
     }
 }

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace EasySpace.Core.Webhooks;
 
 /// <summary>
-/// The engine's one writer. SQLite takes one write at a time: claims, recorded attempts and fan-out taking turns at the
-/// lock made the engine queue on itself. So everything the engine writes goes through this loop, and each round is one
+/// The engine's one writer per node. SQLite takes one write at a time: claims, recorded attempts and fan-out taking turns at
+/// the lock made the engine queue on itself. So everything the engine writes goes through this loop (on PostgreSQL too,
+/// where it keeps a node to one connection and few commits), and each round is one
 /// transaction: the attempts that finished since the last round (their rows, the deliveries' next states, the hour's
 /// stats, an endpoint switched off), then, when the pump asks for work, the fan-out of waiting events and the claim.
 /// A round that fails is retried part by part, so one attempt's trouble never costs the others theirs.
@@ -121,7 +122,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         await db.Database.OpenConnectionAsync();
         // Lost in a power cut, a round would send its deliveries again or fan its events out again (its mark is lost
         // with its deliveries), never lose one: no fsync of its own. Events are written by the pages' commits, which sync.
-        await using var relaxed = await RelaxedCommit.BeginAsync(db.Database.GetDbConnection());
+        await using var relaxed = await store.RelaxCommitsAsync(db.Database.GetDbConnection());
         await using var tx = await db.Database.BeginTransactionAsync();
         if (records.Count > 0) await RecordAsync(db, records);
         var claimed = new List<List<ClaimedDelivery>>(claims.Count);
@@ -140,14 +141,14 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, a few statements write them all (DeliveryStore.WriteAttemptsAsync).
         var deliveries = new Dictionary<long, Delivery>();
-        await foreach (var d in DeliveriesById(db, ids)) deliveries[d.Id] = d;
+        await foreach (var d in deliveriesById(db, ids)) deliveries[d.Id] = d;
         var active = new Dictionary<long, bool>();
-        await foreach (var e in EndpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
+        await foreach (var e in endpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
         // A failure that continues a run of failures is scheduled against the run's first attempt (RetrySchedule.Budget).
         var runStarts = new Dictionary<long, DateTimeOffset>();
         var failedIds = batch.Where(p => !p.Result.Succeeded).Select(p => p.DeliveryId).ToList();
         if (failedIds.Count > 0)
-            await foreach (var start in RunStarts(db, failedIds)) runStarts[start.DeliveryId] = start.At;
+            await foreach (var start in firstAttemptsOfRuns(db, failedIds)) runStarts[start.DeliveryId] = start.At;
         var stats = new Dictionary<(long EndpointId, DateTimeOffset Hour), WebhookStatsHour.Delta>();
         var recorded = new List<RecordedAttempt>(batch.Count);
         var deactivated = new List<(long EndpointId, string Reason, DateTimeOffset At)>();
@@ -170,26 +171,27 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
             delta.Add(result);
         }
 
-        await DeliveryStore.WriteAttemptsAsync(db, recorded, CancellationToken.None);
+        await store.WriteAttemptsAsync(db, recorded, CancellationToken.None);
         // After the rows above: holding writes the status of every pending delivery of the endpoint, this batch's too.
         foreach (var (endpointId, reason, at) in deactivated) await DeactivateAsync(db, endpointId, reason, at);
         await db.SaveChangesAsync(); // the endpoints switched off and their activity entries
-        if (stats.Count > 0) await DeliveryStore.AddStatsAsync(db, stats, CancellationToken.None);
+        if (stats.Count > 0) await store.AddStatsAsync(db, stats, CancellationToken.None);
     }
 
     private sealed record EndpointActive(long Id, bool Active);
 
-    // Run for every batch: compiled once, and the endpoints are read for their status only.
-    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Delivery>> DeliveriesById = EF.CompileAsyncQuery(
+    // Run for every batch: compiled once per writer (a compiled query serves only the model it first ran with, and one
+    // process may hold hosts on both stores), and the endpoints are read for their status only.
+    private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Delivery>> deliveriesById = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)));
 
-    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> EndpointsActive = EF.CompileAsyncQuery(
+    private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> endpointsActive = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new EndpointActive(e.Id, e.Status == EndpointStatus.Active)));
 
     private sealed record RunStart(long DeliveryId, DateTimeOffset At);
 
     // The first attempt of each delivery's current run of failures (none when the attempt before this one succeeded).
-    private static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<RunStart>> RunStarts = EF.CompileAsyncQuery(
+    private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<RunStart>> firstAttemptsOfRuns = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Deliveries.Where(d => ids.Contains(d.Id) && d.FailuresInRow > 0)
             .Join(db.Attempts, d => d.Id, a => a.DeliveryId, (d, a) => new { d, a })
             .Where(x => x.a.Number == x.d.AttemptCount - x.d.FailuresInRow + 1)

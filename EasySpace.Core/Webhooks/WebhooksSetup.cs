@@ -1,3 +1,4 @@
+using EasySpace.Core.Data;
 using EasySpace.Core.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,8 @@ internal static class WebhooksSetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<EndpointTargets>();
-        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DeliveryStore>(sp => sp.GetRequiredService<DatabaseOptions>().IsPostgres ? new PostgresDeliveryStore() : new SqliteDeliveryStore());
+        services.AddHostedService<DeliveryListener>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();

@@ -1813,6 +1813,9 @@ namespace EasySpace.Migrations.Postgres.Migrations
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text");
+
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("bigint");
 
@@ -1993,6 +1996,25 @@ namespace EasySpace.Migrations.Postgres.Migrations
                     b.HasKey("EndpointId", "HourStart");
 
                     b.ToTable("WebhookStats", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

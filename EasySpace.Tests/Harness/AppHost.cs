@@ -17,7 +17,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace EasySpace.Tests.Harness;
 
 /// <summary>
-/// The real app on Kestrel at 127.0.0.1 on a port the OS picks, with a SQLite file in a temporary data directory.
+/// The real app on Kestrel at 127.0.0.1 on a port the OS picks, with a SQLite file in a temporary data directory, or on
+/// a PostgreSQL database of its own (or one it shares with other hosts: nodes of one installation).
 /// Each test class that needs a fresh installation makes its own.
 /// </summary>
 public class AppHost : WebApplicationFactory<Program>
@@ -29,12 +30,25 @@ public class AppHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings = new();
     private readonly List<Action<IServiceCollection>> serviceOverrides = [];
 
-    public AppHost()
+    /// <param name="store">PostgreSQL: a new migrated database on the run's server (<see cref="PostgresServer"/>) unless
+    /// <paramref name="postgresConnectionString"/> names one, e.g. another host's, to make a second node.</param>
+    public AppHost(Store store = Store.Sqlite, string? postgresConnectionString = null)
     {
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        Store = store;
+        if (store == Store.Postgres)
+        {
+            PostgresConnectionString = postgresConnectionString ?? PostgresServer.CreateDatabaseAsync().GetAwaiter().GetResult();
+            foreach (var (key, value) in PostgresServer.Settings(PostgresConnectionString)) settings[key] = value;
+        }
         // The app's start (Program.cs) still migrates: it finds the run's migrated template and has nothing to apply.
-        MigratedTemplate.CopyTo(data.Path);
+        else MigratedTemplate.CopyTo(data.Path);
     }
+
+    public Store Store { get; }
+
+    /// <summary>The host's database when <see cref="Store"/> is PostgreSQL: give it to a second host to make a second node.</summary>
+    public string? PostgresConnectionString { get; }
 
     public string DataDirectory => data.Path;
 

@@ -16,7 +16,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="postgresConnectionString">Runs the server on this PostgreSQL database instead of the data directory's SQLite file.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? postgresConnectionString = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +35,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key.Replace(":", "__")] = value;
+        if (postgresConnectionString is not null)
+            foreach (var (key, value) in PostgresServer.Settings(postgresConnectionString))
+                start.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -9,10 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace EasySpace.Tests.Reliability;
 
 /// <summary>Unhealthy receivers mixed with a healthy one: the healthy one keeps its pace, the others follow the rules.</summary>
-public class FaultIsolationTests : IAsyncLifetime
+public abstract class FaultIsolationTests(Store store) : IAsyncLifetime
 {
     private const int Events = 40;
-    private readonly AppHost app = new AppHost()
+    private readonly AppHost app = new AppHost(store)
         .With("Webhooks:MaxConcurrency", "16")
         .With("Webhooks:MaxConcurrencyPerEndpoint", "4")
         .With("Webhooks:TimeoutSeconds", "30");
@@ -122,3 +122,7 @@ public class FaultIsolationTests : IAsyncLifetime
         Assert.All(await app.DeliveriesAsync(stuckId), d => Assert.Equal(DeliveryStatus.Delivered, d.Status));
     }
 }
+
+public sealed class FaultIsolationOnSqliteTests() : FaultIsolationTests(Store.Sqlite);
+
+public sealed class FaultIsolationOnPostgresTests() : FaultIsolationTests(Store.Postgres);

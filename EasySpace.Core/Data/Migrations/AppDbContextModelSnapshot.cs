@@ -1757,6 +1757,9 @@ namespace EasySpace.Core.Data.Migrations
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
@@ -1935,6 +1938,23 @@ namespace EasySpace.Core.Data.Migrations
                     b.HasKey("EndpointId", "HourStart");
 
                     b.ToTable("WebhookStats", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

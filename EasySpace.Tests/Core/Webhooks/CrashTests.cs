@@ -18,7 +18,8 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Events = 300;
     private readonly TempDirectory data = new();
     private Receiver receiver = default!;
-    private ServiceProvider services = default!;
+    private ServiceProvider? services;
+    private string? postgres;
 
     private static readonly Dictionary<string, string> ServerSettings = new()
     {
@@ -32,14 +33,22 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         receiver = await Receiver.StartAsync();
         // A receiver that takes a moment, so the kills land while deliveries are on their way.
         receiver.Respond = async (_, http) => { await Task.Delay(3, http.RequestAborted); await http.Response.WriteAsync("ok"); };
+    }
 
-        // The events are committed by another process than the server (as a management verb would): this test's own Core.
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>The events are committed by another process than the server (as a management verb would): this test's own Core.</summary>
+    private async Task StartCoreAsync(Store store)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["EasySpace:DataDirectory"] = data.Path,
             ["Webhooks:AllowPrivateNetworks"] = "true",
-        }).Build();
-        services = new ServiceCollection().AddLogging().AddEasySpaceCore(configuration).BuildServiceProvider();
+        };
+        if (store == Store.Postgres)
+        {
+            postgres = await PostgresServer.CreateDatabaseAsync();
+            foreach (var (key, value) in PostgresServer.Settings(postgres)) settings[key] = value;
+        }
+        services = new ServiceCollection().AddLogging().AddEasySpaceCore(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
         await services.MigrateDatabaseAsync();
         var setup = await services.GetRequiredService<SetupService>().CompleteAsync(new SetupRequest
         {
@@ -51,7 +60,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await receiver.DisposeAsync();
-        await services.DisposeAsync();
+        if (services is not null) await services.DisposeAsync();
         data.Dispose();
     }
 
@@ -60,9 +69,13 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 
     private const int Kills = 4;
 
-    [Fact]
-    public async Task Every_committed_event_arrives_at_least_once_though_the_server_is_killed_mid_delivery()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.Postgres)]
+    public async Task Every_committed_event_arrives_at_least_once_though_the_server_is_killed_mid_delivery(Store store)
     {
+        await StartCoreAsync(store);
+        var services = this.services!;
         var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var given) ? given : Random.Shared.Next();
         output.WriteLine($"seed {seed} (replay with {SeedVariable}={seed})");
         var plan = new Random(seed);
@@ -83,7 +96,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var outbox = services.GetRequiredService<EventOutbox>();
         var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
-        var server = await ServerProcess.StartAsync(data.Path, ServerSettings);
+        var server = await ServerProcess.StartAsync(data.Path, ServerSettings, postgres);
         // Events are committed while the server delivers: in seeded bursts, each burst once the receiver has caught up
         // to within a seeded backlog of the commits, so commits go on through the whole run, kills and restarts included.
         var committed = 0;
@@ -111,7 +124,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             var inFlight = Volatile.Read(ref committed);
             await server.KillAsync();
             killed.Add($"{at} arrived/{inFlight} committed");
-            server = await ServerProcess.StartAsync(data.Path, ServerSettings);
+            server = await ServerProcess.StartAsync(data.Path, ServerSettings, postgres);
         }
         await committer;
         await Arrived(Events);
@@ -122,7 +135,7 @@ public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(Events, deliveries.Count);
         var lost = deliveries.Count(id => !receiver.ByMessageId.ContainsKey(id));
         var duplicates = receiver.ByMessageId.Values.Sum(n => n - 1);
-        output.WriteLine($"seed {seed}: {Events} events committed while delivering, {Kills} SIGKILLs (at {string.Join(", ", killed)}), " +
+        output.WriteLine($"{store}, seed {seed}: {Events} events committed while delivering, {Kills} SIGKILLs (at {string.Join(", ", killed)}), " +
             $"{receiver.Received.Count} requests, {duplicates} duplicates, {lost} lost");
         Assert.True(lost == 0, $"seed {seed}: {lost} committed events never arrived (replay with {SeedVariable}={seed})");
     }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
@@ -6,10 +8,16 @@ using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Quartz;
+using Xunit.Abstractions;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
-public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Webhooks:TimeoutSeconds", "2"))
+/// <summary>The engine on each store: every test here runs on SQLite and on PostgreSQL (the two classes at the end).</summary>
+public abstract class DeliveryEngineTests(Store store) : AppWithReceiverTest(new AppHost(store).With("Webhooks:TimeoutSeconds", "2"))
 {
     [Fact]
     public async Task A_committed_event_reaches_the_endpoint_at_once_with_the_standard_webhook_headers()
@@ -108,8 +116,13 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         // on the same unit of work; the event must not commit without the change it reports.
         await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        await db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER refuse_fan_out_test BEFORE INSERT ON ActivityLog WHEN NEW.Subject = 'fan-out test' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        await db.Database.ExecuteSqlRawAsync(store == Store.Sqlite
+            ? "CREATE TRIGGER refuse_fan_out_test BEFORE INSERT ON ActivityLog WHEN NEW.Subject = 'fan-out test' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            : """
+              CREATE FUNCTION refuse_fan_out_test() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW."Subject" = 'fan-out test' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER refuse_fan_out_test BEFORE INSERT ON "ActivityLog" FOR EACH ROW EXECUTE FUNCTION refuse_fan_out_test();
+              """);
         var raised = await app.Get<EventOutbox>().RaiseAsync(db, "created_admin", new EventSubject("x", "x", new() { ["url"] = "http://x/api/admins/x" }));
         db.ActivityLog.Add(EasySpace.Core.Activity.ActivityEntry.Record("test", EasySpace.Core.Activity.ActivityKinds.PlanCreated, "fan-out test", DateTimeOffset.UtcNow));
 
@@ -169,34 +182,6 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         Assert.Equal(0, await read.Deliveries.CountAsync(d => d.EndpointId == endpoint.Id));
         Assert.False(await read.Events.AnyAsync(e => e.ResourceId == "x"));
         foreach (var db in leased) await db.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task Claims_and_records_give_their_connections_back_with_fsync_on_every_commit()
-    {
-        await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
-        await app.AddAdminAsync();
-        await receiver.NextAsync();
-        await app.PumpAsync(); // claimed, sent, recorded: each with synchronous=NORMAL for its own write
-
-        // The pool hands these connections to pages next: every one must sync its commits again (2 = FULL).
-        var contexts = new List<AppDbContext>();
-        try
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-                contexts.Add(db);
-                await db.Database.OpenConnectionAsync();
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA synchronous";
-                Assert.Equal(2L, await command.ExecuteScalarAsync());
-            }
-        }
-        finally
-        {
-            foreach (var db in contexts) await db.DisposeAsync();
-        }
     }
 
     [Fact]
@@ -356,4 +341,184 @@ public class DeliveryEngineTests() : AppWithReceiverTest(new AppHost().With("Web
         Assert.Contains("t-1", attempt.ResponseHeadersJson);
         Assert.Equal(4096, attempt.ResponseBody!.Length);
     }
+}
+
+public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sqlite)
+{
+    [Fact]
+    public async Task Claims_and_records_give_their_connections_back_with_fsync_on_every_commit()
+    {
+        await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync(); // claimed, sent, recorded: each with synchronous=NORMAL for its own write
+
+        // The pool hands these connections to pages next: every one must sync its commits again (2 = FULL).
+        var contexts = new List<AppDbContext>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+                contexts.Add(db);
+                await db.Database.OpenConnectionAsync();
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA synchronous";
+                Assert.Equal(2L, await command.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            foreach (var db in contexts) await db.DisposeAsync();
+        }
+    }
+}
+
+public sealed class DeliveryEngineOnPostgresTests() : DeliveryEngineTests(Store.Postgres);
+
+/// <summary>
+/// Several nodes on one PostgreSQL database (decision 0012): two real hosts in this process, each with its own pump,
+/// writer, listener and lease owner, delivering to a real receiver.
+/// </summary>
+public sealed class DeliveryNodesTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly AppHost a = new(Store.Postgres);
+    private AppHost b = default!;
+    private Receiver receiver = default!;
+
+    public async Task InitializeAsync()
+    {
+        receiver = await Receiver.StartAsync();
+        await a.SetUpSpaceAsync();
+        // The second node: the same database, its own process state; its interval trigger far off, so a wake is NOTIFY's.
+        b = new AppHost(Store.Postgres, a.PostgresConnectionString).With("Webhooks:PumpIntervalSeconds", "3600");
+        // A's keys, which the webhook secrets are encrypted with (a data folder belongs to one server; nodes share the key ring).
+        var keys = Directory.CreateDirectory(Path.Combine(b.DataDirectory, "keys"));
+        foreach (var file in Directory.GetFiles(Path.Combine(a.DataDirectory, "keys"))) File.Copy(file, Path.Combine(keys.FullName, Path.GetFileName(file)));
+        _ = b.BaseAddress;
+        await Listener(b).Listening.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await receiver.DisposeAsync();
+        b.Dispose();
+        a.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_nodes_pumping_one_backlog_send_every_delivery_once_and_keep_each_endpoint_s_limit_between_them()
+    {
+        const int events = 500;
+        var inFlight = new ConcurrentDictionary<string, int>();
+        var peak = new ConcurrentDictionary<string, int>();
+        var sent = new ConcurrentDictionary<(string Path, string Id), int>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = async (request, http) =>
+        {
+            var now = inFlight.AddOrUpdate(request.Path, 1, (_, n) => n + 1);
+            peak.AddOrUpdate(request.Path, now, (_, p) => Math.Max(p, now));
+            if (sent.AddOrUpdate((request.Path, request.Header("webhook-id")), 1, (_, n) => n + 1) == 1 && sent.Count == 2 * events) all.TrySetResult();
+            await Task.Delay(5, http.RequestAborted); // the receiver's work: requests to one endpoint overlap if the nodes let them
+            // Counted out before the answer leaves: the sender cannot have started another on this slot yet.
+            inFlight.AddOrUpdate(request.Path, 0, (_, n) => n - 1);
+            await http.Response.WriteAsync("ok");
+        };
+        foreach (var path in new[] { "/hook/one", "/hook/two" })
+            await a.CreateEndpointAsync(new Uri($"http://127.0.0.1:{receiver.Port}{path}"), ["created_booking"], name: path);
+
+        // One commit on node A: A is woken by its commit, B by the notification; both fan out and claim at once.
+        var started = Stopwatch.StartNew();
+        await using (var db = await a.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            var outbox = a.Get<EventOutbox>();
+            for (var i = 0; i < events; i++)
+                await outbox.RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
+            await db.SaveChangesAsync();
+        }
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine($"{2 * events} deliveries by two nodes in {started.ElapsedMilliseconds} ms; peak in flight per endpoint: {string.Join(", ", peak.Select(p => $"{p.Key} {p.Value}"))}");
+
+        await a.PumpAsync();
+        await b.PumpAsync();
+        Assert.Equal(2 * events, sent.Count);
+        Assert.DoesNotContain(sent, s => s.Value > 1);     // leases of 155 s never expired here: nothing sent twice
+        Assert.All(peak.Values, p => Assert.InRange(p, 1, 4));
+        await using var read = await a.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2 * events, await read.Deliveries.CountAsync(d => d.Status == DeliveryStatus.Delivered));
+        Assert.Equal(events, await read.Events.CountAsync(e => e.FannedOut));
+        Assert.Equal(2 * events, await read.Attempts.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_commit_on_one_node_wakes_the_other_at_once_and_its_delivery_arrives_through_it()
+    {
+        // A's pump is kept from running: what arrives was sent by B, which only NOTIFY can have woken (its interval is an hour).
+        await (await a.Get<ISchedulerFactory>().GetScheduler()).Standby();
+        await a.CreateEndpointAsync(receiver.Url, ["created_booking"]);
+        var signalA = a.Get<DeliverySignal>();
+        var signalB = b.Get<DeliverySignal>();
+        var wokeA = new List<double>();
+        var wokeB = new List<double>();
+        var arrived = new List<double>();
+        for (var i = 0; i < 10; i++)
+        {
+            signalA.TakeRequest();
+            signalB.TakeRequest();
+            var clock = Stopwatch.StartNew();
+            var woken = (A: Elapsed(signalA.WhenWoken, clock), B: Elapsed(signalB.WhenWoken, clock));
+            await using (var db = await a.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+            {
+                await a.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
+                await db.SaveChangesAsync();
+            }
+            await receiver.NextAsync(seconds: 10);
+            arrived.Add(clock.Elapsed.TotalMilliseconds);
+            wokeA.Add(await woken.A.WaitAsync(TimeSpan.FromSeconds(10)));
+            wokeB.Add(await woken.B.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        output.WriteLine($"from the start of the save (commit included), median [min–max] of 10: A woken {Describe(wokeA)}, B woken {Describe(wokeB)}, " +
+            $"delivered through B {Describe(arrived)}");
+        Assert.InRange(Median(wokeB), 0, 1000);
+        Assert.InRange(Median(arrived), 0, 3000);
+    }
+
+    [Fact]
+    public async Task A_listener_whose_connection_drops_listens_again_and_catches_up()
+    {
+        // Tried: the server ends B's listening connection (as a restart of PostgreSQL or a network cut would).
+        await (await a.Get<ISchedulerFactory>().GetScheduler()).Standby();
+        await a.CreateEndpointAsync(receiver.Url, ["created_booking"]);
+        var listener = Listener(b);
+        var pid = listener.ServerProcessId!.Value;
+        await using (var admin = new NpgsqlConnection(a.PostgresConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", admin);
+            kill.Parameters.AddWithValue("pid", pid);
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+
+        await using (var db = await a.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            await a.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject("b", "b", new() { ["id"] = "b", ["url"] = "http://x/api/bookings/b" }));
+            await db.SaveChangesAsync();
+        }
+
+        // Heard through the new connection, or found by the look it takes once it listens again; never the hour's interval.
+        await receiver.NextAsync(seconds: 20);
+        Assert.NotEqual(pid, listener.ServerProcessId);
+    }
+
+    private static DeliveryListener Listener(AppHost host) => host.Services.GetServices<IHostedService>().OfType<DeliveryListener>().Single();
+
+    private static async Task<double> Elapsed(Task woken, Stopwatch clock)
+    {
+        await woken;
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static string Describe(List<double> values) => $"{Median(values):0.0} ms [{values.Min():0.0}–{values.Max():0.0}]";
 }

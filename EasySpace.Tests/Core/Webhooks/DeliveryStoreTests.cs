@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using EasySpace.Core.Data;
+using EasySpace.Core.Events;
+using EasySpace.Core.Space;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.EntityFrameworkCore;
@@ -27,17 +29,22 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
 
     public Task DisposeAsync() => core.DisposeAsync();
 
+    // Both stores' statements, checked against the one model (PostgreSQL's names are the same, quoted).
     public static TheoryData<string, string> Inserts => new()
     {
-        { "InsertDeliveries", DeliveryStore.InsertDeliveries },
-        { "InsertAttempts", DeliveryStore.InsertAttempts },
-        { "UpsertStats", DeliveryStore.UpsertStats },
+        { "SQLite InsertDeliveries", SqliteDeliveryStore.InsertDeliveries },
+        { "SQLite InsertAttempts", SqliteDeliveryStore.InsertAttempts },
+        { "SQLite UpsertStats", SqliteDeliveryStore.UpsertStats },
+        { "PostgreSQL InsertDeliveries", PostgresDeliveryStore.InsertDeliveries },
+        { "PostgreSQL InsertAttempts", PostgresDeliveryStore.InsertAttempts },
+        { "PostgreSQL UpsertStats", PostgresDeliveryStore.UpsertStats },
     };
 
     [Theory]
     [MemberData(nameof(Inserts))]
-    public void An_insert_names_only_the_model_s_columns_and_every_required_one(string statement, string sql)
+    public void An_insert_names_only_the_model_s_columns_and_every_required_one(string statement, string quoted)
     {
+        var sql = quoted.Replace("\"", "");
         var match = InsertShape().Match(sql);
         Assert.True(match.Success, $"{statement} is not an INSERT INTO t (columns) SELECT");
         var table = Table(match.Groups["table"].Value);
@@ -49,12 +56,14 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         var required = columns.Values.Where(c => !c.IsNullable && c.DefaultValue is null && c.DefaultValueSql is null && !(key.Count == 1 && key.Contains(c.Name)))
             .Select(c => c.Name);
         Assert.Empty(required.Except(named));
-        Assert.Equal(named.Count, Regex.Count(sql, @"value->>\d+"));
+        // SQLite reads each value by its position in the row; PostgreSQL by its column's name, from the table's row type.
+        if (sql.Contains("value->>", StringComparison.Ordinal)) Assert.Equal(named.Count, Regex.Count(sql, @"value->>\d+"));
+        else Assert.Equal(named, Columns(Between(sql, ") SELECT ", " FROM jsonb_populate_recordset")));
     }
 
     [Fact]
     public void The_update_of_delivery_states_reads_as_many_values_as_it_names_columns() =>
-        Assert.Equal(Columns(Between(DeliveryStore.UpdateDeliveries, "v(", ")")).Count, Regex.Count(DeliveryStore.UpdateDeliveries, @"value->>\d+"));
+        Assert.Equal(Columns(Between(SqliteDeliveryStore.UpdateDeliveries, "v(", ")")).Count, Regex.Count(SqliteDeliveryStore.UpdateDeliveries, @"value->>\d+"));
 
     [Fact]
     public async Task The_fan_out_finds_waiting_events_through_its_index_not_by_reading_every_event()
@@ -62,7 +71,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         // EF wrote !FannedOut as NOT (FannedOut), which the partial index "FannedOut = 0" does not match: every round
         // read the whole Events table.
         await using var db = await core.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        var sql = Regex.Replace(DeliveryStore.WaitingQuery.Compile()(db, 512).ToQueryString(), @"^(--|\.param).*$|@\w+", m => m.Value.StartsWith('@') ? "512" : "", RegexOptions.Multiline);
+        var sql = Regex.Replace(SqliteDeliveryStore.WaitingQuery.Compile()(db, 512).ToQueryString(), @"^(--|\.param).*$|@\w+", m => m.Value.StartsWith('@') ? "512" : "", RegexOptions.Multiline);
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
@@ -76,13 +85,27 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
     public static TheoryData<string, string, string> ColumnLists => new()
     {
         // statement, table, the columns it names
-        { "UpdateDeliveries WITH", "Deliveries", Between(DeliveryStore.UpdateDeliveries, "v(", ")") },
-        { "UpdateDeliveries SET", "Deliveries", string.Join(", ", SetTargets().Matches(DeliveryStore.UpdateDeliveries).Select(m => m.Groups[1].Value)) },
-        { "Claim RETURNING", "Deliveries", DeliveryStore.Claim[(DeliveryStore.Claim.IndexOf("RETURNING", StringComparison.Ordinal) + "RETURNING".Length)..] },
-        { "Claim SELECT", "Deliveries", Between(DeliveryStore.Claim, "FROM (SELECT ", " FROM Deliveries") },
-        { "BodiesOf", "Events", Between(DeliveryStore.BodiesOf, "SELECT ", " FROM") },
-        { "MarkFannedOut", "Events", "FannedOut, Id" },
+        { "SQLite UpdateDeliveries WITH", "Deliveries", Between(SqliteDeliveryStore.UpdateDeliveries, "v(", ")") },
+        { "SQLite UpdateDeliveries SET", "Deliveries", SetTargetsOf(SqliteDeliveryStore.UpdateDeliveries) },
+        { "SQLite Claim SET", "Deliveries", Between(SqliteDeliveryStore.Claim, "SET ", "\n").Replace(" = $lease", "").Replace(" = $owner", "") },
+        { "SQLite Claim RETURNING", "Deliveries", SqliteDeliveryStore.Claim[(SqliteDeliveryStore.Claim.IndexOf("RETURNING", StringComparison.Ordinal) + "RETURNING".Length)..] },
+        { "SQLite Claim SELECT", "Deliveries", Between(SqliteDeliveryStore.Claim, "FROM (SELECT ", " FROM Deliveries") },
+        { "SQLite BodiesOf", "Events", Between(SqliteDeliveryStore.BodiesOf, "SELECT ", " FROM") },
+        { "SQLite MarkFannedOut", "Events", "FannedOut, Id" },
+        // PostgreSQL quotes every name of the model: each quoted name is the table's or one of its columns.
+        { "PostgreSQL UpdateDeliveries SET", "Deliveries", SetTargetsOf(PostgresDeliveryStore.UpdateDeliveries.Replace("\"", "")) },
+        { "PostgreSQL UpdateDeliveries", "Deliveries", QuotedNames(PostgresDeliveryStore.UpdateDeliveries, "Deliveries") },
+        { "PostgreSQL Claim", "Deliveries", QuotedNames(PostgresDeliveryStore.Claim, "Deliveries") },
+        { "PostgreSQL WaitingEvents", "Events", QuotedNames(PostgresDeliveryStore.WaitingEvents, "Events") },
+        { "PostgreSQL MarkFannedOut", "Events", QuotedNames(PostgresDeliveryStore.MarkFannedOut, "Events") },
+        { "PostgreSQL BodiesOf", "Events", QuotedNames(PostgresDeliveryStore.BodiesOf, "Events") },
+        { "PostgreSQL UpsertStats", "WebhookStats", QuotedNames(PostgresDeliveryStore.UpsertStats, "WebhookStats") },
     };
+
+    private static string SetTargetsOf(string sql) => string.Join(", ", SetTargets().Matches(sql).Select(m => m.Groups[1].Value));
+
+    private static string QuotedNames(string sql, string table) =>
+        string.Join(", ", Regex.Matches(sql, "\"(\\w+)\"").Select(m => m.Groups[1].Value).Where(n => n != table).Distinct());
 
     [Theory]
     [MemberData(nameof(ColumnLists))]
@@ -111,4 +134,67 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
 
     [GeneratedRegex(@"(\w+) = v\.\w+")]
     private static partial Regex SetTargets();
+}
+
+/// <summary>The PostgreSQL store's fan-out against another node's, on the tests' real PostgreSQL.</summary>
+public sealed class PostgresFanOutTests : IAsyncLifetime
+{
+    private readonly CoreHost core = new(new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" }, store: Store.Postgres);
+
+    public async Task InitializeAsync()
+    {
+        await core.InitializeAsync();
+        var setup = await core.Get<SetupService>().CompleteAsync(new SetupRequest
+        {
+            Email = AppHost.OwnerEmail, Password = AppHost.Password, SpaceName = "Nodes", PublicBaseUrl = "http://127.0.0.1",
+        }, "test");
+        Assert.True(setup.Succeeded);
+    }
+
+    public Task DisposeAsync() => core.DisposeAsync();
+
+    [Fact]
+    public async Task An_event_another_node_is_fanning_out_is_left_to_it_and_fanned_out_later_when_that_node_dies()
+    {
+        // Tried: node A has taken the older event in its fan-out (its row locked, not committed) when node B fans out;
+        // then A dies and its transaction rolls back. "Mark every event up to the last id taken" made B wait for A's row
+        // and then mark it fanned out with no delivery: lost.
+        var created = await core.Get<EndpointService>().CreateAsync(new EndpointDraft
+        {
+            Name = "crm", Url = "http://127.0.0.1:9/hook", Events = ["created_booking"],
+        }, EndpointOrigin.SettingsUi, WebhookHostExtensions.Owner);
+        Assert.True(created.Succeeded);
+        var dbs = core.Get<IDbContextFactory<AppDbContext>>();
+        var store = core.Get<DeliveryStore>();
+        var events = new List<long>();
+        foreach (var id in new[] { "older", "newer" })
+        {
+            await using var db = await dbs.CreateDbContextAsync();
+            var raised = await core.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject(id, id, new() { ["id"] = id, ["url"] = $"http://x/api/bookings/{id}" }));
+            await db.SaveChangesAsync();
+            events.Add(raised.Id);
+        }
+        await WaitingOnlyAsync(dbs, events);
+
+        await using (var nodeA = await dbs.CreateDbContextAsync())
+        {
+            await using var fanningOut = await nodeA.Database.BeginTransactionAsync();
+            await nodeA.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Events\" WHERE \"Id\" = {0} FOR UPDATE", events[0]);
+
+            var byB = await WebhookHostExtensions.FanOutAsync(dbs, store, core.Clock).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(1, byB);                                  // the newer one; the older is A's
+            await fanningOut.RollbackAsync();                      // A dies
+        }
+
+        Assert.Equal(1, await WebhookHostExtensions.FanOutAsync(dbs, store, core.Clock));
+        await using var read = await dbs.CreateDbContextAsync();
+        Assert.Equal(events, await read.Deliveries.Where(d => d.EndpointId == created.Value!.Endpoint.Id).OrderBy(d => d.EventId).Select(d => d.EventId).ToListAsync());
+    }
+
+    // The endpoint's own creation may have raised events; fanned out first, so the test's two are all that wait.
+    private async Task WaitingOnlyAsync(IDbContextFactory<AppDbContext> dbs, List<long> events)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        await db.Events.Where(e => !e.FannedOut && !events.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOut, true));
+    }
 }
