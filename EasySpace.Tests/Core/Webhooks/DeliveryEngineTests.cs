@@ -419,7 +419,7 @@ public sealed class DeliveryNodesTests(ITestOutputHelper output) : IAsyncLifetim
             var now = inFlight.AddOrUpdate(request.Path, 1, (_, n) => n + 1);
             peak.AddOrUpdate(request.Path, now, (_, p) => Math.Max(p, now));
             if (sent.AddOrUpdate((request.Path, request.Header("webhook-id")), 1, (_, n) => n + 1) == 1 && sent.Count == 2 * events) all.TrySetResult();
-            await Task.Delay(5, http.RequestAborted); // the receiver's work: requests to one endpoint overlap if the nodes let them
+            await Task.Delay(20, http.RequestAborted); // the receiver's work: slots fill up, and requests to one endpoint overlap if the nodes let them
             // Counted out before the answer leaves: the sender cannot have started another on this slot yet.
             inFlight.AddOrUpdate(request.Path, 0, (_, n) => n - 1);
             await http.Response.WriteAsync("ok");
