@@ -3,30 +3,25 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Installs a Debian package the tests need when it is missing (as root), or says how to.
+need_package() { # package, what it is for, the command that shows it is there
+  local package=$1 purpose=$2
+  shift 2
+  "$@" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's chromium for the browser tests..."
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-      || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
+    echo "Installing Debian's $package for $purpose..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null \
+      || { echo "Could not install $package"; echo "0 passed, 1 failed"; exit 1; }
   else
-    echo "chromium is missing: run 'sudo apt-get install chromium' once, or run ./test.sh as root."
+    echo "$package is missing: run 'sudo apt-get install $package' once, or run ./test.sh as root."
     echo "0 passed, 1 failed"
     exit 1
   fi
-fi
+}
 
+need_package chromium "the browser tests" command -v chromium
 # The PostgreSQL tests start Debian's PostgreSQL themselves (tools/test-postgres.sh) and stop it when they end.
-if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "Installing Debian's PostgreSQL for the PostgreSQL tests..."
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
-      || { echo "Could not install postgresql"; echo "0 passed, 1 failed"; exit 1; }
-  else
-    echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' once, or run ./test.sh as root."
-    echo "0 passed, 1 failed"
-    exit 1
-  fi
-fi
+need_package postgresql "the PostgreSQL tests" sh -c 'ls /usr/lib/postgresql/*/bin/pg_ctl'
 
 if [ -f tools/package.json ] && [ ! -d tools/node_modules ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -171,7 +171,7 @@ public static class ManagementCommands
         var result = await services.GetRequiredService<MoveToPostgres>().MoveAsync(o["to"], ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         var moved = result.Value!;
-        foreach (var (table, rows) in moved.Tables) Console.WriteLine($"  {table,-32} {rows,10:N0} rows");
+        foreach (var (table, rows) in moved.Tables) Console.WriteLine($"  {table,-32} {rows,10:N0} {(rows == 1 ? "row" : "rows")}");
         Console.WriteLine($"Moved {moved.Tables.Sum(t => t.Rows):N0} rows in {moved.Tables.Count} tables into the PostgreSQL database {moved.Database} on {moved.Host} " +
             $"(each table counted on both sides). Data Protection keys: {moved.KeysCopied} copied, {moved.KeysAlreadyThere} already where the PostgreSQL settings read them. " +
             "The SQLite database is unchanged.");
