@@ -18,7 +18,12 @@ public class PostgresHealthTests
         // SQLite's PRAGMA user_version was the probe on every store: on PostgreSQL a syntax error, so a healthy node read 503.
         var healthy = await app.NewClient().GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
-        Assert.Equal("The database answers, takes writes, and its schema is current.", Database(await healthy.Content.ReadAsStringAsync()));
+        var body = await healthy.Content.ReadAsStringAsync();
+        Assert.Equal("The database answers, takes writes, and its schema is current.", Database(body));
+        // Both of the node's schedulers are looked at: its own (the pump) and the clustered one (the once-jobs).
+        var scheduler = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("scheduler");
+        Assert.Equal("This node's scheduler and the one the nodes share are running.", scheduler.GetProperty("description").GetString());
+        Assert.Equal("running", scheduler.GetProperty("data").GetProperty("EasySpaceCluster").GetString());
 
         await using (var admin = new NpgsqlConnection(connectionString))
         {

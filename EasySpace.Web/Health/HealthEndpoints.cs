@@ -63,14 +63,25 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFact
     }
 }
 
+/// <summary>
+/// Every scheduler of this node: on SQLite the one that runs every job; on PostgreSQL also the one the nodes share for
+/// the jobs that run once across them (Scheduling/SchedulingSetup.cs). A node whose shared scheduler stopped still
+/// delivers, but no longer takes its turn at the date-driven events: not healthy.
+/// </summary>
 internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulers) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        var scheduler = await schedulers.GetScheduler(ct);
-        var data = new Dictionary<string, object> { ["state"] = scheduler.Status.ToString().ToLowerInvariant() };
-        return scheduler.Status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy("The scheduler is running.", data)
-            : HealthCheckResult.Unhealthy("The scheduler is not running.", data: data);
+        await schedulers.GetScheduler(ct);   // the node's own; the hosted service starts the others beside it
+        var all = (await schedulers.GetAllSchedulers(ct)).OrderBy(s => s.SchedulerName).ToList();
+        var data = all.ToDictionary(s => s.SchedulerName, s => (object)s.Status.ToString().ToLowerInvariant());
+        var stopped = all.Where(s => s.Status != SchedulerStatus.Running).Select(s => s.SchedulerName).ToList();
+        if (all.Count == 1)
+            return stopped.Count == 0
+                ? HealthCheckResult.Healthy("The scheduler is running.", data)
+                : HealthCheckResult.Unhealthy("The scheduler is not running.", data: data);
+        return stopped.Count == 0
+            ? HealthCheckResult.Healthy("This node's scheduler and the one the nodes share are running.", data)
+            : HealthCheckResult.Unhealthy($"Not running: {string.Join(", ", stopped)}.", data: data);
     }
 }
