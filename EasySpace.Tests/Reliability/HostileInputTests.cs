@@ -70,7 +70,9 @@ public class HostileInputTests(HostileFixture app) : IClassFixture<HostileFixtur
         var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadSubscriptions, ApiScopes.WriteSubscriptions));
         var before = await client.GetStringAsync("/api/subscriptions");
 
-        var response = await client.PostAsync("/api/subscriptions", body);
+        // Expect: 100-continue, as curl sends for a large body: Kestrel refuses a body over the limit before asking for
+        // it, so the client never writes into a connection the server closed after its 413 (a broken pipe under load).
+        var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/subscriptions") { Content = body, Headers = { ExpectContinue = true } });
         var text = await response.Content.ReadAsStringAsync();
 
         var expectedStatus = int.Parse(answer.Split(' ')[0]);
