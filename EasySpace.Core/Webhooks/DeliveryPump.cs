@@ -37,6 +37,7 @@ public sealed class DeliveryPump(
         var waiting = new List<(ClaimedDelivery Delivery, EndpointTarget? Target)>();
         var held = new Dictionary<long, int>(); // waiting + sending, per endpoint
         var recording = new List<Task>();
+        int recorded = 0, recordedAtClaim = 0;
         // A claim waits for SQLite's write lock and its commit; sending goes on meanwhile.
         Task<Batch>? claiming = null;
         try
@@ -58,11 +59,17 @@ public sealed class DeliveryPump(
                     cameBackShort = batch.Claimed.Count < batch.Asked;
                 }
 
+                recorded += recording.RemoveAll(r => r.IsCompleted);
                 var canClaim = claiming is null && !ct.IsCancellationRequested;
                 var woken = canClaim && signal.TakeRequest(); // what was committed before this point, the next claim sees
+                // Several nodes count an endpoint's leases in the database, and recording an attempt clears its lease: a
+                // claim that came back short may have counted leases of attempts recorded since, so it claims again
+                // (and the loop wakes when a recording finishes). Under load, waiting for the next commit instead
+                // stalled an endpoint's backlog behind one that hung (CI, FaultIsolationOnPostgresTests).
+                if (cameBackShort && store.SeveralNodes && recorded > recordedAtClaim) woken = true;
                 if (cameBackShort && !woken && inFlight.Count == 0 && waiting.Count == 0)
                 {
-                    recording.RemoveAll(r => r.IsCompleted);
+                    recorded += recording.RemoveAll(r => r.IsCompleted);
                     if (recording.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
                     await Task.WhenAll(recording); // a run ends with its attempts on record
                     continue;
@@ -75,11 +82,14 @@ public sealed class DeliveryPump(
                     var busy = new Dictionary<long, int>(held);
                     // Nodes that share an endpoint's limit each hold only what they may send now; one node claims ahead.
                     var perEndpoint = store.SeveralNodes ? settings.MaxConcurrencyPerEndpoint : RoundsHeld * settings.MaxConcurrencyPerEndpoint;
+                    recordedAtClaim = recorded;
                     claiming = Task.Run(() => ClaimAsync(room, perEndpoint, busy, ct), CancellationToken.None);
                 }
 
                 if (claiming is null && inFlight.Count == 0 && waiting.Count == 0) break; // cancelled
-                await Task.WhenAny(inFlight.Keys.Append(claiming ?? signal.WhenWoken));
+                IEnumerable<Task> wakers = inFlight.Keys.Append(claiming ?? signal.WhenWoken);
+                if (store.SeveralNodes) wakers = wakers.Concat(recording);
+                await Task.WhenAny(wakers);
                 foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToList())
                 {
                     var c = inFlight[done];

@@ -74,8 +74,10 @@ internal sealed class SchedulerHealthCheck(ISchedulerFactory schedulers) : IHeal
     {
         await schedulers.GetScheduler(ct);   // the node's own; the hosted service starts the others beside it
         var all = (await schedulers.GetAllSchedulers(ct)).OrderBy(s => s.SchedulerName).ToList();
-        var data = all.ToDictionary(s => s.SchedulerName, s => (object)s.Status.ToString().ToLowerInvariant());
         var stopped = all.Where(s => s.Status != SchedulerStatus.Running).Select(s => s.SchedulerName).ToList();
+        // "state" says it for the node as a whole; each scheduler's own state follows under its name.
+        var data = new Dictionary<string, object> { ["state"] = stopped.Count == 0 ? "running" : "stopped" };
+        foreach (var s in all) data[s.SchedulerName] = s.Status.ToString().ToLowerInvariant();
         if (all.Count == 1)
             return stopped.Count == 0
                 ? HealthCheckResult.Healthy("The scheduler is running.", data)
