@@ -29,20 +29,31 @@ fi
 
 dotnet tool restore >/dev/null
 results=$(mktemp -d)
-dotnet test EasySpace.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+dotnet build EasySpace.sln -v q -nologo >"$results/build.log" 2>&1 || { cat "$results/build.log"; echo "0 passed, 1 failed"; exit 1; }
+
+# Every test on SQLite (the default store); then, when no arguments narrow the run, every test that does not name its
+# store on PostgreSQL (the browser tests drive the same services and stay on SQLite).
+dotnet test EasySpace.sln --no-build --logger "trx;LogFileName=sqlite.trx" --results-directory "$results" "$@"
 status=$?
+if [ $# -eq 0 ]; then
+  echo "The same tests on PostgreSQL:"
+  EASYSPACE_TEST_STORE=postgres dotnet test EasySpace.sln --no-build --logger "trx;LogFileName=postgres.trx" --results-directory "$results" \
+    --filter "FullyQualifiedName!~EasySpace.Tests.E2E&Store!=Named"
+  pg_status=$?
+  [ $status -eq 0 ] && status=$pg_status
+fi
 # A test process that was killed leaves its PostgreSQL running: stop any such leftover.
 for leftover in "${TMPDIR:-/tmp}"/easyspace-test-pg-*; do [ -d "$leftover" ] && tools/test-postgres.sh stop "$leftover"; done
 
-trx=$(find "$results" -name '*.trx' | head -n 1)
-if [ -n "$trx" ]; then
+passed=0
+failed=0
+trxs=$(find "$results" -name '*.trx')
+[ -z "$trxs" ] && failed=1   # no test ran
+for trx in $trxs; do
   counters=$(grep -o '<Counters [^>]*>' "$trx")
-  passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
-  failed=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
-else
-  passed=0
-  failed=1   # the build failed before any test ran
-fi
+  passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+  failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+done
 rm -rf "$results"
 echo "$passed passed, $failed failed"
 exit $status

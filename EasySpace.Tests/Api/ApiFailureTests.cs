@@ -27,8 +27,7 @@ public class ApiFailureTests(ProductionApiFixture app) : IClassFixture<Productio
         var client = app.ApiClient(await app.CreateTokenAsync(AppHost.OwnerEmail, ApiScopes.ReadSubscriptions));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/subscriptions")).StatusCode);
         // A real failure: the table the call reads is gone, so the database throws inside the endpoint.
-        await using (var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
-            await db.Database.ExecuteSqlRawAsync("ALTER TABLE Endpoints RENAME TO Endpoints_gone");
+        using (var db = app.OpenDatabase()) db.Execute("ALTER TABLE Endpoints RENAME TO Endpoints_gone");
 
         var response = await client.GetAsync("/api/subscriptions");
 
@@ -37,5 +36,6 @@ public class ApiFailureTests(ProductionApiFixture app) : IClassFixture<Productio
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString();
         Assert.Contains("on our side", error);
         Assert.DoesNotContain("Sqlite", error);
+        Assert.DoesNotContain("Npgsql", error);
     }
 }

@@ -32,12 +32,13 @@ public class AppHost : WebApplicationFactory<Program>
 
     /// <param name="store">PostgreSQL: a new migrated database on the run's server (<see cref="PostgresServer"/>) unless
     /// <paramref name="postgresConnectionString"/> names one, e.g. another host's, to make a second node.</param>
-    public AppHost(Store store = Store.Sqlite, string? postgresConnectionString = null)
+    public AppHost(Store? store = null, string? postgresConnectionString = null)
     {
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        Store = store;
-        if (store == Store.Postgres)
+        Store = store ?? (postgresConnectionString is null ? Stores.Default : Store.Postgres);
+        if (Store == Store.Postgres)
         {
+            ownsDatabase = postgresConnectionString is null;
             PostgresConnectionString = postgresConnectionString ?? PostgresServer.CreateDatabaseAsync().GetAwaiter().GetResult();
             foreach (var (key, value) in PostgresServer.Settings(PostgresConnectionString)) settings[key] = value;
         }
@@ -46,6 +47,7 @@ public class AppHost : WebApplicationFactory<Program>
     }
 
     public Store Store { get; }
+    private readonly bool ownsDatabase;
 
     /// <summary>The host's database when <see cref="Store"/> is PostgreSQL: give it to a second host to make a second node.</summary>
     public string? PostgresConnectionString { get; }
@@ -142,10 +144,16 @@ public class AppHost : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) data.Dispose();
+        if (!disposing) return;
+        data.Dispose();
+        // A second node's host was given the first one's database, which the first one drops.
+        if (ownsDatabase) PostgresServer.DropDatabaseAsync(PostgresConnectionString!).GetAwaiter().GetResult();
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>The database straight, bypassing EF Core (<see cref="RawSql"/>: SQLite's dialect on both stores).</summary>
+    public System.Data.Common.DbConnection OpenDatabase() => RawSql.Open(Store, data.Path, PostgresConnectionString);
 
     private static void Check(IdentityResult result) => Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
 }

@@ -22,12 +22,12 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
 
     /// <param name="migrateFromNothing">For a test about a new installation: no template, every migration on a new file.</param>
     /// <param name="store">PostgreSQL: a database of its own on the run's server (<see cref="PostgresServer"/>).</param>
-    public CoreHost(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store store = Store.Sqlite)
+    public CoreHost(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store? store = null)
     {
         this.migrateFromNothing = migrateFromNothing;
-        Store = store;
+        Store = store ?? Stores.Default;
         var values = new Dictionary<string, string?> { ["EasySpace:DataDirectory"] = data.Path };
-        if (store == Store.Postgres)
+        if (Store == Store.Postgres)
         {
             PostgresConnectionString = PostgresServer.CreateDatabaseAsync(empty: migrateFromNothing).GetAwaiter().GetResult();
             foreach (var (key, value) in PostgresServer.Settings(PostgresConnectionString)) values[key] = value;
@@ -68,28 +68,32 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
         return user.Id;
     }
 
-    /// <summary>One value straight from the SQLite file, bypassing EF Core.</summary>
+    /// <summary>One value straight from the database, bypassing EF Core (<see cref="RawSql"/>: SQLite's dialect on both stores).</summary>
     public object? Scalar(string sql, params (string Name, object Value)[] parameters)
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return command.ExecuteScalar();
+        using var connection = OpenDatabase();
+        return connection.Scalar(sql, parameters);
     }
+
+    /// <summary>The files the database lives in at rest, for a test that looks for something stored in clear.</summary>
+    public async Task<List<string>> DatabaseFilesAsync() => Store == Store.Postgres
+        ? await PostgresServer.FilesOfAsync(PostgresConnectionString!)
+        : new[] { DatabasePath, DatabasePath + "-wal" }.Where(File.Exists).ToList();
+
+    public System.Data.Common.DbConnection OpenDatabase() => RawSql.Open(Store, data.Path, PostgresConnectionString);
 
     public async Task DisposeAsync()
     {
         await services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         data.Dispose();
+        if (PostgresConnectionString is not null) await PostgresServer.DropDatabaseAsync(PostgresConnectionString);
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     /// <summary>A migrated host for a test that makes its own (e.g. with settings): <c>await using var core = await CoreHost.StartAsync();</c></summary>
-    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store store = Store.Sqlite)
+    public static async Task<CoreHost> StartAsync(IDictionary<string, string?>? settings = null, bool migrateFromNothing = false, Store? store = null)
     {
         var host = new CoreHost(settings, migrateFromNothing, store);
         await host.InitializeAsync();

@@ -10,6 +10,7 @@ using Quartz;
 namespace EasySpace.Tests.Reliability;
 
 /// <summary>Several nodes on one PostgreSQL database: who runs which job, and what one node made that another must read.</summary>
+[Trait("Store", "Named")]
 public class ClusterTests
 {
     private static readonly JobKey[] OnceJobs = [DateDrivenEventsJob.Key, PaymentReconciliationJob.Key, AlertJob.Key, RetentionJob.Key];
@@ -17,7 +18,7 @@ public class ClusterTests
     [Fact]
     public async Task On_SQLite_every_job_stays_in_the_one_in_memory_scheduler()
     {
-        await using var core = await CoreHost.StartAsync();
+        await using var core = await CoreHost.StartAsync(store: Store.Sqlite);
         var schedulers = core.Get<ISchedulerFactory>();
         var node = await schedulers.GetScheduler();
         Assert.False((await node.GetMetadata()).JobStorePersistent);
@@ -83,9 +84,7 @@ public class ClusterTests
 
     private static AppHost OnPostgres(string connectionString)
     {
-        var host = new AppHost().With("Scheduling:ClusterCheckinSeconds", "1");
-        foreach (var (key, value) in PostgresServer.Settings(connectionString)) host.With(key, value);
-        return host;
+        return new AppHost(Store.Postgres, connectionString).With("Scheduling:ClusterCheckinSeconds", "1");
     }
 
     private static async Task<List<string>> JobsAsync(IScheduler scheduler) => Names((await scheduler.QueryJobs(new JobQuery())).Items.Select(j => j.Key));

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EasySpace.Tests.Reliability;
 
 /// <summary>Unhealthy receivers mixed with a healthy one: the healthy one keeps its pace, the others follow the rules.</summary>
+[Trait("Store", "Named")]
 public abstract class FaultIsolationTests(Store store) : IAsyncLifetime
 {
     private const int Events = 40;
@@ -123,6 +124,8 @@ public abstract class FaultIsolationTests(Store store) : IAsyncLifetime
     }
 }
 
+[Trait("Store", "Named")]
 public sealed class FaultIsolationOnSqliteTests() : FaultIsolationTests(Store.Sqlite);
 
+[Trait("Store", "Named")]
 public sealed class FaultIsolationOnPostgresTests() : FaultIsolationTests(Store.Postgres);

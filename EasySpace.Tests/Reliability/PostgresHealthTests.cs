@@ -6,6 +6,7 @@ using Npgsql;
 namespace EasySpace.Tests.Reliability;
 
 /// <summary>GET /health on PostgreSQL: a real committed write proves the store takes writes, as SQLite's header write does.</summary>
+[Trait("Store", "Named")]
 public class PostgresHealthTests
 {
     [Fact]

@@ -46,13 +46,14 @@ public sealed class FullDisk : IDisposable
     }
 }
 
+[Trait("Store", "Named")]
 public class StorageFaultTests : IAsyncLifetime
 {
     private readonly FullDisk disk = new();
     private readonly AppHost app;
     private Receiver receiver = default!;
 
-    public StorageFaultTests() => app = new AppHost().With("Webhooks:TimeoutSeconds", "1").With("Webhooks:PumpIntervalSeconds", "1")
+    public StorageFaultTests() => app = new AppHost(Store.Sqlite).With("Webhooks:TimeoutSeconds", "1").With("Webhooks:PumpIntervalSeconds", "1")
         .With("EasySpace:DataDirectory", disk.Path);
 
     public async Task InitializeAsync()

@@ -20,6 +20,7 @@ namespace EasySpace.Tests.Reliability;
 /// The several-nodes test: three real server processes on loopback ports against one PostgreSQL database,
 /// events committed while all three deliver, one node SIGKILLed mid-delivery.
 /// </summary>
+[Trait("Store", "Named")]
 public class ThreeNodeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int AfterKill = 50;

@@ -6,6 +6,7 @@ using EasySpace.Tests.Harness;
 namespace EasySpace.Tests.Core.Backup;
 
 /// <summary>Backups are copies of SQLite's file: on PostgreSQL the verbs' services refuse in words and the daily job makes nothing.</summary>
+[Trait("Store", "Named")]
 public class BackupOnPostgresTests : IDisposable
 {
     private readonly TempDirectory backups = new();

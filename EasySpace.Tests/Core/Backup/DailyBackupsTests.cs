@@ -6,13 +6,14 @@ using Microsoft.Extensions.Options;
 namespace EasySpace.Tests.Core.Backup;
 
 /// <summary>The daily backup job on a fake clock: when it runs, what it keeps, what a failed day does.</summary>
+[Trait("Store", "Named")]
 public class DailyBackupsTests : IDisposable
 {
     private readonly TempDirectory backups = new();
 
     private async Task<CoreHost> StartAsync(string directory, string keep = "3")
     {
-        var core = await CoreHost.StartAsync(new Dictionary<string, string?>
+        var core = await CoreHost.StartAsync(store: Store.Sqlite, settings: new Dictionary<string, string?>
         {
             ["Backup:Directory"] = directory, ["Backup:Keep"] = keep, ["Backup:TimeOfDay"] = "03:00",
         });
@@ -85,7 +86,7 @@ public class DailyBackupsTests : IDisposable
     [InlineData("TimeOfDay", "24:00", "Backup:TimeOfDay: write the time as HH:mm")]
     public async Task Settings_that_cannot_work_are_refused_with_the_setting_s_name(string key, string value, string message)
     {
-        await using var core = new CoreHost(new Dictionary<string, string?> { ["Backup:Directory"] = backups.Path, [$"Backup:{key}"] = value });
+        await using var core = new CoreHost(new Dictionary<string, string?> { ["Backup:Directory"] = backups.Path, [$"Backup:{key}"] = value }, store: Store.Sqlite);
 
         var refused = Assert.Throws<OptionsValidationException>(() => core.Get<IOptions<BackupOptions>>().Value);
 

@@ -6,6 +6,7 @@ using EasySpace.Tests.Harness;
 namespace EasySpace.Tests.Core.Data;
 
 /// <summary>The database holds personal data and the keys decrypt every secret: on Linux only their owner may read them.</summary>
+[Trait("Store", "Named")]
 public class DataFolderPermissionTests
 {
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -15,7 +16,7 @@ public class DataFolderPermissionTests
     public async Task A_new_data_folder_its_database_and_its_keys_are_the_owners_alone()
     {
         if (OperatingSystem.IsWindows()) return; // Windows keeps the permissions the folder inherits
-        await using var host = await CoreHost.StartAsync(migrateFromNothing: true); // the start makes the database file, SQLite its -wal and -shm
+        await using var host = await CoreHost.StartAsync(migrateFromNothing: true, store: Store.Sqlite); // the start makes the database file, SQLite its -wal and -shm
         host.Get<SecretBox>().Protect("whsec_x"); // the first use writes the first key
 
         AssertPrivate(host);
@@ -25,7 +26,7 @@ public class DataFolderPermissionTests
     public async Task Files_an_older_version_left_readable_are_tightened_at_start()
     {
         if (OperatingSystem.IsWindows()) return;
-        await using var host = await CoreHost.StartAsync();
+        await using var host = await CoreHost.StartAsync(store: Store.Sqlite);
         host.Get<SecretBox>().Protect("whsec_x");
         var loose = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         foreach (var folder in Folders(host)) System.IO.File.SetUnixFileMode(folder, Folder | loose | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace EasySpace.Tests.Core.Data;
 
 /// <summary>One model, two stores: the setting that chooses, and each store's migrations kept in step with the model.</summary>
+[Trait("Store", "Named")]
 public class DatabaseProviderTests
 {
     [Fact]

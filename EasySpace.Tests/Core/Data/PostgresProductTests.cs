@@ -13,6 +13,7 @@ using Npgsql;
 namespace EasySpace.Tests.Core.Data;
 
 /// <summary>The features whose SQL differs between the stores answer the same on PostgreSQL as on SQLite.</summary>
+[Trait("Store", "Named")]
 public class PostgresProductTests
 {
     [Theory]

@@ -13,6 +13,7 @@ using Xunit.Abstractions;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
+[Trait("Store", "Named")]
 public class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Events = 300;

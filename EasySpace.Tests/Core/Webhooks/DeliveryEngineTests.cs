@@ -17,6 +17,7 @@ using Xunit.Abstractions;
 namespace EasySpace.Tests.Core.Webhooks;
 
 /// <summary>The engine on each store: every test here runs on SQLite and on PostgreSQL (the two classes at the end).</summary>
+[Trait("Store", "Named")]
 public abstract class DeliveryEngineTests(Store store) : AppWithReceiverTest(new AppHost(store).With("Webhooks:TimeoutSeconds", "2"))
 {
     [Fact]
@@ -343,6 +344,7 @@ public abstract class DeliveryEngineTests(Store store) : AppWithReceiverTest(new
     }
 }
 
+[Trait("Store", "Named")]
 public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sqlite)
 {
     [Fact]
@@ -374,12 +376,14 @@ public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sq
     }
 }
 
+[Trait("Store", "Named")]
 public sealed class DeliveryEngineOnPostgresTests() : DeliveryEngineTests(Store.Postgres);
 
 /// <summary>
 /// Several nodes on one PostgreSQL database (decision 0012): two real hosts in this process, each with its own pump,
 /// writer, listener and lease owner, delivering to a real receiver.
 /// </summary>
+[Trait("Store", "Named")]
 public sealed class DeliveryNodesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly AppHost a = new(Store.Postgres);

@@ -15,9 +15,11 @@ namespace EasySpace.Tests.Core.Webhooks;
 /// Every column a statement of <see cref="DeliveryStore"/> names exists in the EF model's table, and every INSERT
 /// writes every column the model requires (a new required column cannot be forgotten in the hot path).
 /// </summary>
+// The statements of both stores against the model, and SQLite's query plans: on SQLite only.
+[Trait("Store", "Named")]
 public sealed partial class DeliveryStoreTests : IAsyncLifetime
 {
-    private readonly CoreHost core = new();
+    private readonly CoreHost core = new(store: Store.Sqlite);
     private IModel model = default!;
 
     public async Task InitializeAsync()
@@ -137,6 +139,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
 }
 
 /// <summary>The PostgreSQL store's fan-out against another node's, on the tests' real PostgreSQL.</summary>
+[Trait("Store", "Named")]
 public sealed class PostgresFanOutTests : IAsyncLifetime
 {
     private readonly CoreHost core = new(new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" }, store: Store.Postgres);

@@ -3,7 +3,6 @@ using EasySpace.Core.Data;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using EasySpace.Tests.Core.Events;
 
@@ -180,14 +179,8 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
 
     private List<object> Column(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "easyspace.db")};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new List<object>();
-        while (reader.Read()) values.Add(reader.GetValue(0));
-        return values;
+        using var connection = app.OpenDatabase();
+        return connection.Column(sql);
     }
 }
 

@@ -15,10 +15,11 @@ namespace EasySpace.Tests.Core.Webhooks;
 /// A box upgraded from the engine where each delivery kept its own body and webhook-id: after the EngineFanOut
 /// migration every delivery still sends exactly the bytes and id it sent before, and no event is fanned out twice.
 /// </summary>
+[Trait("Store", "Named")]
 public sealed class EngineUpgradeTests : IAsyncLifetime
 {
     private const string LastMigrationBefore = "20261201214430_EventAbout";
-    private readonly CoreHost core = new();
+    private readonly CoreHost core = new(store: Store.Sqlite);
 
     public async Task InitializeAsync()
     {

@@ -1,7 +1,6 @@
 using EasySpace.Core.Data;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
-using Microsoft.Data.Sqlite;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
@@ -45,26 +44,13 @@ public class HeaderStorageTests() : AppWithReceiverTest(new AppHost())
 
     private string StoredHeaders(long endpointId)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Headers FROM Endpoints WHERE Id = $id";
-        command.Parameters.AddWithValue("$id", endpointId);
-        return (string)command.ExecuteScalar()!;
+        using var connection = app.OpenDatabase();
+        return (string)connection.Scalar("SELECT Headers FROM Endpoints WHERE Id = $id", ("$id", endpointId))!;
     }
 
     private void Execute(string sql, long endpointId)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", endpointId);
-        Assert.Equal(1, command.ExecuteNonQuery());
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "easyspace.db")};Pooling=False");
-        connection.Open();
-        return connection;
+        using var connection = app.OpenDatabase();
+        Assert.Equal(1, connection.Execute(sql, ("$id", endpointId)));
     }
 }

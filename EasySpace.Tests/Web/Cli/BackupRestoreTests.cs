@@ -18,6 +18,7 @@ using Xunit.Abstractions;
 namespace EasySpace.Tests.Web.Cli;
 
 /// <summary>The backup and restore verbs, run as the real executable beside a real server.</summary>
+[Trait("Store", "Named")]
 public class BackupRestoreTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory data = new();

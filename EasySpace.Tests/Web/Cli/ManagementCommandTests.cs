@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace EasySpace.Tests.Web.Cli;
 
+[Trait("Store", "Named")]
 public class ManagementCommandTests : IDisposable
 {
     private const string Owner = "owner@example.com";

@@ -18,6 +18,7 @@ using Npgsql;
 namespace EasySpace.Tests.Web.Cli;
 
 /// <summary>move-to-postgres, run as the real executable on a SQLite install, into the tests' PostgreSQL.</summary>
+[Trait("Store", "Named")]
 public class MoveToPostgresTests
 {
     private const string PayPalSecret = "EPaYpAlSeCrEt-1234";
@@ -112,7 +113,7 @@ public class MoveToPostgresTests
 
     private static async Task<CoreHost> InstallAsync()
     {
-        var core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" });
+        var core = await CoreHost.StartAsync(new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "true" }, store: Store.Sqlite);
         await PublicUrlsTests.SetUpAsync(core, "https://space.example.com");
         return core;
     }

@@ -4,6 +4,7 @@ using Npgsql;
 namespace EasySpace.Tests.Web.Cli;
 
 /// <summary>The management verbs, run as the real executable with Database:Provider=Postgres.</summary>
+[Trait("Store", "Named")]
 public class PostgresVerbsTests : IDisposable
 {
     private const string Password = "Corr3ct-horse!";
