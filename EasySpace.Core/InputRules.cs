@@ -18,6 +18,12 @@ public static partial class InputRules
         return null;
     }
 
+    /// <summary>
+    /// Whether what was typed into a search can match anything stored. Nothing stored holds a NUL (the forms refuse
+    /// control characters, and PostgreSQL's text cannot hold one), and PostgreSQL refuses a query that carries one.
+    /// </summary>
+    public static bool CanMatchStoredText(string typed) => !typed.Contains('\0');
+
     public static string? RequiredText(string? value, string what, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value)) return $"Enter {what}.";

@@ -113,7 +113,8 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.From is { } from) q = q.Where(d => d.CreatedAt >= from);
         if (filter.To is { } to) q = q.Where(d => d.CreatedAt < to);
         if (filter.ExcludeTests) q = q.Where(d => !d.IsTest);
-        if (!string.IsNullOrWhiteSpace(filter.MessageId)) q = q.Where(d => d.Event!.MessageId == filter.MessageId.Trim());
+        if (!string.IsNullOrWhiteSpace(filter.MessageId))
+            q = InputRules.CanMatchStoredText(filter.MessageId) ? q.Where(d => d.Event!.MessageId == filter.MessageId.Trim()) : q.Where(_ => false);
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
         var total = await q.Take(10_001).CountAsync(ct);
         var rows = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))

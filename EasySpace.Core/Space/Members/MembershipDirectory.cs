@@ -126,6 +126,7 @@ public sealed class MembershipDirectory(IDbContextFactory<AppDbContext> dbFactor
     private static IQueryable<Membership> Search(IQueryable<Membership> query, string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return query;
+        if (!InputRules.CanMatchStoredText(text)) return query.Where(_ => false);
         // Both sides lower-cased: LIKE ignores case on SQLite but not on PostgreSQL, where "ADA" missed "Ada". Contains
         // matches what was typed as text (instr on SQLite, strpos on PostgreSQL), so % and _ are not wildcards.
         var lowered = text.Trim().ToLowerInvariant();

@@ -147,6 +147,7 @@ public sealed class PaymentReader(IDbContextFactory<AppDbContext> dbFactory, Pub
         {
             // Contains becomes instr() in SQLite: what was typed is matched as text, so % and _ are not wildcards.
             var text = typed.ToLowerInvariant();
+            if (!InputRules.CanMatchStoredText(text)) return payments.Where(_ => false);
             payments = from p in payments
                        join i in db.Invoices on p.InvoiceId equals i.Id
                        where i.BillingName.ToLower().Contains(text)

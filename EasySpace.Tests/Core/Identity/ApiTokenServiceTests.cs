@@ -40,9 +40,11 @@ public class ApiTokenServiceTests : IAsyncLifetime
         var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(created.Token)));
         Assert.Equal(expectedHash, core.Scalar("SELECT TokenHash FROM ApiTokens"));
         Assert.Equal(created.Token[..8], core.Scalar("SELECT Prefix FROM ApiTokens"));
-        Assert.Equal(["read_subscriptions", "write_subscriptions"], System.Text.Json.JsonSerializer.Deserialize<string[]>((string)core.Scalar("SELECT Scopes FROM ApiTokens")!));
+        // JSON text on SQLite, text[] on PostgreSQL.
+        var scopes = core.Scalar("SELECT Scopes FROM ApiTokens");
+        Assert.Equal(["read_subscriptions", "write_subscriptions"], scopes as string[] ?? System.Text.Json.JsonSerializer.Deserialize<string[]>((string)scopes!)!);
         Assert.Equal(ownerId, core.Scalar("SELECT UserId FROM ApiTokens"));
-        Assert.Equal(0L, core.Scalar("SELECT COUNT(*) FROM ApiTokens WHERE TokenHash = $t OR Name = $t OR Prefix = $t OR Scopes LIKE '%' || $t || '%'", ("$t", created.Token)));
+        Assert.Equal(0L, core.Scalar("SELECT COUNT(*) FROM ApiTokens WHERE TokenHash = $t OR Name = $t OR Prefix = $t OR CAST(Scopes AS TEXT) LIKE '%' || $t || '%'", ("$t", created.Token)));
         await AssertNowhereInTheDatabaseFilesAsync(created.Token);
         Assert.DoesNotContain(created.Token, created.ToString());
     }
