@@ -32,8 +32,8 @@ public sealed class PayPalWizardTests : IntegrationsTest
 
     private static void EnterCredentials(IRenderedComponent<PayPalWizardPage> page, string clientId, string secret)
     {
-        page.Find("[data-testid=client-id] input, input[data-testid=client-id]").Change(clientId);
-        page.Find("[data-testid=secret] input, input[data-testid=secret]").Change(secret);
+        page.Find("[data-testid=client-id] input, input[data-testid=client-id]").Input(clientId);   // Immediate boxes: the value as it is typed
+        page.Find("[data-testid=secret] input, input[data-testid=secret]").Input(secret);
         Next(page);
     }
 

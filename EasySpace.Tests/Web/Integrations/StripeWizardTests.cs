@@ -28,7 +28,7 @@ public sealed class StripeWizardTests : IntegrationsTest
     protected override async Task DisposeTestAsync() => await stripe.DisposeAsync();
 
     private static void Type(IRenderedComponent<StripeWizardPage> page, string field, string value) =>
-        page.Find($"input[data-testid={field}], [data-testid={field}] input").Change(value);
+        page.Find($"input[data-testid={field}], [data-testid={field}] input").Input(value);   // the boxes are Immediate: they take the value as it is typed
 
     private static void EnterKeys(IRenderedComponent<StripeWizardPage> page, string secret = RestrictedKey)
     {
