@@ -63,7 +63,7 @@ public class RequestInboxPageTests : IntegrationsTest
         await page.InvokeAsync(() => page.Find("form").Submit());
         page.WaitForAssertion(() => Assert.Contains("Enter a name.", page.Markup));
 
-        page.Find("[data-testid=inbox-name] input, input[data-testid=inbox-name]").Change("CRM trial");
+        page.Find("[data-testid=inbox-name] input, input[data-testid=inbox-name]").Input("CRM trial");
         await page.InvokeAsync(() => page.Find("form").Submit());
         page.WaitForAssertion(() => Assert.Matches("settings/integrations/request-inbox/[0-9]+$", Get<NavigationManager>().Uri));
     }
