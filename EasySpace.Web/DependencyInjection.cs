@@ -18,6 +18,22 @@ namespace EasySpace.Web;
 public static class DependencyInjection
 {
     /// <summary>
+    /// The host's options: a published app started from another folder (a service without a working directory) finds
+    /// its css and scripts beside its binaries; looking for <c>wwwroot</c> in the working directory, it answered every
+    /// one of them with an empty 200, and the pages came unstyled and dead.
+    /// </summary>
+    public static WebApplicationOptions HostOptions(string[] args, string? binaries = null, string? workingDirectory = null)
+    {
+        var published = Path.Combine(binaries ?? AppContext.BaseDirectory, "wwwroot");
+        var here = Path.Combine(workingDirectory ?? Directory.GetCurrentDirectory(), "wwwroot");
+        return new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Directory.Exists(published) && !Directory.Exists(here) ? published : null,
+        };
+    }
+
+    /// <summary>
     /// The root appsettings.json is found at the working directory when started with <c>dotnet run --project EasySpace.Web</c>
     /// from the repository root; from anywhere else the copy beside the binaries is read instead, at the same precedence
     /// (environment variables and command-line still override it).

@@ -3,7 +3,7 @@ using EasySpace.Core.Data;
 using EasySpace.Web;
 using EasySpace.Web.Cli;
 
-var builder = WebApplication.CreateBuilder(ManagementCommands.HostArgs(args));
+var builder = WebApplication.CreateBuilder(EasySpace.Web.DependencyInjection.HostOptions(ManagementCommands.HostArgs(args)));
 builder.AddEasySpaceSettings();      // the root appsettings.json, wherever the app starts from
 builder.AddEasySpaceCore();          // EasySpace.Core/DependencyInjection.cs
 builder.AddEasySpaceWeb();           // EasySpace.Web/DependencyInjection.cs

@@ -16,4 +16,20 @@ public class SettingsFileTests
         Assert.NotEmpty(json);
         Assert.All(json, p => Assert.False(p.Source.ReloadOnChange, $"{p.Source.Path} is watched for changes"));
     }
+
+    [Fact]
+    public void A_published_app_started_from_another_folder_serves_the_css_and_scripts_beside_its_binaries()
+    {
+        using var binaries = new TempDirectory();
+        using var elsewhere = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(binaries.Path, "wwwroot"));
+
+        // Started from elsewhere (a service without a working directory): the files beside the binaries.
+        Assert.Equal(Path.Combine(binaries.Path, "wwwroot"), EasySpace.Web.DependencyInjection.HostOptions([], binaries.Path, elsewhere.Path).WebRootPath);
+        // Started from a folder with its own wwwroot (dotnet run in the project), or from a build without one: the default.
+        Directory.CreateDirectory(Path.Combine(elsewhere.Path, "wwwroot"));
+        Assert.Null(EasySpace.Web.DependencyInjection.HostOptions([], binaries.Path, elsewhere.Path).WebRootPath);
+        using var build = new TempDirectory();
+        Assert.Null(EasySpace.Web.DependencyInjection.HostOptions(["--x=1"], build.Path, build.Path).WebRootPath);
+    }
 }
