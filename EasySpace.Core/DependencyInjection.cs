@@ -80,6 +80,8 @@ public static class DependencyInjection
             // The key files are made 0600 as they are written (Data Protection's own files take the process's umask).
             services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, loggers) => o.XmlRepository =
                 new PrivateKeyFolder(new FileSystemXmlRepository(new DirectoryInfo(options.KeysDirectory), loggers), options.KeysDirectory));
+        if (KeyCertificate.Load(configuration) is { } certificate)
+            protection.ProtectKeysWithCertificate(certificate);
 
         services.AddIdentityCore<AppUser>(o =>
             {
