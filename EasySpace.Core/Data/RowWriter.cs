@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Data.Common;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -20,12 +17,11 @@ namespace EasySpace.Core.Data;
 /// </summary>
 internal static class RowWriter
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
     /// <summary>SQLite: the rows as a table of <paramref name="columns"/> columns, for INSERT … SELECT or a WITH clause.</summary>
-    // "WHERE true" lets an INSERT … SELECT carry an ON CONFLICT clause (SQLite's parsing rule for upserts).
+    // "WHERE true" lets an INSERT … SELECT carry an ON CONFLICT clause (SQLite's parsing rule for upserts). The rows come
+    // as UTF-8 bytes (a blob, which SQLite's JSON functions would take for JSONB): the cast reads them as the text they are.
     public static string Rows(int columns) =>
-        $"SELECT {string.Join(", ", Enumerable.Range(0, columns).Select(i => $"value->>{i}"))} FROM json_each($rows) WHERE true";
+        $"SELECT {string.Join(", ", Enumerable.Range(0, columns).Select(i => $"value->>{i}"))} FROM json_each(CAST($rows AS TEXT)) WHERE true";
 
     /// <summary>PostgreSQL: the rows as a set of <paramref name="table"/>'s rows (columns not written are null), for a FROM clause.</summary>
     public static string PostgresRows(string table) => $"jsonb_populate_recordset(NULL::\"{table}\", @rows)";
@@ -37,23 +33,20 @@ internal static class RowWriter
         IReadOnlyList<string>? columns = null)
     {
         if (rows.Count == 0) return Task.FromResult(0);
-        var buffer = new ArrayBufferWriter<byte>(rows.Count * 96);
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        var json = JsonScratch.Start(relaxedEscaping: true);
+        var row = new Row(json, columns);
+        json.WriteStartArray();
+        foreach (var r in rows)
         {
-            var row = new Row(json, columns);
-            json.WriteStartArray();
-            foreach (var r in rows)
-            {
-                row.Start();
-                write(row, r);
-                row.End();
-            }
-            json.WriteEndArray();
+            row.Start();
+            write(row, r);
+            row.End();
         }
-        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        json.WriteEndArray();
+        // SQLite: the UTF-8 bytes as they are, where a string cost twice their size and was encoded back to UTF-8 to bind.
         DbParameter parameter = columns is null
-            ? new SqliteParameter("$rows", text)
-            : new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = text };
+            ? new SqliteParameter("$rows", SqliteType.Blob) { Value = JsonScratch.ToUtf8(json) }
+            : new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonScratch.ToText(json) };
         return db.Database.ExecuteSqlRawAsync(sql, [parameter], ct);
     }
 

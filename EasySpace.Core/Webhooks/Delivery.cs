@@ -65,6 +65,30 @@ public sealed class Delivery
         IsTest = true,
     };
 
+    /// <summary>A delivery as its row stands, read by the engine's writer without EF (<see cref="DeliveryStore"/>, docs/performance.md, session 12).</summary>
+    internal static Delivery FromRow(long id, long endpointId, long eventId, string eventName, Events.PayloadFormat format, DeliveryStatus status,
+        int attemptCount, int failuresInRow, DateTimeOffset nextAttemptAt, DateTimeOffset? leaseUntil, string? leaseOwner, DateTimeOffset createdAt,
+        DateTimeOffset? lastAttemptAt, int? lastStatusCode, string? lastError, DateTimeOffset? deliveredAt, bool isTest) => new()
+    {
+        Id = id,
+        EndpointId = endpointId,
+        EventId = eventId,
+        EventName = eventName,
+        Format = format,
+        Status = status,
+        AttemptCount = attemptCount,
+        FailuresInRow = failuresInRow,
+        NextAttemptAt = nextAttemptAt,
+        LeaseUntil = leaseUntil,
+        LeaseOwner = leaseOwner,
+        CreatedAt = createdAt,
+        LastAttemptAt = lastAttemptAt,
+        LastStatusCode = lastStatusCode,
+        LastError = lastError,
+        DeliveredAt = deliveredAt,
+        IsTest = isTest,
+    };
+
     public void RecordSuccess(int statusCode, DateTimeOffset at)
     {
         AttemptCount++;

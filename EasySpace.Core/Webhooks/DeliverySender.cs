@@ -7,12 +7,19 @@ using System.Reflection;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using EasySpace.Core.Data;
 using Microsoft.Extensions.Options;
 
 namespace EasySpace.Core.Webhooks;
 
 /// <summary>Where and how one endpoint is reached, with its secrets decrypted (kept in memory only).</summary>
-public sealed record EndpointTarget(long Id, int Version, string Url, string Secret, string? PreviousSecret, IReadOnlyList<CustomHeader> Headers);
+public sealed record EndpointTarget(long Id, int Version, string Url, string Secret, string? PreviousSecret, IReadOnlyList<CustomHeader> Headers)
+{
+    private Uri? uri;
+
+    /// <summary>The URL parsed once per target (the cache lives as long as the endpoint's version), not once per attempt.</summary>
+    internal Uri? RequestUri => uri ??= string.IsNullOrEmpty(Url) ? null : new Uri(Url, UriKind.RelativeOrAbsolute);
+}
 
 /// <summary>The part of a delivery an attempt needs.</summary>
 public readonly record struct Outgoing(string MessageId, string EventName, byte[] Body, int AttemptNumber);
@@ -33,7 +40,7 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
     {
         var at = clock.GetUtcNow();
         var timestamp = at.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.RequestUri);
         var signature = Signer.SignatureHeader(target.Secret, target.PreviousSecret, outgoing.MessageId, timestamp, outgoing.Body);
         request.Content = new ByteArrayContent(outgoing.Body) { Headers = { ContentType = Json } };
         var headers = request.Headers;
@@ -48,7 +55,7 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds));
-        var watch = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -66,14 +73,14 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
                 AttemptError.Redirect => $"HTTP {status}: redirects are not followed{(response.Headers.Location is { } l ? $" (to {l})" : "")}.",
                 _ => $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
             };
-            return new AttemptResult(at, Elapsed(watch), status, error, message, requestHeadersJson,
+            return new AttemptResult(at, Elapsed(started), status, error, message, requestHeadersJson,
                 ResponseHeadersJson(response), body, RetryAfter(response, at));
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or SocketException)
         {
             if (ct.IsCancellationRequested && e is OperationCanceledException) throw; // shutting down: the lease brings it back
             var (kind, message) = Classify(e, target);
-            return new AttemptResult(at, Elapsed(watch), null, kind, message, requestHeadersJson, null, null, null);
+            return new AttemptResult(at, Elapsed(started), null, kind, message, requestHeadersJson, null, null, null);
         }
     }
 
@@ -151,17 +158,14 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
     // Written straight from the headers: a dictionary and the serializer cost more than the attempt's HTTP request.
     private static string ResponseHeadersJson(HttpResponseMessage response)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            foreach (var headers in (HttpHeaders[])[response.Headers, response.Content.Headers])
-                foreach (var (name, values) in headers.NonValidated)
-                    json.WriteString(name, values.Count == 1 ? values.ToString() : string.Join(", ", values));
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var json = JsonScratch.Start(relaxedEscaping: false);
+        json.WriteStartObject();
+        foreach (var headers in (HttpHeaders[])[response.Headers, response.Content.Headers])
+            foreach (var (name, values) in headers.NonValidated)
+                json.WriteString(name, values.Count == 1 ? values.ToString() : string.Join(", ", values));
+        json.WriteEndObject();
+        return JsonScratch.ToText(json);
     }
 
-    private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
+    private static int Elapsed(long started) => (int)Math.Min(int.MaxValue, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 }

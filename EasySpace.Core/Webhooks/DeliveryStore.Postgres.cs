@@ -61,6 +61,8 @@ public sealed class PostgresDeliveryStore : DeliveryStore
 
     internal const string BodiesOf = """SELECT "Id", "MessageId", "FullBody", "ThinBody" FROM "Events" WHERE "Id" = ANY(@ids)""";
 
+    internal static readonly string DeliveriesOf = $"SELECT {Quoted(DeliveryReadColumns)} FROM \"Deliveries\" WHERE \"Id\" = ANY(@ids)";
+
     internal static readonly string InsertAttempts =
         $"INSERT INTO \"Attempts\" ({Quoted(AttemptColumns)}) SELECT {Quoted(AttemptColumns)} FROM {RowWriter.PostgresRows("Attempts")}";
 
@@ -147,6 +149,13 @@ public sealed class PostgresDeliveryStore : DeliveryStore
         await using var command = Command(db, BodiesOf);
         Add(command, "ids", eventIds.ToArray());
         return await ReadBodiesAsync(command, ct);
+    }
+
+    internal override async Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct)
+    {
+        await using var command = Command(db, DeliveriesOf);
+        Add(command, "ids", ids.ToArray());
+        return await ReadDeliveriesAsync(command, ids.Count, ct);
     }
 
     private protected override Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct) =>

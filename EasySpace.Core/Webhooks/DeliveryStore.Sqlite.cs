@@ -36,6 +36,8 @@ public sealed class SqliteDeliveryStore : DeliveryStore
 
     internal const string BodiesOf = "SELECT Id, MessageId, FullBody, ThinBody FROM Events WHERE Id IN (SELECT value FROM json_each($ids))";
 
+    internal static readonly string DeliveriesOf = $"SELECT {string.Join(", ", DeliveryReadColumns)} FROM Deliveries WHERE Id IN (SELECT value FROM json_each($ids))";
+
     internal static readonly string InsertAttempts = $"INSERT INTO Attempts ({string.Join(", ", AttemptColumns)}) {RowWriter.Rows(AttemptColumns.Length)}";
 
     internal static readonly string UpdateDeliveries = $"""
@@ -96,6 +98,13 @@ public sealed class SqliteDeliveryStore : DeliveryStore
         await using var command = Command(db, BodiesOf);
         Add(command, "$ids", JsonSerializer.Serialize(eventIds));
         return await ReadBodiesAsync(command, ct);
+    }
+
+    internal override async Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct)
+    {
+        await using var command = Command(db, DeliveriesOf);
+        Add(command, "$ids", JsonSerializer.Serialize(ids));
+        return await ReadDeliveriesAsync(command, ids.Count, ct);
     }
 
     private protected override Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct) =>

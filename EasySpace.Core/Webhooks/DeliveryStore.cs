@@ -41,6 +41,10 @@ public abstract class DeliveryStore
         ["DeliveryId", "EndpointId", "Number", "At", "DurationMs", "StatusCode", "Error", "ErrorMessage", "RequestHeadersJson", "ResponseHeadersJson", "ResponseBody"];
     internal static readonly string[] DeliveryStateColumns =
         ["Id", "Status", "AttemptCount", "FailuresInRow", "NextAttemptAt", "LeaseUntil", "LeaseOwner", "LastAttemptAt", "LastStatusCode", "LastError", "DeliveredAt"];
+    // What the writer reads of the deliveries whose attempts it records, in the order ReadDeliveriesAsync reads them.
+    internal static readonly string[] DeliveryReadColumns =
+        ["Id", "EndpointId", "EventId", "EventName", "Format", "Status", "AttemptCount", "FailuresInRow", "NextAttemptAt", "LeaseUntil", "LeaseOwner",
+         "CreatedAt", "LastAttemptAt", "LastStatusCode", "LastError", "DeliveredAt", "IsTest"];
     internal static readonly string[] StatsColumns = ["EndpointId", "HourStart", .. WebhookStatsHour.Counters];
 
     /// <summary>This process, as the owner of the leases it takes: a new name at every start.</summary>
@@ -79,6 +83,9 @@ public abstract class DeliveryStore
     private protected abstract Task<List<Leased>> LeaseAsync(AppDbContext db, ClaimRequest request, DateTimeOffset now, CancellationToken ct);
 
     private protected abstract Task<Dictionary<long, (string MessageId, byte[] Full, byte[] Thin)>> BodiesAsync(AppDbContext db, List<long> eventIds, CancellationToken ct);
+
+    /// <summary>The deliveries with these ids, untracked, by id (those deleted meanwhile are missing).</summary>
+    internal abstract Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct);
 
     private protected abstract Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct);
 
@@ -214,6 +221,28 @@ public abstract class DeliveryStore
             bodies[reader.GetInt64(0)] = (reader.GetString(1), (byte[])reader[2], (byte[])reader[3]);
         return bodies;
     }
+
+    /// <summary>Reads <see cref="DeliveryReadColumns"/>: a plain reader, where EF's materialisation and its parameter per id cost
+    /// more than the attempt's HTTP request (docs/performance.md, session 12).</summary>
+    private protected static async Task<Dictionary<long, Delivery>> ReadDeliveriesAsync(DbCommand command, int expected, CancellationToken ct)
+    {
+        var deliveries = new Dictionary<long, Delivery>(expected);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var d = Delivery.FromRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), (PayloadFormat)reader.GetInt32(4),
+                (DeliveryStatus)reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), Instant(reader, 8)!.Value, Instant(reader, 9),
+                reader.IsDBNull(10) ? null : reader.GetString(10), Instant(reader, 11)!.Value, Instant(reader, 12),
+                reader.IsDBNull(13) ? null : reader.GetInt32(13), reader.IsDBNull(14) ? null : reader.GetString(14), Instant(reader, 15),
+                reader.GetBoolean(16));
+            deliveries[d.Id] = d;
+        }
+        return deliveries;
+    }
+
+    // Instants are stored as UTC ticks on both stores (UtcTicksConverter).
+    private static DateTimeOffset? Instant(DbDataReader reader, int column) =>
+        reader.IsDBNull(column) ? null : new DateTimeOffset(reader.GetInt64(column), TimeSpan.Zero);
 
     private protected static DbCommand Command(AppDbContext db, string sql)
     {

@@ -140,8 +140,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     {
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, a few statements write them all (DeliveryStore.WriteAttemptsAsync).
-        var deliveries = new Dictionary<long, Delivery>();
-        await foreach (var d in deliveriesById(db, ids)) deliveries[d.Id] = d;
+        var deliveries = await store.DeliveriesAsync(db, ids, CancellationToken.None);
         var active = new Dictionary<long, bool>();
         await foreach (var e in endpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
         // A failure that continues a run of failures is scheduled against the run's first attempt (RetrySchedule.Budget).
@@ -182,9 +181,6 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 
     // Run for every batch: compiled once per writer (a compiled query serves only the model it first ran with, and one
     // process may hold hosts on both stores), and the endpoints are read for their status only.
-    private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Delivery>> deliveriesById = EF.CompileAsyncQuery(
-        (AppDbContext db, List<long> ids) => db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.Id)));
-
     private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> endpointsActive = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new EndpointActive(e.Id, e.Status == EndpointStatus.Active)));
 

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using EasySpace.Core.Data;
 
 namespace EasySpace.Core.Webhooks;
 
@@ -18,23 +16,18 @@ public static class SentHeaders
     public const string TwoSignatures = "v1,<redacted> v1,<redacted>";
     public const string Redacted = "<redacted>";
 
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The stored part: what the attempt's row does not say. Custom header values are kept encrypted (often API keys): never written here.</summary>
     internal static string Record(string userAgent, string messageId, string eventName, bool twoSignatures, IReadOnlyList<CustomHeader> custom)
     {
-        var buffer = new ArrayBufferWriter<byte>(160);
-        using (var json = new Utf8JsonWriter(buffer, Options))
-        {
-            json.WriteStartObject();
-            json.WriteString("User-Agent", userAgent);
-            json.WriteString("webhook-id", messageId);
-            if (twoSignatures) json.WriteString("webhook-signature", TwoSignatures);
-            json.WriteString("X-EasySpace-Event", eventName);
-            foreach (var h in custom) json.WriteString(h.Name, Redacted);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var json = JsonScratch.Start(relaxedEscaping: true);
+        json.WriteStartObject();
+        json.WriteString("User-Agent", userAgent);
+        json.WriteString("webhook-id", messageId);
+        if (twoSignatures) json.WriteString("webhook-signature", TwoSignatures);
+        json.WriteString("X-EasySpace-Event", eventName);
+        foreach (var h in custom) json.WriteString(h.Name, Redacted);
+        json.WriteEndObject();
+        return JsonScratch.ToText(json);
     }
 
     /// <summary>Every header sent, in the order sent: the standard ones, then the custom ones.</summary>

@@ -413,12 +413,17 @@ namespace EasySpace.Bench
             }
 
             // Then the backlog drains: the pump started with M x 10 deliveries due at once.
+            Progress("backlog drain: pump resumed");
+            StartProfile();
             var drain = PhaseCost.Begin();
             var resumed = Stopwatch.GetTimestamp();
             await engine.ResumeAsync();
             var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, M * fanOut / 5.0)));
             drain.End();
             await engine.PumpIdleAsync();
+            // The engine alone (issue 15's per-delivery targets are read here): fan-out, claims, sends and records.
+            Progress("backlog drain: done");
+            PrintProfile(StopProfile(), $"backlog drain ({log.Pairs - early:N0} deliveries)", log.Pairs - early, "delivery");
             var last = log.Arrivals.Select(a => a.At).DefaultIfEmpty(resumed).Max();
             var drainRate = (log.Pairs - early) / PhaseCost.Elapsed(resumed, last);
             Add("backlog drain", "deliveries per s from a backlog", "/s", Round(drainRate, 1),

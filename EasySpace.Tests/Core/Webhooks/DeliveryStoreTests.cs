@@ -94,6 +94,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         { "SQLite Claim SELECT", "Deliveries", Between(SqliteDeliveryStore.Claim, "FROM (SELECT ", " FROM Deliveries") },
         { "SQLite BodiesOf", "Events", Between(SqliteDeliveryStore.BodiesOf, "SELECT ", " FROM") },
         { "SQLite MarkFannedOut", "Events", "FannedOut, Id" },
+        { "SQLite DeliveriesOf", "Deliveries", Between(SqliteDeliveryStore.DeliveriesOf, "SELECT ", " FROM") },
         // PostgreSQL quotes every name of the model: each quoted name is the table's or one of its columns.
         { "PostgreSQL UpdateDeliveries SET", "Deliveries", SetTargetsOf(PostgresDeliveryStore.UpdateDeliveries.Replace("\"", "")) },
         { "PostgreSQL UpdateDeliveries", "Deliveries", QuotedNames(PostgresDeliveryStore.UpdateDeliveries, "Deliveries") },
@@ -101,6 +102,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         { "PostgreSQL WaitingEvents", "Events", QuotedNames(PostgresDeliveryStore.WaitingEvents, "Events") },
         { "PostgreSQL MarkFannedOut", "Events", QuotedNames(PostgresDeliveryStore.MarkFannedOut, "Events") },
         { "PostgreSQL BodiesOf", "Events", QuotedNames(PostgresDeliveryStore.BodiesOf, "Events") },
+        { "PostgreSQL DeliveriesOf", "Deliveries", QuotedNames(PostgresDeliveryStore.DeliveriesOf, "Deliveries") },
         { "PostgreSQL UpsertStats", "WebhookStats", QuotedNames(PostgresDeliveryStore.UpsertStats, "WebhookStats") },
     };
 
