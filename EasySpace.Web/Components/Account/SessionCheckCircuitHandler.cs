@@ -8,22 +8,50 @@ namespace EasySpace.Web.Components.Account;
 /// An open page checks its session before each thing the browser sends (a click, a keystroke, a navigation): once the
 /// session has ended, the action is dropped and the browser goes to the login page.
 /// </summary>
+/// <remarks>
+/// The checks of several messages run at once, but the messages go on in the order the browser sent them. Without that,
+/// on PostgreSQL (where the check really waits for the database) a click could overtake the keystroke typed just
+/// before it, and the form saw an empty box; or an acknowledgement of a re-render overtook a click meant for the element
+/// it replaced, and the click was dropped.
+/// </remarks>
 internal sealed class SessionCheckCircuitHandler(
     AuthenticationStateProvider auth, NavigationManager navigation, IServiceScopeFactory scopes) : CircuitHandler
 {
+    private readonly Lock gate = new();
+    private Task previousPassedOn = Task.CompletedTask;
     private bool ended;
 
     public override Func<CircuitInboundActivityContext, Task> CreateInboundActivityHandler(Func<CircuitInboundActivityContext, Task> next) =>
         async context =>
         {
-            if (!ended && await IsCurrentAsync())
+            var passedOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task before;
+            lock (gate)
             {
-                await next(context);
-                return;
+                before = previousPassedOn;
+                previousPassedOn = passedOn.Task;
             }
-            if (ended) return;
-            ended = true;
-            navigation.NavigateTo($"Account/Login?returnUrl={Uri.EscapeDataString(navigation.Uri)}", forceLoad: true);
+            Task? handling = null;
+            try
+            {
+                var current = !ended && await IsCurrentAsync();
+                await before;
+                if (current && !ended)
+                {
+                    // Started before the next message may start: the renderer takes them in this order.
+                    handling = next(context);
+                }
+                else if (!ended)
+                {
+                    ended = true;
+                    navigation.NavigateTo($"Account/Login?returnUrl={Uri.EscapeDataString(navigation.Uri)}", forceLoad: true);
+                }
+            }
+            finally
+            {
+                passedOn.TrySetResult();
+            }
+            if (handling is not null) await handling;
         };
 
     private async Task<bool> IsCurrentAsync()
