@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -31,7 +32,8 @@ public sealed class DeliveryPump(
         await oneRunAtATime.WaitAsync(ct);
         signal.EnterRun();
         // A slot is taken while the HTTP attempt is under way; recording it happens after, in the writer's next round.
-        var inFlight = new Dictionary<Task<AttemptResult?>, ClaimedDelivery>();
+        var inFlight = 0;
+        var ended = new SendsEnded();
         var sending = new Dictionary<long, int>();
         // Claimed ahead, up to RoundsHeld rounds of slots, so a claim serves many freed slots: claims are writes.
         var waiting = new List<(ClaimedDelivery Delivery, EndpointTarget? Target)>();
@@ -67,7 +69,7 @@ public sealed class DeliveryPump(
                 // (and the loop wakes when a recording finishes). Under load, waiting for the next commit instead
                 // stalled an endpoint's backlog behind one that hung (CI, FaultIsolationOnPostgresTests).
                 if (cameBackShort && store.SeveralNodes && recorded > recordedAtClaim) woken = true;
-                if (cameBackShort && !woken && inFlight.Count == 0 && waiting.Count == 0)
+                if (cameBackShort && !woken && inFlight == 0 && waiting.Count == 0)
                 {
                     recorded += recording.RemoveAll(r => r.IsCompleted);
                     if (recording.Count == 0) break; // a wake from now on triggers the job again (ExitRun)
@@ -76,8 +78,8 @@ public sealed class DeliveryPump(
                 }
                 // Claim when the work held drops to half of RoundsHeld; after a claim that found all there was, only once a
                 // slot frees or a commit wakes the pump.
-                var room = RoundsHeld * settings.MaxConcurrency - inFlight.Count - waiting.Count;
-                if (canClaim && room > 0 && inFlight.Count + waiting.Count <= RoundsHeld / 2 * settings.MaxConcurrency && (!cameBackShort || woken))
+                var room = RoundsHeld * settings.MaxConcurrency - inFlight - waiting.Count;
+                if (canClaim && room > 0 && inFlight + waiting.Count <= RoundsHeld / 2 * settings.MaxConcurrency && (!cameBackShort || woken))
                 {
                     var busy = new Dictionary<long, int>(held);
                     // Nodes that share an endpoint's limit each hold only what they may send now; one node claims ahead.
@@ -86,17 +88,16 @@ public sealed class DeliveryPump(
                     claiming = Task.Run(() => ClaimAsync(room, perEndpoint, busy, ct), CancellationToken.None);
                 }
 
-                if (claiming is null && inFlight.Count == 0 && waiting.Count == 0) break; // cancelled
-                IEnumerable<Task> wakers = inFlight.Keys.Append(claiming ?? signal.WhenWoken);
-                if (store.SeveralNodes) wakers = wakers.Concat(recording);
-                await Task.WhenAny(wakers);
-                foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToList())
+                if (claiming is null && inFlight == 0 && waiting.Count == 0) break; // cancelled
+                if (store.SeveralNodes) await Task.WhenAny([ended.WhenAny, claiming ?? signal.WhenWoken, .. recording]);
+                else await Task.WhenAny(ended.WhenAny, claiming ?? signal.WhenWoken);
+                ended.Reset();
+                while (ended.TryTake(out var c, out var result))
                 {
-                    var c = inFlight[done];
-                    inFlight.Remove(done);
+                    inFlight--;
                     Decrement(sending, c.EndpointId);
                     Decrement(held, c.EndpointId);
-                    if (done.Result is { } result) recording.Add(RecordAsync(c, result));
+                    if (result is not null) recording.Add(RecordAsync(c, result));
                 }
                 Start(settings);
             }
@@ -106,8 +107,16 @@ public sealed class DeliveryPump(
             // On shutdown the attempts under way finish within their timeout and are recorded; the waiting ones'
             // (and a claim's) leases expire and they are due again.
             if (claiming is not null) await claiming.ContinueWith(_ => { }, TaskScheduler.Default);
-            foreach (var (done, c) in inFlight)
-                if (await done is { } result) recording.Add(RecordAsync(c, result));
+            while (inFlight > 0)
+            {
+                await ended.WhenAny;
+                ended.Reset();
+                while (ended.TryTake(out var c, out var result))
+                {
+                    inFlight--;
+                    if (result is not null) recording.Add(RecordAsync(c, result));
+                }
+            }
             await Task.WhenAll(recording);
             signal.ExitRun();
             oneRunAtATime.Release();
@@ -116,14 +125,47 @@ public sealed class DeliveryPump(
         // Sends the waiting deliveries that fit in the free slots, in claim order.
         void Start(WebhookOptions settings)
         {
-            for (var i = 0; i < waiting.Count && inFlight.Count < settings.MaxConcurrency; i++)
+            for (var i = 0; i < waiting.Count && inFlight < settings.MaxConcurrency; i++)
             {
                 var (c, target) = waiting[i];
                 if (sending.GetValueOrDefault(c.EndpointId) >= settings.MaxConcurrencyPerEndpoint) continue;
                 waiting.RemoveAt(i--);
                 sending[c.EndpointId] = sending.GetValueOrDefault(c.EndpointId) + 1;
-                inFlight[SendAsync(c, target, ct)] = c;
+                inFlight++;
+                _ = SendAsync(c, target, ended, ct);
             }
+        }
+    }
+
+    /// <summary>
+    /// Where sends report as they end: the loop waits on one task however many are in flight. Task.WhenAny over every
+    /// send registered a continuation on each of them, and removed it, every time one ended (docs/performance.md, session 13).
+    /// </summary>
+    private sealed class SendsEnded
+    {
+        private readonly ConcurrentQueue<(ClaimedDelivery Delivery, AttemptResult? Result)> ended = new();
+        private TaskCompletionSource signal = new();
+
+        /// <summary>Completes once a send has ended since the last <see cref="Reset"/>.</summary>
+        public Task WhenAny => Volatile.Read(ref signal).Task;
+
+        public void Add(ClaimedDelivery delivery, AttemptResult? result)
+        {
+            ended.Enqueue((delivery, result));
+            Volatile.Read(ref signal).TrySetResult();
+        }
+
+        /// <summary>Before taking what has ended: a send that ends after this completes the next <see cref="WhenAny"/>.</summary>
+        public void Reset()
+        {
+            if (signal.Task.IsCompleted) Volatile.Write(ref signal, new TaskCompletionSource());
+        }
+
+        public bool TryTake(out ClaimedDelivery delivery, out AttemptResult? result)
+        {
+            var taken = ended.TryDequeue(out var item);
+            (delivery, result) = item;
+            return taken;
         }
     }
 
@@ -132,8 +174,22 @@ public sealed class DeliveryPump(
         if (--counts[key] == 0) counts.Remove(key);
     }
 
-    /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure).</summary>
-    private async Task<AttemptResult?> SendAsync(ClaimedDelivery c, EndpointTarget? target, CancellationToken ct)
+    /// <summary>The HTTP attempt, reported to <paramref name="ended"/> with its result: null when there is nothing to record.</summary>
+    private async Task SendAsync(ClaimedDelivery c, EndpointTarget? target, SendsEnded ended, CancellationToken ct)
+    {
+        AttemptResult? result = null;
+        try
+        {
+            result = await AttemptAsync(c, target, ct);
+        }
+        finally
+        {
+            ended.Add(c, result); // always: the run waits for every send it started
+        }
+    }
+
+    /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure). Never throws.</summary>
+    private async Task<AttemptResult?> AttemptAsync(ClaimedDelivery c, EndpointTarget? target, CancellationToken ct)
     {
         try
         {
@@ -173,7 +229,7 @@ public sealed class DeliveryPump(
         var lease = clock.GetUtcNow() + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * (RoundsHeld + 1) + 5);
         var claimed = await writer.ClaimAsync(new ClaimRequest(capacity, perEndpointLimit, busy, lease), ct);
         if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>());
-        return new Batch(capacity, claimed, await targets.GetAsync(claimed.Select(c => c.EndpointId).Distinct().ToList(), ct));
+        return new Batch(capacity, claimed, await targets.GetAsync(claimed.DistinctBy(c => c.EndpointId).ToDictionary(c => c.EndpointId, c => c.EndpointVersion), ct));
     }
 }
 

@@ -61,6 +61,8 @@ public sealed class PostgresDeliveryStore : DeliveryStore
 
     internal const string BodiesOf = """SELECT "Id", "MessageId", "FullBody", "ThinBody" FROM "Events" WHERE "Id" = ANY(@ids)""";
 
+    internal const string VersionsOf = """SELECT "Id", "Version" FROM "Endpoints" WHERE "Id" = ANY(@ids)""";
+
     internal static readonly string DeliveriesOf = $"SELECT {Quoted(DeliveryReadColumns)} FROM \"Deliveries\" WHERE \"Id\" = ANY(@ids)";
 
     internal static readonly string InsertAttempts =
@@ -149,6 +151,13 @@ public sealed class PostgresDeliveryStore : DeliveryStore
         await using var command = Command(db, BodiesOf);
         Add(command, "ids", eventIds.ToArray());
         return await ReadBodiesAsync(command, ct);
+    }
+
+    private protected override async Task<Dictionary<long, int>> EndpointVersionsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct)
+    {
+        await using var command = Command(db, VersionsOf);
+        Add(command, "ids", endpointIds.ToArray());
+        return await ReadVersionsAsync(command, ct);
     }
 
     internal override async Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct)

@@ -36,6 +36,8 @@ public sealed class SqliteDeliveryStore : DeliveryStore
 
     internal const string BodiesOf = "SELECT Id, MessageId, FullBody, ThinBody FROM Events WHERE Id IN (SELECT value FROM json_each($ids))";
 
+    internal const string VersionsOf = "SELECT Id, Version FROM Endpoints WHERE Id IN (SELECT value FROM json_each($ids))";
+
     internal static readonly string DeliveriesOf = $"SELECT {string.Join(", ", DeliveryReadColumns)} FROM Deliveries WHERE Id IN (SELECT value FROM json_each($ids))";
 
     internal static readonly string InsertAttempts = $"INSERT INTO Attempts ({string.Join(", ", AttemptColumns)}) {RowWriter.Rows(AttemptColumns.Length)}";
@@ -98,6 +100,13 @@ public sealed class SqliteDeliveryStore : DeliveryStore
         await using var command = Command(db, BodiesOf);
         Add(command, "$ids", JsonSerializer.Serialize(eventIds));
         return await ReadBodiesAsync(command, ct);
+    }
+
+    private protected override async Task<Dictionary<long, int>> EndpointVersionsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct)
+    {
+        await using var command = Command(db, VersionsOf);
+        Add(command, "$ids", JsonSerializer.Serialize(endpointIds));
+        return await ReadVersionsAsync(command, ct);
     }
 
     internal override async Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct)

@@ -10,8 +10,8 @@ namespace EasySpace.Core.Webhooks;
 /// <summary>What a claim asks for: room for this many deliveries, at most this many held per endpoint, counting those already held.</summary>
 public sealed record ClaimRequest(int Capacity, int PerEndpoint, IReadOnlyDictionary<long, int> Busy, DateTimeOffset LeaseUntil);
 
-/// <summary>One delivery a claim handed to the pump: what its attempt sends.</summary>
-public sealed record ClaimedDelivery(long Id, long EndpointId, string EventName, string MessageId, byte[] Body, int AttemptCount);
+/// <summary>One delivery a claim handed to the pump: what its attempt sends, and the version of its endpoint the claim saw.</summary>
+public sealed record ClaimedDelivery(long Id, long EndpointId, int EndpointVersion, string EventName, string MessageId, byte[] Body, int AttemptCount);
 
 /// <summary>A delivery's next state and its attempt, as the writer decided them.</summary>
 internal sealed record RecordedAttempt(Attempt Attempt, Delivery Delivery);
@@ -84,6 +84,9 @@ public abstract class DeliveryStore
 
     private protected abstract Task<Dictionary<long, (string MessageId, byte[] Full, byte[] Thin)>> BodiesAsync(AppDbContext db, List<long> eventIds, CancellationToken ct);
 
+    /// <summary>Each endpoint's settings version: the pump's cache of decrypted targets is checked against it, with no query of its own.</summary>
+    private protected abstract Task<Dictionary<long, int>> EndpointVersionsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct);
+
     /// <summary>The deliveries with these ids, untracked, by id (those deleted meanwhile are missing).</summary>
     internal abstract Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct);
 
@@ -141,10 +144,12 @@ public abstract class DeliveryStore
         var rows = await LeaseAsync(db, request, now, ct);
         if (rows.Count == 0) return [];
         var bodies = await BodiesAsync(db, rows.Select(r => r.EventId).Distinct().ToList(), ct);
+        var versions = await EndpointVersionsAsync(db, rows.Select(r => r.EndpointId).Distinct().ToList(), ct);
         return rows.Select(r =>
         {
             var (messageId, full, thin) = bodies[r.EventId];
-            return new ClaimedDelivery(r.Id, r.EndpointId, r.EventName, messageId, r.Format == PayloadFormat.Full ? full : thin, r.AttemptCount);
+            return new ClaimedDelivery(r.Id, r.EndpointId, versions.GetValueOrDefault(r.EndpointId), r.EventName, messageId,
+                r.Format == PayloadFormat.Full ? full : thin, r.AttemptCount);
         }).ToList();
     }
 
@@ -220,6 +225,15 @@ public abstract class DeliveryStore
         while (await reader.ReadAsync(ct))
             bodies[reader.GetInt64(0)] = (reader.GetString(1), (byte[])reader[2], (byte[])reader[3]);
         return bodies;
+    }
+
+    /// <summary>Reads endpoints' Id, Version.</summary>
+    private protected static async Task<Dictionary<long, int>> ReadVersionsAsync(DbCommand command, CancellationToken ct)
+    {
+        var versions = new Dictionary<long, int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) versions[reader.GetInt64(0)] = reader.GetInt32(1);
+        return versions;
     }
 
     /// <summary>Reads <see cref="DeliveryReadColumns"/>: a plain reader, where EF's materialisation and its parameter per id cost

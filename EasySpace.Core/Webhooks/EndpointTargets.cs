@@ -9,23 +9,24 @@ public sealed class EndpointTargets(IDbContextFactory<AppDbContext> dbFactory, S
 {
     private readonly ConcurrentDictionary<long, (EndpointTarget Target, DateTimeOffset? PreviousExpires)> cache = new();
 
-    public async Task<IReadOnlyDictionary<long, EndpointTarget>> GetAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    /// <summary>The targets of these endpoints at these versions (as a claim read them); the database is read only for
+    /// an endpoint changed since it was cached, or whose previous secret has expired.</summary>
+    public async Task<IReadOnlyDictionary<long, EndpointTarget>> GetAsync(IReadOnlyDictionary<long, int> versions, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var versions = await db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new { e.Id, e.Version }).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var result = new Dictionary<long, EndpointTarget>();
-        var stale = new List<long>();
-        foreach (var v in versions)
+        var result = new Dictionary<long, EndpointTarget>(versions.Count);
+        List<long>? stale = null;
+        foreach (var (id, version) in versions)
         {
-            if (cache.TryGetValue(v.Id, out var hit) && hit.Target.Version == v.Version && !(hit.PreviousExpires <= now))
-                result[v.Id] = hit.Target;
+            if (cache.TryGetValue(id, out var hit) && hit.Target.Version == version && !(hit.PreviousExpires <= now))
+                result[id] = hit.Target;
             else
-                stale.Add(v.Id);
+                (stale ??= []).Add(id);
         }
-        if (stale.Count > 0)
-            foreach (var endpoint in await db.Endpoints.AsNoTracking().Where(e => stale.Contains(e.Id)).ToListAsync(ct))
-                result[endpoint.Id] = Load(endpoint, now);
+        if (stale is null) return result;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var endpoint in await db.Endpoints.AsNoTracking().Where(e => stale.Contains(e.Id)).ToListAsync(ct))
+            result[endpoint.Id] = Load(endpoint, now);
         return result;
     }
 
