@@ -170,10 +170,10 @@ public sealed class PostgresDeliveryStore : DeliveryStore
     private protected override Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct) =>
         statement switch
         {
-            BatchStatement.InsertDeliveries => RowWriter.WriteAsync(db, InsertDeliveries, rows, write, ct, DeliveryColumns),
-            BatchStatement.InsertAttempts => RowWriter.WriteAsync(db, InsertAttempts, rows, write, ct, AttemptColumns),
-            BatchStatement.UpdateDeliveries => RowWriter.WriteAsync(db, UpdateDeliveries, rows, write, ct, DeliveryStateColumns),
-            _ => RowWriter.WriteAsync(db, UpsertStats, rows, write, ct, StatsColumns),
+            BatchStatement.InsertDeliveries => RowWriter.WriteAsync(db, InsertDeliveries, rows, write, DeliveryColumns, ct),
+            BatchStatement.InsertAttempts => RowWriter.WriteAsync(db, InsertAttempts, rows, write, AttemptColumns, ct),
+            BatchStatement.UpdateDeliveries => RowWriter.WriteAsync(db, UpdateDeliveries, rows, write, DeliveryStateColumns, ct),
+            _ => RowWriter.WriteAsync(db, UpsertStats, rows, write, StatsColumns, ct),
         };
 
     /// <summary>Waits for the commits of other nodes' events on <paramref name="connection"/> (open, dedicated to it).</summary>

@@ -13,7 +13,8 @@ namespace EasySpace.Core.Webhooks;
 /// </summary>
 public sealed class SqliteDeliveryStore : DeliveryStore
 {
-    internal static readonly string InsertDeliveries = $"INSERT INTO Deliveries ({string.Join(", ", DeliveryColumns)}) {RowWriter.Rows(DeliveryColumns.Length)}";
+    // The hot rows' statements run once per row (RowWriter.WriteEach): ?1, ?2, … are the row's values in column order.
+    internal static readonly string InsertDeliveries = Insert("Deliveries", DeliveryColumns);
 
     internal const string MarkFannedOut = "UPDATE Events SET FannedOut = 1 WHERE FannedOut = 0 AND Id <= {0}";
 
@@ -40,21 +41,20 @@ public sealed class SqliteDeliveryStore : DeliveryStore
 
     internal static readonly string DeliveriesOf = $"SELECT {string.Join(", ", DeliveryReadColumns)} FROM Deliveries WHERE Id IN (SELECT value FROM json_each($ids))";
 
-    internal static readonly string InsertAttempts = $"INSERT INTO Attempts ({string.Join(", ", AttemptColumns)}) {RowWriter.Rows(AttemptColumns.Length)}";
+    internal static readonly string InsertAttempts = Insert("Attempts", AttemptColumns);
 
-    internal static readonly string UpdateDeliveries = $"""
-        WITH v({string.Join(", ", DeliveryStateColumns)})
-            AS ({RowWriter.Rows(DeliveryStateColumns.Length)})
-        UPDATE Deliveries SET {string.Join(", ", DeliveryStateColumns.Skip(1).Select(c => $"{c} = v.{c}"))}
-        FROM v WHERE Deliveries.Id = v.Id
-        """;
+    internal static readonly string UpdateDeliveries =
+        $"UPDATE Deliveries SET {string.Join(", ", DeliveryStateColumns.Skip(1).Select((c, i) => $"{c} = ?{i + 2}"))} WHERE Id = ?1";
 
     // Column names are ours, never input.
     internal static readonly string UpsertStats = $"""
-        INSERT INTO WebhookStats ({string.Join(", ", StatsColumns)}) {RowWriter.Rows(StatsColumns.Length)}
+        {Insert("WebhookStats", StatsColumns)}
         ON CONFLICT (EndpointId, HourStart) DO UPDATE SET
             {string.Join(",\n    ", WebhookStatsHour.Counters.Select(c => $"{c} = {c} + excluded.{c}"))}
         """;
+
+    private static string Insert(string table, string[] columns) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({RowWriter.Parameters(columns.Length)})";
 
     // EF writes !e.FannedOut as NOT (FannedOut), which SQLite does not match with the partial index's "FannedOut = 0":
     // it read every event ever kept, on every round (docs/performance.md, session 9).
@@ -116,12 +116,15 @@ public sealed class SqliteDeliveryStore : DeliveryStore
         return await ReadDeliveriesAsync(command, ids.Count, ct);
     }
 
-    private protected override Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct) =>
-        RowWriter.WriteAsync(db, statement switch
+    private protected override Task WriteRowsAsync<T>(AppDbContext db, BatchStatement statement, IReadOnlyList<T> rows, Action<RowWriter.Row, T> write, CancellationToken ct)
+    {
+        RowWriter.WriteEach(db, statement switch
         {
             BatchStatement.InsertDeliveries => InsertDeliveries,
             BatchStatement.InsertAttempts => InsertAttempts,
             BatchStatement.UpdateDeliveries => UpdateDeliveries,
             _ => UpsertStats,
-        }, rows, write, ct);
+        }, rows, write);
+        return Task.CompletedTask;
+    }
 }
