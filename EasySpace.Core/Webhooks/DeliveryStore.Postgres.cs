@@ -61,7 +61,7 @@ public sealed class PostgresDeliveryStore : DeliveryStore
 
     internal const string BodiesOf = """SELECT "Id", "MessageId", "FullBody", "ThinBody" FROM "Events" WHERE "Id" = ANY(@ids)""";
 
-    internal const string VersionsOf = """SELECT "Id", "Version" FROM "Endpoints" WHERE "Id" = ANY(@ids)""";
+    internal const string EndpointsOf = """SELECT "Id", "Version", "Status" FROM "Endpoints" WHERE "Id" = ANY(@ids)""";
 
     internal static readonly string DeliveriesOf = $"SELECT {Quoted(DeliveryReadColumns)} FROM \"Deliveries\" WHERE \"Id\" = ANY(@ids)";
 
@@ -153,11 +153,11 @@ public sealed class PostgresDeliveryStore : DeliveryStore
         return await ReadBodiesAsync(command, ct);
     }
 
-    private protected override async Task<Dictionary<long, int>> EndpointVersionsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct)
+    internal override async Task<Dictionary<long, (int Version, bool Active)>> EndpointsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct)
     {
-        await using var command = Command(db, VersionsOf);
+        await using var command = Command(db, EndpointsOf);
         Add(command, "ids", endpointIds.ToArray());
-        return await ReadVersionsAsync(command, ct);
+        return await ReadEndpointsAsync(command, ct);
     }
 
     internal override async Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct)

@@ -84,8 +84,12 @@ public abstract class DeliveryStore
 
     private protected abstract Task<Dictionary<long, (string MessageId, byte[] Full, byte[] Thin)>> BodiesAsync(AppDbContext db, List<long> eventIds, CancellationToken ct);
 
-    /// <summary>Each endpoint's settings version: the pump's cache of decrypted targets is checked against it, with no query of its own.</summary>
-    private protected abstract Task<Dictionary<long, int>> EndpointVersionsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct);
+    /// <summary>
+    /// Each endpoint's settings version and whether it is active: the claim hands the version to the pump, whose cache of
+    /// decrypted targets is checked against it with no query of its own; the writer decides next states by the status.
+    /// A plain statement: EF's query with <c>ids.Contains</c> was built again for every count of ids.
+    /// </summary>
+    internal abstract Task<Dictionary<long, (int Version, bool Active)>> EndpointsAsync(AppDbContext db, List<long> endpointIds, CancellationToken ct);
 
     /// <summary>The deliveries with these ids, untracked, by id (those deleted meanwhile are missing).</summary>
     internal abstract Task<Dictionary<long, Delivery>> DeliveriesAsync(AppDbContext db, List<long> ids, CancellationToken ct);
@@ -144,11 +148,11 @@ public abstract class DeliveryStore
         var rows = await LeaseAsync(db, request, now, ct);
         if (rows.Count == 0) return [];
         var bodies = await BodiesAsync(db, rows.Select(r => r.EventId).Distinct().ToList(), ct);
-        var versions = await EndpointVersionsAsync(db, rows.Select(r => r.EndpointId).Distinct().ToList(), ct);
+        var endpoints = await EndpointsAsync(db, rows.Select(r => r.EndpointId).Distinct().ToList(), ct);
         return rows.Select(r =>
         {
             var (messageId, full, thin) = bodies[r.EventId];
-            return new ClaimedDelivery(r.Id, r.EndpointId, versions.GetValueOrDefault(r.EndpointId), r.EventName, messageId,
+            return new ClaimedDelivery(r.Id, r.EndpointId, endpoints.GetValueOrDefault(r.EndpointId).Version, r.EventName, messageId,
                 r.Format == PayloadFormat.Full ? full : thin, r.AttemptCount);
         }).ToList();
     }
@@ -227,13 +231,13 @@ public abstract class DeliveryStore
         return bodies;
     }
 
-    /// <summary>Reads endpoints' Id, Version.</summary>
-    private protected static async Task<Dictionary<long, int>> ReadVersionsAsync(DbCommand command, CancellationToken ct)
+    /// <summary>Reads endpoints' Id, Version, Status.</summary>
+    private protected static async Task<Dictionary<long, (int Version, bool Active)>> ReadEndpointsAsync(DbCommand command, CancellationToken ct)
     {
-        var versions = new Dictionary<long, int>();
+        var endpoints = new Dictionary<long, (int, bool)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) versions[reader.GetInt64(0)] = reader.GetInt32(1);
-        return versions;
+        while (await reader.ReadAsync(ct)) endpoints[reader.GetInt64(0)] = (reader.GetInt32(1), (EndpointStatus)reader.GetInt32(2) == EndpointStatus.Active);
+        return endpoints;
     }
 
     /// <summary>Reads <see cref="DeliveryReadColumns"/>: a plain reader, where EF's materialisation and its parameter per id cost

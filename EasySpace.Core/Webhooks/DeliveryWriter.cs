@@ -141,8 +141,8 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         var ids = batch.Select(p => p.DeliveryId).ToList();
         // Untracked: the entities decide each delivery's next state, a few statements write them all (DeliveryStore.WriteAttemptsAsync).
         var deliveries = await store.DeliveriesAsync(db, ids, CancellationToken.None);
-        var active = new Dictionary<long, bool>();
-        await foreach (var e in endpointsActive(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList())) active[e.Id] = e.Active;
+        var active = (await store.EndpointsAsync(db, deliveries.Values.Select(d => d.EndpointId).Distinct().ToList(), CancellationToken.None))
+            .ToDictionary(e => e.Key, e => e.Value.Active);
         // A failure that continues a run of failures is scheduled against the run's first attempt (RetrySchedule.Budget).
         var runStarts = new Dictionary<long, DateTimeOffset>();
         var failedIds = batch.Where(p => !p.Result.Succeeded).Select(p => p.DeliveryId).ToList();
@@ -177,16 +177,10 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         if (stats.Count > 0) await store.AddStatsAsync(db, stats, CancellationToken.None);
     }
 
-    private sealed record EndpointActive(long Id, bool Active);
-
-    // Run for every batch: compiled once per writer (a compiled query serves only the model it first ran with, and one
-    // process may hold hosts on both stores), and the endpoints are read for their status only.
-    private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<EndpointActive>> endpointsActive = EF.CompileAsyncQuery(
-        (AppDbContext db, List<long> ids) => db.Endpoints.Where(e => ids.Contains(e.Id)).Select(e => new EndpointActive(e.Id, e.Status == EndpointStatus.Active)));
-
     private sealed record RunStart(long DeliveryId, DateTimeOffset At);
 
     // The first attempt of each delivery's current run of failures (none when the attempt before this one succeeded).
+    // Per writer, not static: a compiled query serves only the model it first ran with (one process may hold both stores).
     private readonly Func<AppDbContext, List<long>, IAsyncEnumerable<RunStart>> firstAttemptsOfRuns = EF.CompileAsyncQuery(
         (AppDbContext db, List<long> ids) => db.Deliveries.Where(d => ids.Contains(d.Id) && d.FailuresInRow > 0)
             .Join(db.Attempts, d => d.Id, a => a.DeliveryId, (d, a) => new { d, a })

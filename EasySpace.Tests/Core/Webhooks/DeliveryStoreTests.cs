@@ -100,7 +100,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         { "SQLite BodiesOf", "Events", Between(SqliteDeliveryStore.BodiesOf, "SELECT ", " FROM") },
         { "SQLite MarkFannedOut", "Events", "FannedOut, Id" },
         { "SQLite DeliveriesOf", "Deliveries", Between(SqliteDeliveryStore.DeliveriesOf, "SELECT ", " FROM") },
-        { "SQLite VersionsOf", "Endpoints", Between(SqliteDeliveryStore.VersionsOf, "SELECT ", " FROM") },
+        { "SQLite EndpointsOf", "Endpoints", Between(SqliteDeliveryStore.EndpointsOf, "SELECT ", " FROM") },
         // PostgreSQL quotes every name of the model: each quoted name is the table's or one of its columns.
         { "PostgreSQL UpdateDeliveries SET", "Deliveries", SetTargetsOf(PostgresDeliveryStore.UpdateDeliveries.Replace("\"", "")) },
         { "PostgreSQL UpdateDeliveries", "Deliveries", QuotedNames(PostgresDeliveryStore.UpdateDeliveries, "Deliveries") },
@@ -109,7 +109,7 @@ public sealed partial class DeliveryStoreTests : IAsyncLifetime
         { "PostgreSQL MarkFannedOut", "Events", QuotedNames(PostgresDeliveryStore.MarkFannedOut, "Events") },
         { "PostgreSQL BodiesOf", "Events", QuotedNames(PostgresDeliveryStore.BodiesOf, "Events") },
         { "PostgreSQL DeliveriesOf", "Deliveries", QuotedNames(PostgresDeliveryStore.DeliveriesOf, "Deliveries") },
-        { "PostgreSQL VersionsOf", "Endpoints", QuotedNames(PostgresDeliveryStore.VersionsOf, "Endpoints") },
+        { "PostgreSQL EndpointsOf", "Endpoints", QuotedNames(PostgresDeliveryStore.EndpointsOf, "Endpoints") },
         { "PostgreSQL UpsertStats", "WebhookStats", QuotedNames(PostgresDeliveryStore.UpsertStats, "WebhookStats") },
     };
 
