@@ -174,38 +174,28 @@ public sealed class DeliveryPump(
         if (--counts[key] == 0) counts.Remove(key);
     }
 
-    /// <summary>The HTTP attempt, reported to <paramref name="ended"/> with its result: null when there is nothing to record.</summary>
+    /// <summary>The HTTP attempt, reported to <paramref name="ended"/> with its result: null when there is nothing to record
+    /// (shutdown mid-attempt, or our own failure). Never throws.</summary>
     private async Task SendAsync(ClaimedDelivery c, EndpointTarget? target, SendsEnded ended, CancellationToken ct)
     {
         AttemptResult? result = null;
         try
         {
-            result = await AttemptAsync(c, target, ct);
-        }
-        finally
-        {
-            ended.Add(c, result); // always: the run waits for every send it started
-        }
-    }
-
-    /// <summary>The HTTP attempt; null when there is nothing to record (shutdown mid-attempt, or our own failure). Never throws.</summary>
-    private async Task<AttemptResult?> AttemptAsync(ClaimedDelivery c, EndpointTarget? target, CancellationToken ct)
-    {
-        try
-        {
-            if (target is null) return null; // the endpoint was deleted with its deliveries
-            return await sender.SendAsync(target, new Outgoing(c.MessageId, c.EventName, c.Body, c.AttemptCount + 1), ct);
+            // A null target: the endpoint was deleted with its deliveries.
+            if (target is not null) result = await sender.SendAsync(target, new Outgoing(c.MessageId, c.EventName, c.Body, c.AttemptCount + 1), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down mid-attempt: nothing is recorded, the lease expires, the delivery is due again.
-            return null;
         }
         catch (Exception e)
         {
             // Never lose the delivery over our own failure: the lease will make it due again.
             log.LogError(e, "Delivery {DeliveryId} could not be sent; it will be retried when its lease expires", c.Id);
-            return null;
+        }
+        finally
+        {
+            ended.Add(c, result); // always: the run waits for every send it started
         }
     }
 
