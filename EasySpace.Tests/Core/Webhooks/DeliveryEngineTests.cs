@@ -342,6 +342,25 @@ public abstract class DeliveryEngineTests(Store store) : AppWithReceiverTest(new
         Assert.Contains("t-1", attempt.ResponseHeadersJson);
         Assert.Equal(4096, attempt.ResponseBody!.Length);
     }
+
+    [Fact]
+    public async Task An_answer_in_any_script_is_kept_as_it_came()
+    {
+        // Tried: accents, a typographic apostrophe, CJK and an emoji (4 bytes in UTF-8) in the receiver's body; the
+        // attempt's row is written by SQLite's own API with the text encoded by us (RowWriter.WriteEach).
+        const string answer = "Réponse : d’accord ✓ 日本語 🚀";
+        receiver.Respond = async (_, http) => { http.Response.StatusCode = 500; http.Response.Headers["X-Note"] = "n-1"; await http.Response.WriteAsync(answer); };
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+        await app.PumpAsync();
+
+        var attempt = Assert.Single(await app.AttemptsAsync(Assert.Single(await app.DeliveriesAsync(created.Endpoint.Id)).Id));
+        Assert.Equal(answer, attempt.ResponseBody);
+        Assert.Contains("X-Note", attempt.ResponseHeadersJson);
+        Assert.Equal("HTTP 500", attempt.Summary);
+    }
 }
 
 [Trait("Store", "Named")]
