@@ -57,12 +57,18 @@ public static class WebhookHostExtensions
     public static Task PumpAsync(this AppHost app) => app.Get<DeliveryPump>().RunUntilIdleAsync(CancellationToken.None);
 
     /// <summary>The engine's fan-out alone, as the pump's first round after a commit does it: deliveries are made, none is sent.</summary>
-    public static Task<int> FanOutAsync(this AppHost app) => FanOutAsync(app.Get<IDbContextFactory<AppDbContext>>(), app.Get<DeliveryStore>(), app.Get<TimeProvider>());
+    /// <remarks>On PostgreSQL the app's own pump may hold events in a fan-out of its own, which this one would skip (SKIP
+    /// LOCKED) and return before that commits: it waits for it, so the deliveries are there when it returns, whoever made them.</remarks>
+    public static Task<int> FanOutAsync(this AppHost app) =>
+        FanOutAsync(app.Get<IDbContextFactory<AppDbContext>>(), app.Get<DeliveryStore>(), app.Get<TimeProvider>(), waitForOthers: true);
 
-    public static async Task<int> FanOutAsync(IDbContextFactory<AppDbContext> dbs, DeliveryStore store, TimeProvider clock)
+    /// <summary>One node's fan-out, which leaves alone the events another node is fanning out.</summary>
+    public static async Task<int> FanOutAsync(IDbContextFactory<AppDbContext> dbs, DeliveryStore store, TimeProvider clock, bool waitForOthers = false)
     {
         await using var db = await dbs.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
+        if (waitForOthers && store is PostgresDeliveryStore)
+            await db.Database.ExecuteSqlRawAsync(""" SELECT 1 FROM "Events" WHERE "FannedOut" = false FOR UPDATE """);
         var made = await store.FanOutAsync(db, clock.GetUtcNow(), CancellationToken.None);
         await tx.CommitAsync();
         return made;
