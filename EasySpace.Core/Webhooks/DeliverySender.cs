@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -34,6 +35,10 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
 
     private static readonly MediaTypeHeaderValue Json = MediaTypeHeaderValue.Parse(SentHeaders.ContentType);
 
+    // Each attempt's timeout comes from here and goes back unless it fired: a linked source and its timer per attempt
+    // were a sizeable part of what a delivery allocated (docs/performance.md, session 13).
+    private readonly ConcurrentQueue<CancellationTokenSource> timeouts = new();
+
     private readonly HttpClient http = new(guard.CreateDeliveryHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
     public async Task<AttemptResult> SendAsync(EndpointTarget target, Outgoing outgoing, CancellationToken ct)
@@ -53,8 +58,9 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
         foreach (var h in target.Headers) headers.TryAddWithoutValidation(h.Name, h.Value);
         var requestHeadersJson = SentHeaders.Record(UserAgent, outgoing.MessageId, outgoing.EventName, target.PreviousSecret is not null, target.Headers);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timeout = timeouts.TryDequeue(out var pooled) ? pooled : new CancellationTokenSource();
         timeout.CancelAfter(TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds));
+        var shutdown = ct.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -81,6 +87,11 @@ public sealed class DeliverySender(TargetGuard guard, IOptionsMonitor<WebhookOpt
             if (ct.IsCancellationRequested && e is OperationCanceledException) throw; // shutting down: the lease brings it back
             var (kind, message) = Classify(e, target);
             return new AttemptResult(at, Elapsed(started), null, kind, message, requestHeadersJson, null, null, null);
+        }
+        finally
+        {
+            shutdown.Dispose(); // waits for a shutdown callback under way
+            if (timeout.TryReset()) timeouts.Enqueue(timeout); else timeout.Dispose();
         }
     }
 
