@@ -64,7 +64,7 @@ public static class DependencyInjection
                     .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>());
             else
                 o.UseSqlite(DatabaseSetup.ConnectionString(options))
-                    .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor())
+                    .AddInterceptors(sp.GetRequiredService<WakePumpInterceptor>(), sp.GetRequiredService<StorageHealthInterceptor>(), new BusyTimeoutInterceptor(), new GroupCommitInterceptor())
                     // SQLite rebuilds a table to drop or change a column, with foreign keys off outside the migration's
                     // transaction; EF says so on every fresh install (EngineFanOut, decision 0010), which a manager cannot act on.
                     .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning));

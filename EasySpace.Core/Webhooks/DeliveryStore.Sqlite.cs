@@ -66,7 +66,7 @@ public sealed class SqliteDeliveryStore : DeliveryStore
 
     internal override bool SeveralNodes => false;
 
-    internal override async Task<IAsyncDisposable> RelaxCommitsAsync(DbConnection connection) => await RelaxedCommit.BeginAsync(connection);
+    internal override Task<IAsyncDisposable> RelaxCommitsAsync(DbConnection connection) => Task.FromResult<IAsyncDisposable>(RelaxedCommit.Begin(connection));
 
     // One node: the commit's own wake (WakePumpInterceptor) is all there is to tell.
     internal override Task AnnounceAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) => Task.CompletedTask;

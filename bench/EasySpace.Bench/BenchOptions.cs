@@ -26,9 +26,6 @@ public sealed class BenchOptions
     public int PeerWarmUpEvents => Quick ? 5 : 30;
     /// <summary>Timed commits per fan-out in the commit-cost phase.</summary>
     public int CommitCostEvents { get; private set; }
-    /// <summary>Experiment: PRAGMA synchronous=NORMAL on every connection (the product keeps FULL).</summary>
-    public bool SynchronousNormal { get; private set; }
-    public bool Experimenting => SynchronousNormal;
     /// <summary>Where the engine keeps its data: sqlite (the default) or postgres.</summary>
     public string Store { get; private set; } = "sqlite";
     public bool Postgres => Store == "postgres";
@@ -65,10 +62,6 @@ public sealed class BenchOptions
           --quick              a small run that finishes in well under a minute
           --data-root DIR      where the temporary data directory is made (default: the system temp folder)
           --keep               keep the data directory (its path is printed)
-
-        Experiments (change how the bench's connections are set up, to measure what a change in Core would buy;
-        off by default, and a run with one says so in its output and JSON):
-          --experiment-synchronous-normal  PRAGMA synchronous=NORMAL on every connection
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -107,7 +100,6 @@ public sealed class BenchOptions
                     break;
                 case "--peer-events": peerEvents = Int(1); break;
                 case "--commit-cost-events": commitCost = Int(1); break;
-                case "--experiment-synchronous-normal": o.SynchronousNormal = true; break;
                 case "--store":
                     o.Store = Next();
                     if (o.Store is not ("sqlite" or "postgres")) throw new ArgumentException("--store is sqlite or postgres.");
@@ -119,7 +111,7 @@ public sealed class BenchOptions
             }
         }
         if (o.Endpoints > 1000) throw new ArgumentException("--endpoints is at most 1000.");
-        if (o.Postgres && (o.SynchronousNormal || o.Profile)) throw new ArgumentException("--profile and --experiment-synchronous-normal time and change SQLite's statements: use them with --store sqlite.");
+        if (o.Postgres && o.Profile) throw new ArgumentException("--profile times SQLite's statements: use it with --store sqlite.");
         if (o.PostgresServer is not null && !o.Postgres) throw new ArgumentException("--postgres needs --store postgres.");
         o.Events = events ?? (o.Quick ? 30 : 2000);
         o.LatencySeconds = seconds ?? (o.Quick ? 3 : 20);

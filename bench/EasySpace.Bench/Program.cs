@@ -56,10 +56,8 @@ namespace EasySpace.Bench
                               $"{(o.Quick ? ", quick" : "")}{(o.Profile ? ", PROFILING (slower)" : "")}{(o.ReceiverDelayMs > 0 ? $", receivers answer after {o.ReceiverDelayMs} ms" : "")}");
             if (o.Postgres) Console.WriteLine($"store: PostgreSQL{(o.PostgresServer is null ? " (a throw-away server: fsync, synchronous_commit and full_page_writes off)" : "")}; peers on SQLite");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
-            if (o.Experimenting)
-                Console.WriteLine($"EXPERIMENT (not the product as shipped):{(o.SynchronousNormal ? " synchronous=NORMAL" : "")} on every connection");
             MemorySampler.Start();
-            profiler = o.Profile || o.Experimenting ? new SqlProfiler(o.Profile, o.SynchronousNormal) : null;
+            profiler = o.Profile ? new SqlProfiler() : null;
             allocations = o.Profile ? new AllocationSampler() : null;
 
             farm = await ReceiverFarm.StartAsync(Math.Max(o.Endpoints, BenchOptions.EnqueueFanOut), o.ReceiverDelayMs);
@@ -132,7 +130,7 @@ namespace EasySpace.Bench
             var sync = await engine.ScalarAsync("PRAGMA synchronous;");
             var mode = await engine.TextAsync("PRAGMA journal_mode;");
             var version = await engine.TextAsync("SELECT sqlite_version();");
-            Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}), a writer waiting for the lock polls every 1 ms");
+            Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}; a page's commit syncs the WAL after the lock is released, shared by the commits that end meanwhile), a writer waiting for the lock polls every 1 ms");
 
             var ef = engine.EfCostProbe(o.Quick ? 100 : 500);
             foreach (var (what, bytes) in ef)
@@ -657,7 +655,6 @@ namespace EasySpace.Bench
             json["quick"] = o.Quick;
             json["profile"] = o.Profile;
             if (o.ReceiverDelayMs > 0) json["receiver_delay_ms"] = o.ReceiverDelayMs;
-            if (o.SynchronousNormal) json["experiment_synchronous_normal"] = true;
         }
 
         // ---------------------------------------------------------------- helpers
@@ -735,13 +732,13 @@ namespace EasySpace.Bench
 
         private void StartProfile()
         {
-            if (profiler is { Profiling: true }) profiler.Start();
+            if (profiler is not null) profiler.Start();
             allocations?.Start();
         }
 
         private Profile StopProfile()
         {
-            var (statements, transactions) = profiler is { Profiling: true } ? profiler.Stop() : (null, null);
+            var (statements, transactions) = profiler is not null ? profiler.Stop() : (null, null);
             return new Profile(statements, transactions, allocations?.Stop());
         }
 

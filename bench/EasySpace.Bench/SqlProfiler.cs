@@ -30,20 +30,9 @@ public sealed partial class SqlProfiler
     private readonly ConcurrentDictionary<string, Counter> transactions = new();
     private readonly ConditionalWeakTable<sqlite3, object> hooked = new();
     private readonly delegate_profile callback;
-    private readonly bool profile;
-    private readonly bool synchronousNormal;
     private volatile bool on;
 
-    /// <param name="profile">Time statements and transactions.</param>
-    /// <param name="synchronousNormal">Experiment: <c>PRAGMA synchronous=NORMAL</c> on every connection (the product keeps FULL).</param>
-    public SqlProfiler(bool profile, bool synchronousNormal)
-    {
-        callback = OnStatement;
-        this.profile = profile;
-        this.synchronousNormal = synchronousNormal;
-    }
-
-    public bool Profiling => profile;
+    public SqlProfiler() => callback = OnStatement;
 
     public sealed class Counter
     {
@@ -88,8 +77,7 @@ public sealed partial class SqlProfiler
             if (hooked.TryGetValue(handle, out _)) return;
             hooked.Add(handle, this);
         }
-        if (synchronousNormal) raw.sqlite3_exec(handle, "PRAGMA synchronous=NORMAL;");
-        if (profile) raw.sqlite3_profile(handle, callback, null);
+        raw.sqlite3_profile(handle, callback, null);
     }
 
     private void OnStatement(object userData, utf8z statement, long ns)

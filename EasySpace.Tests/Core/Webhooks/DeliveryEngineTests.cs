@@ -7,6 +7,7 @@ using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -372,9 +373,9 @@ public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sq
         await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
         await app.AddAdminAsync();
         await receiver.NextAsync();
-        await app.PumpAsync(); // claimed, sent, recorded: each with synchronous=NORMAL for its own write
+        await app.PumpAsync(); // claimed, sent, recorded: each without waiting for the disk (decision 0006)
 
-        // The pool hands these connections to pages next: every one must sync its commits again (2 = FULL).
+        // The pool hands these connections to pages next: every one must wait for the disk again (decision 0014).
         var contexts = new List<AppDbContext>();
         try
         {
@@ -383,15 +384,26 @@ public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sq
                 var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
                 contexts.Add(db);
                 await db.Database.OpenConnectionAsync();
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA synchronous";
-                Assert.Equal(2L, await command.ExecuteScalarAsync());
+                Assert.True(GroupCommit.WaitsForDisk((SqliteConnection)db.Database.GetDbConnection()), $"connection {i}");
             }
         }
         finally
         {
             foreach (var db in contexts) await db.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_page_save_returns_once_a_sync_that_began_after_its_commit_has_ended()
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var file = GroupCommit.FileOf(db.Database.GetDbConnection().DataSource)!;
+        var before = file.Counts;
+
+        await app.AddAdminAsync();
+
+        // Counted before the save returned: at least its own commit, whatever else the pump committed meanwhile.
+        Assert.True(file.Counts.Commits > before.Commits, $"{before} then {file.Counts}");
     }
 }
 

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace EasySpace.Core.Data;
+
+/// <summary>
+/// Group commit for SQLite (decision 0014). With synchronous=FULL, SQLite syncs the WAL inside the commit, holding its
+/// one write lock for the fsync, so every other writer waits a whole fsync per commit. Here connections commit with
+/// synchronous=NORMAL, and a WAL hook (which SQLite runs after the commit, with the lock released, before the commit's
+/// statement returns) syncs the WAL file. Commits that end while a sync is under way share the next one. A save still
+/// returns only once it is on disk; what changes is that the lock is free meanwhile. The engine's own rounds skip the
+/// sync (<see cref="RelaxedCommit"/>, decision 0006).
+/// </summary>
+internal static class GroupCommit
+{
+    /// <summary>SQLite's own default: the hook replaces SQLite's, which is what checkpointed at this many WAL frames.</summary>
+    public const int AutoCheckpointFrames = 1000;
+
+    private const int SqliteOk = 0;
+    private const int SqliteIoErrFsync = 10 | (4 << 8); // SQLITE_IOERR_FSYNC
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int WalHook(IntPtr file, IntPtr db, IntPtr schema, int frames);
+
+    // Kept in a static field: SQLite calls it from native code for as long as the process runs.
+    private static readonly WalHook OnCommit = Committed;
+
+    [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
+    private static extern IntPtr sqlite3_wal_hook(IntPtr db, WalHook hook, IntPtr state);
+
+    [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int sqlite3_wal_checkpoint(IntPtr db, IntPtr schema);
+
+    private static readonly ConcurrentDictionary<string, WalFile> Files = new();
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
+    private static readonly ConcurrentDictionary<IntPtr, byte> Relaxed = new();
+
+    /// <summary>On a connection SQLite opened in WAL mode: commits sync after the lock is released. Once per native connection.</summary>
+    public static void Install(SqliteConnection connection)
+    {
+        if (connection.Handle is not { } handle || Installed.TryGetValue(handle, out _)) return;
+        if (!IsWal(handle)) return; // a rollback journal has no WAL to sync: it keeps SQLite's own FULL
+        var file = Files.GetOrAdd(Path.GetFullPath(connection.DataSource) + "-wal", path => new WalFile(path));
+        sqlite3_wal_hook(handle.DangerousGetHandle(), OnCommit, file.Handle);
+        Check(handle, SQLitePCL.raw.sqlite3_exec(handle, "PRAGMA synchronous=NORMAL"));
+        Installed.AddOrUpdate(handle, file);
+    }
+
+    /// <summary>The WAL file's state, for the tests: how many syncs it has had.</summary>
+    public static WalFile? FileOf(string databasePath) => Files.GetValueOrDefault(Path.GetFullPath(databasePath) + "-wal");
+
+    /// <summary>Whether this connection's commits return only once they are on disk, by a sync of ours or SQLite's own.</summary>
+    public static bool WaitsForDisk(SqliteConnection connection) =>
+        connection.Handle is { } handle && (Installed.TryGetValue(handle, out _)
+            ? !Relaxed.ContainsKey(handle.DangerousGetHandle())
+            : SynchronousIsFull(handle));
+
+    private static bool SynchronousIsFull(SQLitePCL.sqlite3 handle)
+    {
+        Check(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, "PRAGMA synchronous", out var statement));
+        using (statement) return SQLitePCL.raw.sqlite3_step(statement) == SQLitePCL.raw.SQLITE_ROW && SQLitePCL.raw.sqlite3_column_int(statement, 0) >= 2;
+    }
+
+    /// <summary>Until disposed, this connection's commits do not wait for the disk.</summary>
+    public static IDisposable Relax(SqliteConnection connection)
+    {
+        var db = connection.Handle!.DangerousGetHandle();
+        Relaxed[db] = 0;
+        return new Scope(db);
+    }
+
+    private sealed class Scope(IntPtr db) : IDisposable
+    {
+        public void Dispose() => Relaxed.TryRemove(db, out _);
+    }
+
+    private static int Committed(IntPtr file, IntPtr db, IntPtr schema, int frames)
+    {
+        try
+        {
+            if (!Relaxed.ContainsKey(db)) ((WalFile)GCHandle.FromIntPtr(file).Target!).Sync();
+            // What SQLite's default hook did: a passive checkpoint, which waits for no reader and blocks no writer.
+            if (frames >= AutoCheckpointFrames) sqlite3_wal_checkpoint(db, schema);
+            return SqliteOk;
+        }
+        catch
+        {
+            // The commit has happened but may not be on disk: the statement reports it, as a failed fsync does in FULL.
+            return SqliteIoErrFsync;
+        }
+    }
+
+    private static bool IsWal(SQLitePCL.sqlite3 handle)
+    {
+        Check(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, "PRAGMA journal_mode", out var statement));
+        using (statement)
+            return SQLitePCL.raw.sqlite3_step(statement) == SQLitePCL.raw.SQLITE_ROW
+                && string.Equals(SQLitePCL.raw.sqlite3_column_text(statement, 0).utf8_to_string(), "wal", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void Check(SQLitePCL.sqlite3 handle, int rc)
+    {
+        if (rc != SQLitePCL.raw.SQLITE_OK) throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string(), rc);
+    }
+
+    /// <summary>One database's WAL file: each commit takes a ticket, and one sync covers every ticket taken before it began.</summary>
+    internal sealed class WalFile
+    {
+        private readonly string path;
+        private readonly object gate = new();
+        private long asked, synced;
+        private bool syncing;
+
+        public WalFile(string path)
+        {
+            this.path = path;
+            Handle = GCHandle.ToIntPtr(GCHandle.Alloc(this)); // one per database file, for the process's life
+        }
+
+        public IntPtr Handle { get; }
+
+        /// <summary>Syncs made, and commits they covered.</summary>
+        public (long Syncs, long Commits) Counts { get { lock (gate) return (syncs, synced); } }
+        private long syncs;
+
+        public void Sync()
+        {
+            lock (gate)
+            {
+                var mine = ++asked;
+                while (synced < mine)
+                {
+                    if (syncing)
+                    {
+                        Monitor.Wait(gate);
+                        continue;
+                    }
+                    syncing = true;
+                    var upTo = asked;
+                    Monitor.Exit(gate);
+                    try
+                    {
+                        FlushToDisk();
+                    }
+                    finally
+                    {
+                        Monitor.Enter(gate);
+                        syncing = false;
+                        Monitor.PulseAll(gate);
+                    }
+                    synced = upTo;
+                    syncs++;
+                }
+            }
+        }
+
+        private void FlushToDisk()
+        {
+            try
+            {
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                RandomAccess.FlushToDisk(handle);
+            }
+            catch (FileNotFoundException)
+            {
+                // The last connection closed: SQLite checkpointed the WAL into the database, synced it, and removed it.
+            }
+        }
+    }
+}
+
+/// <summary>Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens.</summary>
+internal sealed class GroupCommitInterceptor : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite) GroupCommit.Install(sqlite);
+    }
+}
