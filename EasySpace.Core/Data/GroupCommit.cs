@@ -13,7 +13,7 @@ namespace EasySpace.Core.Data;
 /// synchronous=NORMAL, and a WAL hook (which SQLite runs after the commit, with the lock released, before the commit's
 /// statement returns) syncs the WAL file. Commits that end while a sync is under way share the next one. A save still
 /// returns only once it is on disk; what changes is that the lock is free meanwhile. The engine's own rounds skip the
-/// sync (<see cref="RelaxedCommit"/>, decision 0006).
+/// sync (<see cref="Relax"/>, decision 0006).
 /// </summary>
 internal static class GroupCommit
 {
@@ -65,17 +65,25 @@ internal static class GroupCommit
         using (statement) return SQLitePCL.raw.sqlite3_step(statement) == SQLitePCL.raw.SQLITE_ROW && SQLitePCL.raw.sqlite3_column_int(statement, 0) >= 2;
     }
 
-    /// <summary>Until disposed, this connection's commits do not wait for the disk.</summary>
-    public static IDisposable Relax(SqliteConnection connection)
+    /// <summary>
+    /// Until disposed, this connection's commits do not wait for the disk: for writes whose loss in a power cut would
+    /// repeat a delivery but never lose one (a claim's lease, an attempt's record; decision 0006). The next commit that
+    /// does wait syncs every frame written before it.
+    /// </summary>
+    public static IAsyncDisposable Relax(SqliteConnection connection)
     {
         var db = connection.Handle!.DangerousGetHandle();
         Relaxed[db] = 0;
         return new Scope(db);
     }
 
-    private sealed class Scope(IntPtr db) : IDisposable
+    private sealed class Scope(IntPtr db) : IAsyncDisposable
     {
-        public void Dispose() => Relaxed.TryRemove(db, out _);
+        public ValueTask DisposeAsync()
+        {
+            Relaxed.TryRemove(db, out _);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static int Committed(IntPtr file, IntPtr db, IntPtr schema, int frames)

@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using EasySpace.Core.Data;
 using EasySpace.Core.Events;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Core.Webhooks;
@@ -66,7 +67,7 @@ public sealed class SqliteDeliveryStore : DeliveryStore
 
     internal override bool SeveralNodes => false;
 
-    internal override Task<IAsyncDisposable> RelaxCommitsAsync(DbConnection connection) => Task.FromResult<IAsyncDisposable>(RelaxedCommit.Begin(connection));
+    internal override Task<IAsyncDisposable> RelaxCommitsAsync(DbConnection connection) => Task.FromResult(GroupCommit.Relax((SqliteConnection)connection));
 
     // One node: the commit's own wake (WakePumpInterceptor) is all there is to tell.
     internal override Task AnnounceAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) => Task.CompletedTask;

@@ -49,13 +49,13 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public void A_relaxed_round_does_not_sync_and_the_next_commit_syncs_again()
+    public async Task A_relaxed_round_does_not_sync_and_the_next_commit_syncs_again()
     {
         using var connection = Opened();
         var file = GroupCommit.FileOf(path)!;
         var before = file.Counts;
 
-        using (GroupCommit.Relax(connection)) Execute(connection, "INSERT INTO t (body) VALUES ('a claim')");
+        await using (GroupCommit.Relax(connection)) Execute(connection, "INSERT INTO t (body) VALUES ('a claim')");
         Assert.Equal(before, file.Counts);
 
         Execute(connection, "INSERT INTO t (body) VALUES ('a page')");
