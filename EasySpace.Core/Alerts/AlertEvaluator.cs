@@ -164,10 +164,16 @@ public sealed class AlertEvaluator(
         var since = now - o.Window;
         var endpoints = await db.Endpoints.AsNoTracking()
             .Select(e => new { e.Id, e.Name, e.Status, e.DeactivationReason, e.IsCritical }).ToListAsync(ct);
+        // Only a webhook with a failed attempt in the window can be failing by the numbers. The hourly stats the writer
+        // keeps (every attempt but test sends) name those webhooks from a few rows; counting every attempt of the window
+        // instead read the whole last hour of traffic every minute (docs/performance.md, session 13).
+        var firstHour = WebhookStatsHour.HourOf(since);
+        var withFailures = await db.WebhookStats.Where(s => s.HourStart >= firstHour && s.Failed > 0)
+            .Select(s => s.EndpointId).Distinct().ToListAsync(ct);
         // Test sends are not deliveries a receiver missed: they never count.
-        var rates = await (from a in db.Attempts
+        var rates = withFailures.Count == 0 ? [] : await (from a in db.Attempts
                            join d in db.Deliveries on a.DeliveryId equals d.Id
-                           where a.At >= since && !d.IsTest
+                           where a.At >= since && withFailures.Contains(a.EndpointId) && !d.IsTest
                            group a by a.EndpointId into g
                            select new { g.Key, Total = g.Count(), Ok = g.Count(a => a.Error == AttemptError.None) })
             .ToDictionaryAsync(r => r.Key, r => (r.Total, r.Ok), ct);

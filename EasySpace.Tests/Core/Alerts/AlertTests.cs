@@ -117,6 +117,23 @@ public class AlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failures_that_fell_out_of_the_window_do_not_count_though_their_hour_is_still_in_it()
+    {
+        // Five failures at 10:05; at 11:06 the last 60 minutes hold none of them, while the hour they were counted in
+        // (10:00–11:00) still reaches into the window: the alert counts attempts, not whole hours.
+        clock.SetUtcNow(WebhookStatsHour.HourOf(clock.GetUtcNow()).AddHours(1).AddMinutes(5));
+        receiver.Respond = Receiver.Status(500);
+        await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        await CauseAttemptsAsync(5);
+        clock.Advance(TimeSpan.FromMinutes(61));
+
+        await EvaluateTwiceAsync();
+
+        // Their retries, not pumped here, are late by now: that is another alert.
+        Assert.DoesNotContain(await IncidentsAsync(), i => i.Kind == AlertKind.WebhookFailing);
+    }
+
+    [Fact]
     public async Task A_critical_webhook_alerts_at_its_first_failed_delivery_and_an_ordinary_one_does_not()
     {
         receiver.Respond = Receiver.Status(503);
