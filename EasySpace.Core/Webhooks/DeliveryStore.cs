@@ -30,8 +30,10 @@ public abstract class DeliveryStore
     internal const int FanOutPerRound = 2048;
     private protected const int EventsPerRound = 512;
     // Rows ranked per claim, per slot to fill: a huge backlog costs the same as a small one. Endpoints already at
-    // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work.
-    private protected const int ScanRowsPerSlot = 8;
+    // their limit are skipped before the window is cut, so one endpoint's backlog never hides another's work for
+    // longer than one claim. Each row ranked costs a table read: at eight a slot the claim was half of SQLite's time
+    // in a backlog drain (docs/performance.md, session 15).
+    private protected const int ScanRowsPerSlot = 2;
 
     // The columns each batch statement writes, in the order the rows are written below: both stores' statements are
     // made from these lists.
