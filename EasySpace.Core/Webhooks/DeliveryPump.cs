@@ -86,7 +86,7 @@ public sealed class DeliveryPump(
                     // Nodes that share an endpoint's limit each hold only what they may send now; one node claims ahead.
                     var perEndpoint = store.SeveralNodes ? settings.MaxConcurrencyPerEndpoint : RoundsHeld * settings.MaxConcurrencyPerEndpoint;
                     recordedAtClaim = recorded;
-                    claiming = Task.Run(() => ClaimAsync(room, perEndpoint, busy, ct), CancellationToken.None);
+                    claiming = ClaimAsync(room, perEndpoint, busy, ct); // no hop through the thread pool's queue: it is long under load
                 }
 
                 if (claiming is null && inFlight == 0 && waiting.Count == 0) break; // cancelled

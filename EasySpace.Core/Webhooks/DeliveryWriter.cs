@@ -53,7 +53,9 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     /// <summary>Fans out waiting events, then leases due deliveries as <paramref name="request"/> allows, in the next round.</summary>
     public Task<List<ClaimedDelivery>> ClaimAsync(ClaimRequest request, CancellationToken ct)
     {
-        var work = new Claim(request, new TaskCompletionSource<List<ClaimedDelivery>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The pump goes on on the writer's thread: a hop through the thread pool's queue, behind a hundred socket
+        // completions, left the pump's slots empty for milliseconds (docs/performance.md, session 15).
+        var work = new Claim(request, new TaskCompletionSource<List<ClaimedDelivery>>());
         if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
         return work.Done.Task.WaitAsync(ct);
     }
@@ -68,25 +70,33 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
             {
                 if (next is Record r) records.Add(r); else claims.Add((Claim)next);
             }
-            try
-            {
-                var claimed = await RoundAsync(records, claims);
-                foreach (var r in records) r.Done.TrySetResult();
-                for (var i = 0; i < claims.Count; i++) claims[i].Done.TrySetResult(claimed[i]);
-            }
-            catch (Exception) when (records.Count + claims.Count > 1)
-            {
-                // One part's trouble must not cost the others theirs: each again, in a round of its own.
-                foreach (var r in records) await AloneAsync(r.Done, () => RoundAsync([r], []));
-                foreach (var c in claims) await AloneAsync(c.Done, async () => (await RoundAsync([], [c]))[0]);
-            }
-            catch (Exception e)
-            {
-                foreach (var r in records) r.Done.TrySetException(e);
-                foreach (var c in claims) c.Done.TrySetException(e);
-            }
+            // A claim goes first, in a round of its own: the pump's slots run dry while it waits, and recording the
+            // attempts ahead of it (a few milliseconds) cost the drain a third of its slots (docs/performance.md, session 15).
+            if (claims.Count > 0) await RunAsync([], claims);
+            if (records.Count > 0) await RunAsync(records, []);
             records.Clear();
             claims.Clear();
+        }
+    }
+
+    private async Task RunAsync(IReadOnlyList<Record> records, IReadOnlyList<Claim> claims)
+    {
+        try
+        {
+            var claimed = await RoundAsync(records, claims);
+            foreach (var r in records) r.Done.TrySetResult();
+            for (var i = 0; i < claims.Count; i++) claims[i].Done.TrySetResult(claimed[i]);
+        }
+        catch (Exception) when (records.Count + claims.Count > 1)
+        {
+            // One part's trouble must not cost the others theirs: each again, in a round of its own.
+            foreach (var r in records) await AloneAsync(r.Done, () => RoundAsync([r], []));
+            foreach (var c in claims) await AloneAsync(c.Done, async () => (await RoundAsync([], [c]))[0]);
+        }
+        catch (Exception e)
+        {
+            foreach (var r in records) r.Done.TrySetException(e);
+            foreach (var c in claims) c.Done.TrySetException(e);
         }
     }
 
