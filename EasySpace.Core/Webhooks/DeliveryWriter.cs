@@ -10,8 +10,9 @@ namespace EasySpace.Core.Webhooks;
 /// The engine's one writer per node. SQLite takes one write at a time: claims, recorded attempts and fan-out taking turns at
 /// the lock made the engine queue on itself. So everything the engine writes goes through this loop (on PostgreSQL too,
 /// where it keeps a node to one connection and few commits), and each round is one
-/// transaction: the attempts that finished since the last round (their rows, the deliveries' next states, the hour's
-/// stats, an endpoint switched off), then, when the pump asks for work, the fan-out of waiting events and the claim.
+/// transaction: when the pump asks for work, the fan-out of waiting events and the claim, in a round ahead of the rest;
+/// then the attempts that finished since the last round (their rows, the deliveries' next states, the hour's stats, an
+/// endpoint switched off).
 /// A round that fails is retried part by part, so one attempt's trouble never costs the others theirs.
 /// </summary>
 public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
