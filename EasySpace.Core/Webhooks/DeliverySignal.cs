@@ -8,19 +8,24 @@ namespace EasySpace.Core.Webhooks;
 
 /// <summary>
 /// Wakes the delivery pump the moment an event commits. A wake while the pump runs is picked up by its loop;
-/// otherwise the pump's Quartz job is triggered at once. The pump's interval trigger is the safety net.
+/// otherwise the pump's Quartz job is triggered at once, once however many commits wake it before the run starts.
+/// The pump's interval trigger is the safety net.
 /// </summary>
 public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<DeliverySignal> log)
 {
     private int requested;
     private int running;
+    // A trigger is on its way to a run. One per commit piled up in Quartz's store behind the running job (it cannot run
+    // twice at once): 600 commits made 600 runs of the pump, and the store's churn over them outlasted the commits by
+    // seconds (docs/performance.md, session 16).
+    private int triggered;
     private TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Wake()
     {
         Volatile.Write(ref requested, 1);
         woken.TrySetResult();
-        if (Volatile.Read(ref running) == 0) _ = TriggerAsync();
+        if (Volatile.Read(ref running) == 0) TriggerOnce();
     }
 
     /// <summary>Completes at the next wake after <see cref="TakeRequest"/>.</summary>
@@ -36,13 +41,23 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
         return was;
     }
 
-    internal void EnterRun() => Volatile.Write(ref running, 1);
+    internal void EnterRun()
+    {
+        Volatile.Write(ref running, 1);
+        // From here a wake is the run's to see (TakeRequest); one after the run's end triggers again.
+        Volatile.Write(ref triggered, 0);
+    }
 
     internal void ExitRun()
     {
         Volatile.Write(ref running, 0);
         // A wake that raced with the pump's last look must not wait for the safety net.
-        if (Volatile.Read(ref requested) == 1) _ = TriggerAsync();
+        if (Volatile.Read(ref requested) == 1) TriggerOnce();
+    }
+
+    private void TriggerOnce()
+    {
+        if (Interlocked.Exchange(ref triggered, 1) == 0) _ = TriggerAsync();
     }
 
     private async Task TriggerAsync()
@@ -51,12 +66,17 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
         {
             var scheduler = await schedulers.GetScheduler();
             if (scheduler.Status == SchedulerStatus.Running)
+            {
                 await scheduler.TriggerJob(DeliveryPumpJob.Key);
+                return;
+            }
         }
         catch (Exception e) when (e is SchedulerException or ObjectDisposedException or InvalidOperationException)
         {
             log.LogDebug(e, "Could not trigger the delivery pump; the interval trigger will pick the work up");
         }
+        // No run is on its way: the next wake tries again.
+        Volatile.Write(ref triggered, 0);
     }
 }
 
