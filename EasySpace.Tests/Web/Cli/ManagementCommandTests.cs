@@ -6,18 +6,65 @@ using Microsoft.Data.Sqlite;
 namespace EasySpace.Tests.Web.Cli;
 
 [Trait("Store", "Named")]
-public class ManagementCommandTests : IDisposable
+public class ManagementCommandTests : IDisposable, IClassFixture<ManagementCommandTests.SetUpSpace>
 {
     private const string Owner = "owner@example.com";
     private const string Password = "Corr3ct-horse!";
+    private static readonly string[] SetupArgs = ["setup", "--email", Owner, "--password", Password, "--space-name", "Co-Up", "--country", "AT",
+        "--currency", "EUR", "--base-url", "https://space.example.com"];
     private readonly TempDirectory data = new();
     private readonly VerbRunner verbs;
+    private readonly SetUpSpace setUp;
 
-    public ManagementCommandTests() => verbs = new VerbRunner(data.Path);
+    public ManagementCommandTests(SetUpSpace setUp)
+    {
+        verbs = new VerbRunner(data.Path);
+        this.setUp = setUp;
+    }
 
-    private Task<VerbResult> SetupAsync() =>
-        verbs.RunAsync("setup", "--email", Owner, "--password", Password, "--space-name", "Co-Up", "--country", "AT", "--currency", "EUR",
-            "--base-url", "https://space.example.com");
+    private Task<VerbResult> SetupAsync() => verbs.RunAsync(SetupArgs);
+
+    /// <summary>
+    /// A data folder the real setup verb set up once for the class, with the arguments of <see cref="SetupAsync"/>. A test
+    /// whose subject is another verb starts from a copy of it (database and keys) instead of running the same setup again;
+    /// the tests about setup itself still run it.
+    /// </summary>
+    public sealed class SetUpSpace : IAsyncLifetime
+    {
+        private readonly TempDirectory data = new();
+        private VerbResult setup = new(-1, "", "");
+
+        public async Task InitializeAsync()
+        {
+            setup = await new VerbRunner(data.Path).RunAsync(SetupArgs);
+            // Closing the last connection folds the WAL into the database file, so the copy is that file and the keys.
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(data.Path, "easyspace.db")};Pooling=False")) connection.Open();
+        }
+
+        /// <summary>Copies the set-up space into <paramref name="folder"/>; fails the test when the setup verb did not exit 0.</summary>
+        public void CopyTo(string folder)
+        {
+            Assert.True(setup.ExitCode == 0, $"setup exited {setup.ExitCode}: {setup.Stderr}");
+            Copy(data.Path, folder);
+        }
+
+        private static void Copy(string from, string to)
+        {
+            foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            foreach (var folder in Directory.GetDirectories(from))
+            {
+                var copy = Directory.CreateDirectory(Path.Combine(to, Path.GetFileName(folder))).FullName;
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(copy, File.GetUnixFileMode(folder));
+                Copy(folder, copy);
+            }
+        }
+
+        public Task DisposeAsync()
+        {
+            data.Dispose();
+            return Task.CompletedTask;
+        }
+    }
 
     [Fact]
     public async Task Setup_creates_the_owner_and_the_space_and_exits_0()
@@ -85,7 +132,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Setup_twice_is_refused()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var again = await verbs.RunAsync("setup", "--email", "other@example.com", "--password", Password, "--space-name", "Other");
 
@@ -97,7 +144,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Add_admin_adds_an_admin_with_the_integrations_permission_when_asked()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var plain = await verbs.RunAsync("add-admin", "--email", "plain@example.com", "--password", Password);
         var integrations = await verbs.RunAsync("add-admin", "--email", "hub@example.com", "--password", Password, "--manage-integrations", "--name", "Hub Admin");
@@ -113,7 +160,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Add_admin_without_a_password_prints_an_invitation_link_when_e_mail_is_off()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var result = await verbs.RunAsync("add-admin", "--email", "ada@example.com");
 
@@ -127,7 +174,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Add_admin_refuses_an_e_mail_that_already_has_an_account()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var result = await verbs.RunAsync("add-admin", "--email", Owner, "--password", Password);
 
@@ -148,7 +195,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Create_token_prints_only_the_token_and_stores_its_hash()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var result = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read_subscriptions write_subscriptions");
 
@@ -166,7 +213,7 @@ public class ManagementCommandTests : IDisposable
     [Fact]
     public async Task Create_token_takes_a_name_and_gives_a_different_token_each_time()
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var first = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read", "--name", "Accounting sync");
         var second = await verbs.RunAsync("create-token", "--email", Owner, "--scopes", "read");
@@ -184,7 +231,7 @@ public class ManagementCommandTests : IDisposable
     [InlineData(new[] { "--email", Owner }, "Missing --scopes.")]
     public async Task Create_token_refuses_bad_arguments_with_exit_2_and_writes_no_token(string[] args, string reason)
     {
-        Assert.Equal(0, (await SetupAsync()).ExitCode);
+        setUp.CopyTo(data.Path);
 
         var result = await verbs.RunAsync(["create-token", .. args]);
 
