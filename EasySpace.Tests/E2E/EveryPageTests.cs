@@ -132,6 +132,24 @@ public class EveryPageTests(BrowserFixture browser, LivelySpace space) : IClassF
     }
 
     [Fact]
+    public async Task The_accessibility_check_reports_a_serious_violation_that_a_page_has()
+    {
+        // Tried: the dashboard with an image added that has no text alternative (axe's critical "image-alt"): the check
+        // the page walk above relies on must see it.
+        var page = await OwnersPageAsync();
+        try
+        {
+            await page.EvaluateAsync("() => document.querySelector('main').appendChild(Object.assign(document.createElement('img'), { src: '/favicon.png' }))");
+            var found = await page.SeriousViolationsAsync();
+            Assert.Contains(found, f => f.Rule == "image-alt" && f.Impact == "critical");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_account_menu_opens_from_its_named_button_by_mouse_and_keyboard()
     {
         var page = await OwnersPageAsync();
