@@ -50,7 +50,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The server exited with {process.ExitCode} before listening."));
-        var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        // A guard against a hang, not a promise about speed: in CI (load average 12–17) a node of ThreeNodeTests once did
+        // not listen within 60 s.
+        var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(180));
         return new ServerProcess(process, url);
     }
 
