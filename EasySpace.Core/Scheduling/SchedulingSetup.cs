@@ -75,7 +75,13 @@ internal static class SchedulingSetup
                 AddOnceJobs(q);
             });
         }
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddQuartzHostedService(o =>
+        {
+            o.WaitForJobsToComplete = true;
+            // Started with the app, before it listens, not after (Quartz's default): /health answered 503 to a request
+            // that came in between, saying the scheduler was not running (CI, PostgreSQL, BeforeSetupTests).
+            o.AwaitApplicationStarted = false;
+        });
         return services;
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 using EasySpace.Core.Identity;
 using EasySpace.Tests.Harness;
 
@@ -139,7 +141,18 @@ public class BeforeSetupTests : IDisposable
     [Fact]
     public async Task Health_answers_before_setup()
     {
-        Assert.Equal(HttpStatusCode.OK, (await app.NewClient().GetAsync("/health")).StatusCode);
+        var response = await app.NewClient().GetAsync("/health");
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {json}");
+    }
+
+    [Fact]
+    public async Task Its_schedulers_run_by_the_time_the_app_answers()
+    {
+        _ = app.BaseAddress; // the app has started and listens
+        var schedulers = await app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers();
+        Assert.NotEmpty(schedulers);
+        Assert.All(schedulers, s => Assert.Equal(SchedulerStatus.Running, s.Status));
     }
 
     public void Dispose() => app.Dispose();
