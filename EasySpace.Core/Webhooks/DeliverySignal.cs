@@ -1,4 +1,5 @@
 using EasySpace.Core.Data;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -8,17 +9,20 @@ namespace EasySpace.Core.Webhooks;
 
 /// <summary>
 /// Wakes the delivery pump the moment an event commits. A wake while the pump runs is picked up by its loop;
-/// otherwise the pump's Quartz job is triggered at once, once however many commits wake it before the run starts.
-/// The pump's interval trigger is the safety net.
+/// otherwise a run is started at once (<see cref="DeliveryRuns"/>), once however many commits wake it before the run
+/// starts. The pump's Quartz job, on an interval, is the safety net.
 /// </summary>
-public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<DeliverySignal> log)
+public sealed class DeliverySignal(DeliveryRuns runs)
 {
     private int requested;
     private int running;
-    // A trigger is on its way to a run. One per commit piled up in Quartz's store behind the running job (it cannot run
-    // twice at once): 30 commits made 31 runs of the pump (DeliveryEngineTests), and in the bench the store's churn over
-    // such runs outlasted the commits by seconds (docs/performance.md, session 16).
+    private int started;
+    // A run is on its way but has not begun: the wakes until then start no other. One trigger of the pump's Quartz job
+    // per such wake once piled up behind the running job, 31 runs for 30 commits (docs/performance.md, session 16).
     private int triggered;
+    private int active;
+    private readonly Lock gate = new();
+    private TaskCompletionSource idle = Completed();
     private TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Wake()
@@ -30,6 +34,15 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
 
     /// <summary>Completes at the next wake after <see cref="TakeRequest"/>.</summary>
     internal Task WhenWoken => woken.Task;
+
+    /// <summary>How many runs of the pump have begun (woken or on the interval) since the app started.</summary>
+    internal int RunsStarted => Volatile.Read(ref started);
+
+    /// <summary>Completes once no run of the pump is under way.</summary>
+    internal Task WhenIdle
+    {
+        get { lock (gate) return idle.Task; }
+    }
 
     /// <summary>True when a wake came since the last call; re-arms <see cref="WhenWoken"/>.</summary>
     internal bool TakeRequest()
@@ -43,8 +56,11 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
 
     internal void EnterRun()
     {
+        lock (gate)
+            if (active++ == 0) idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref started);
         Volatile.Write(ref running, 1);
-        // From here a wake is the run's to see (TakeRequest); one after the run's end triggers again.
+        // From here a wake is the run's to see (TakeRequest); one after the run's end starts another.
         Volatile.Write(ref triggered, 0);
     }
 
@@ -53,30 +69,76 @@ public sealed class DeliverySignal(ISchedulerFactory schedulers, ILogger<Deliver
         Volatile.Write(ref running, 0);
         // A wake that raced with the pump's last look must not wait for the safety net.
         if (Volatile.Read(ref requested) == 1) TriggerOnce();
+        lock (gate)
+            if (--active == 0) idle.TrySetResult();
     }
 
     private void TriggerOnce()
     {
-        if (Interlocked.Exchange(ref triggered, 1) == 0) _ = TriggerAsync();
+        // Nothing on its way when no run could start (the app starting or stopping, the scheduler on standby): the next
+        // wake tries again.
+        if (Interlocked.Exchange(ref triggered, 1) == 0 && !runs.TryStart()) Volatile.Write(ref triggered, 0);
     }
 
-    private async Task TriggerAsync()
+    private static TaskCompletionSource Completed()
     {
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+}
+
+/// <summary>
+/// Starts a run of the pump when a commit wakes it, straight on the thread pool: a trigger of its Quartz job went
+/// through Quartz's store and scheduler thread first. Runs only while the node's scheduler runs, so putting it on standby
+/// stops the pump as it stops the safety net; on stop, cancels the run under way and waits for it to record its attempts.
+/// </summary>
+public sealed class DeliveryRuns(IServiceProvider services, ISchedulerFactory schedulers, ILogger<DeliveryRuns> log) : IHostedService
+{
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock gate = new();
+    private readonly HashSet<Task> underWay = [];
+    private IScheduler? scheduler;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var node = await schedulers.GetScheduler(ct);
+        lock (gate) scheduler = node;
+    }
+
+    /// <summary>Starts a run, or says that none may start now.</summary>
+    internal bool TryStart()
+    {
+        lock (gate)
         {
-            var scheduler = await schedulers.GetScheduler();
-            if (scheduler.Status == SchedulerStatus.Running)
-            {
-                await scheduler.TriggerJob(DeliveryPumpJob.Key);
-                return;
-            }
+            if (scheduler is not { Status: SchedulerStatus.Running } || stopping.IsCancellationRequested) return false;
+            // The pump needs the signal, which needs this: the pump is looked up when a run starts.
+            var pump = services.GetRequiredService<DeliveryPump>();
+            var run = Task.Run(() => pump.RunUntilIdleAsync(stopping.Token));
+            underWay.Add(run);
+            run.ContinueWith(Ended, TaskScheduler.Default);
+            return true;
         }
-        catch (Exception e) when (e is SchedulerException or ObjectDisposedException or InvalidOperationException)
+    }
+
+    private void Ended(Task run)
+    {
+        lock (gate) underWay.Remove(run);
+        if (run.Exception is { } e && !stopping.IsCancellationRequested)
+            log.LogError(e, "A run of the delivery pump failed; the interval trigger will pick the work up");
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        Task[] runs;
+        lock (gate)
         {
-            log.LogDebug(e, "Could not trigger the delivery pump; the interval trigger will pick the work up");
+            stopping.Cancel();
+            runs = [.. underWay];
         }
-        // No run is on its way: the next wake tries again.
-        Volatile.Write(ref triggered, 0);
+        // A run ends with the attempts under way recorded; a run cancelled before it began has nothing to end.
+        try { await Task.WhenAll(runs).WaitAsync(ct); }
+        catch (OperationCanceledException) { }
     }
 }
 

@@ -14,6 +14,7 @@ internal static class WebhooksSetup
         services.AddSingleton<SecretBox>();
         services.AddSingleton<TargetGuard>();
         services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<DeliveryRuns>(); // started and stopped beside Quartz (SchedulingSetup)
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliverySender>();
         services.AddSingleton<EndpointTargets>();

@@ -28,7 +28,6 @@ public sealed class Engine : IAsyncDisposable
     private readonly IDbContextFactory<AppDbContext> dbs;
     private readonly EventOutbox outbox;
     private readonly Dictionary<string, string> padding = new();
-    private readonly PumpWatch pumpWatch = new();
     private IScheduler? scheduler;
 
     private Engine(IHost host, string dataDirectory)
@@ -95,13 +94,11 @@ public sealed class Engine : IAsyncDisposable
         }
 
         var engine = new Engine(host, dataDirectory);
-        // The listener goes in before Quartz starts, so no run of the pump escapes it.
         // The node's own scheduler, where the pump runs (on PostgreSQL the once-jobs have a clustered one beside it).
         var factory = host.Services.GetRequiredService<ISchedulerFactory>();
         await factory.GetScheduler();
         engine.scheduler = (await factory.GetAllSchedulers()).FirstOrDefault(s => s.SchedulerName == "EasySpace")
             ?? throw new InvalidOperationException("No scheduler named EasySpace");
-        engine.scheduler.ListenerManager.AddJobListener(engine.pumpWatch, [Matchers.Key(DeliveryPumpJob.Key)]);
         await host.StartAsync();
         return engine;
     }
@@ -144,7 +141,7 @@ public sealed class Engine : IAsyncDisposable
     public async Task StandbyAsync()
     {
         await scheduler!.Standby();
-        await pumpWatch.IdleAsync();
+        await PumpIdleAsync();
     }
 
     /// <summary>Starts Quartz again and wakes the pump, as a commit would.</summary>
@@ -155,9 +152,9 @@ public sealed class Engine : IAsyncDisposable
     }
 
     /// <summary>Completes once no run of the pump is under way (every attempt it made is recorded).</summary>
-    public Task PumpIdleAsync() => pumpWatch.IdleAsync();
+    public Task PumpIdleAsync() => host.Services.GetRequiredService<DeliverySignal>().WhenIdle;
 
-    public int PumpRuns => pumpWatch.Runs;
+    public int PumpRuns => host.Services.GetRequiredService<DeliverySignal>().RunsStarted;
 
     /// <summary>SQLite: easyspace.db + easyspace.db-wal, in bytes. PostgreSQL: the database's size (its WAL is the server's).</summary>
     public async Task<long> DatabaseBytesAsync()
@@ -313,48 +310,5 @@ public sealed class Engine : IAsyncDisposable
         await host.StopAsync(stop.Token);
         host.Dispose();
         SqliteConnection.ClearAllPools();
-    }
-
-    /// <summary>Counts the pump's runs and signals when none is under way.</summary>
-    private sealed class PumpWatch : IJobListener
-    {
-        private readonly object gate = new();
-        private int running;
-        private int runs;
-        private TaskCompletionSource idle = Completed();
-
-        public string Name => "bench-pump-watch";
-        public int Runs => Volatile.Read(ref runs);
-
-        public Task IdleAsync()
-        {
-            lock (gate) return idle.Task;
-        }
-
-        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken ct = default)
-        {
-            lock (gate)
-            {
-                if (running++ == 0) idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-                runs++;
-            }
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken ct = default) => ValueTask.CompletedTask;
-
-        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken ct = default)
-        {
-            lock (gate)
-                if (--running == 0) idle.TrySetResult();
-            return ValueTask.CompletedTask;
-        }
-
-        private static TaskCompletionSource Completed()
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            done.SetResult();
-            return done;
-        }
     }
 }

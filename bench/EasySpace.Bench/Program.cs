@@ -277,7 +277,7 @@ namespace EasySpace.Bench
             Add("throughput", "commit time p50 / p99 (while delivering)", "ms", $"{Percentiles.Of(sortedCommit, 50):F1} / {Percentiles.Of(sortedCommit, 99):F1}");
             var lat = Latencies(log, commits);
             Add("throughput", "commit→arrival p50 / p99 (saturated, queueing)", "ms", $"{Percentiles.Of(lat, 50):F0} / {Percentiles.Of(lat, 99):F0}");
-            Add("throughput", "pump runs (Quartz job executions)", "", engine.PumpRuns - runsBefore);
+            Add("throughput", "pump runs (woken or on its interval)", "", engine.PumpRuns - runsBefore);
             AddCost("throughput", cost, log.Pairs, "delivery");
             json["deliveries_per_s"] = Round(perSecond, 1);
             json["throughput_commit_events_per_s"] = Round(E / commitSeconds, 1);
