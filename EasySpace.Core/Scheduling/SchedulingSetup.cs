@@ -82,8 +82,8 @@ internal static class SchedulingSetup
             // that came in between, saying the scheduler was not running (CI, PostgreSQL, BeforeSetupTests).
             o.AwaitApplicationStarted = false;
         });
-        // After Quartz's, so it stops first: the pump's woken runs are cancelled (they record the attempts under way)
-        // before Quartz waits for its interval run, which would otherwise wait for them to run out of work.
+        // After Quartz's, so it stops first: the pump's woken runs are cancelled before Quartz waits for its interval run,
+        // which would otherwise wait for them to run out of work.
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryRuns>());
         return services;
     }

@@ -91,7 +91,8 @@ public sealed class DeliverySignal(DeliveryRuns runs)
 /// <summary>
 /// Starts a run of the pump when a commit wakes it, straight on the thread pool: a trigger of its Quartz job went
 /// through Quartz's store and scheduler thread first. Runs only while the node's scheduler runs, so putting it on standby
-/// stops the pump as it stops the safety net; on stop, cancels the run under way and waits for it to record its attempts.
+/// stops the pump as it stops the safety net. On stop, cancels the run under way and waits for it to end: the attempts
+/// that ended are recorded, and one cut short is due again when its lease expires.
 /// </summary>
 public sealed class DeliveryRuns(IServiceProvider services, ISchedulerFactory schedulers, ILogger<DeliveryRuns> log) : IHostedService
 {
