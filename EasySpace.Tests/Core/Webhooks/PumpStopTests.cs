@@ -1,0 +1,43 @@
+using EasySpace.Core.Webhooks;
+using EasySpace.Tests.Harness;
+
+namespace EasySpace.Tests.Core.Webhooks;
+
+/// <summary>What stopping the app does to a run of the pump that a commit started (DeliveryRuns), on each store.</summary>
+[Trait("Store", "Named")]
+public abstract class PumpStopTests(Store store) : AppWithReceiverTest(new AppHost(store)
+    .With("Webhooks:TimeoutSeconds", "60")
+    .With("Webhooks:PumpIntervalSeconds", "3600"))
+{
+    [Fact]
+    public async Task Stopping_cuts_short_the_attempt_under_way_and_leaves_its_delivery_leased_to_be_sent_again()
+    {
+        // Tried: the stop while the receiver holds its answer, which the attempt would wait a minute for. The run the
+        // commit started is cancelled and ends at once; no attempt is recorded, and the lease makes the delivery due again.
+        receiver.Respond = receiver.Hang;
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        var signal = app.Get<DeliverySignal>();
+        await signal.WhenIdle; // the interval's first run, at start
+        await app.AddAdminAsync();
+        await receiver.NextAsync();
+
+        await app.Get<DeliveryRuns>().StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await signal.WhenIdle.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var delivery = Assert.Single(await app.DeliveriesAsync(created.Endpoint.Id));
+        Assert.Empty(await app.AttemptsAsync(delivery.Id));
+        Assert.Equal(0, delivery.AttemptCount);
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.True(delivery.LeaseUntil > DateTimeOffset.UtcNow.AddMinutes(5), $"lease until {delivery.LeaseUntil}");
+
+        // A commit after the stop starts no run.
+        await app.AddAdminAsync("second@example.com");
+        Assert.True(signal.WhenIdle.IsCompleted);
+    }
+}
+
+[Trait("Store", "Named")]
+public sealed class PumpStopOnSqliteTests() : PumpStopTests(Store.Sqlite);
+
+[Trait("Store", "Named")]
+public sealed class PumpStopOnPostgresTests() : PumpStopTests(Store.Postgres);
