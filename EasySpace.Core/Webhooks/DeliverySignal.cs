@@ -20,7 +20,6 @@ public sealed class DeliverySignal(DeliveryRuns runs)
     // A run is on its way but has not begun: the wakes until then start no other. One trigger of the pump's Quartz job
     // per such wake once piled up behind the running job, 31 runs for 30 commits (docs/performance.md, session 16).
     private int triggered;
-    private int active;
     private readonly Lock gate = new();
     private TaskCompletionSource idle = Completed();
     private TaskCompletionSource woken = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,8 +55,8 @@ public sealed class DeliverySignal(DeliveryRuns runs)
 
     internal void EnterRun()
     {
-        lock (gate)
-            if (active++ == 0) idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Runs never overlap (the pump's one-at-a-time lock): this one began after the last one's ExitRun.
+        lock (gate) idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Increment(ref started);
         Volatile.Write(ref running, 1);
         // From here a wake is the run's to see (TakeRequest); one after the run's end starts another.
@@ -69,8 +68,7 @@ public sealed class DeliverySignal(DeliveryRuns runs)
         Volatile.Write(ref running, 0);
         // A wake that raced with the pump's last look must not wait for the safety net.
         if (Volatile.Read(ref requested) == 1) TriggerOnce();
-        lock (gate)
-            if (--active == 0) idle.TrySetResult();
+        lock (gate) idle.TrySetResult();
     }
 
     private void TriggerOnce()
@@ -137,7 +135,8 @@ public sealed class DeliveryRuns(IServiceProvider services, ISchedulerFactory sc
             stopping.Cancel();
             runs = [.. underWay];
         }
-        // A run ends with the attempts under way recorded; a run cancelled before it began has nothing to end.
+        // A run ends once its cancelled attempts have returned and the ended ones are recorded; one cancelled before it
+        // began ends at once.
         try { await Task.WhenAll(runs).WaitAsync(ct); }
         catch (OperationCanceledException) { }
     }
