@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using EasySpace.Core.Identity;
 using EasySpace.Tests.Harness;
@@ -150,7 +149,7 @@ public class BeforeSetupTests : IDisposable
     public async Task Its_schedulers_run_by_the_time_the_app_answers()
     {
         _ = app.BaseAddress; // the app has started and listens
-        var schedulers = await app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers();
+        var schedulers = await app.Get<ISchedulerFactory>().GetAllSchedulers();
         Assert.NotEmpty(schedulers);
         Assert.All(schedulers, s => Assert.Equal(SchedulerStatus.Running, s.Status));
     }
