@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -16,17 +17,22 @@ public sealed class DeliveryPump(
     DeliveryWriter writer,
     DeliveryStore store,
     DeliverySignal signal,
+    EngineTimes times,
     IOptionsMonitor<WebhookOptions> options,
     TimeProvider clock,
     ILogger<DeliveryPump> log)
 {
     // Slots' worth of deliveries held (sending and waiting) at most; a claim tops up once half of that is left.
-    // Each claim waits its turn for SQLite's write lock, so it had better bring enough work for several rounds: eight
-    // rounds drained a backlog 11,800 → 14,950 deliveries/s against four (docs/performance.md, session 14).
-    private const int RoundsHeld = 8;
+    // Each claim waits its turn at the one writer, behind a round of records and now and then a WAL checkpoint of
+    // several ms, so it had better bring enough work for several rounds: eight drained a backlog 11,800 → 14,950
+    // deliveries/s against four (session 14), sixteen 13,600–15,100 → 17,000–17,700 against eight (session 18).
+    private const int RoundsHeld = 16;
+    // Rounds of an endpoint's own slots held for it, which its lease covers: an endpoint whose receiver hangs keeps the
+    // rest waiting at most this many timeouts (the lease stays 9 timeouts + 5 s, decision 0002).
+    private const int LeaseRounds = 8;
     private readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
-    private sealed record Batch(int Asked, List<ClaimedDelivery> Claimed, IReadOnlyDictionary<long, EndpointTarget> Targets);
+    private sealed record Batch(int Asked, List<ClaimedDelivery> Claimed, IReadOnlyDictionary<long, EndpointTarget> Targets, DateTimeOffset LeaseUntil);
 
     public async Task RunUntilIdleAsync(CancellationToken ct)
     {
@@ -37,12 +43,13 @@ public sealed class DeliveryPump(
         var ended = new SendsEnded();
         var sending = new Dictionary<long, int>();
         // Claimed ahead, up to RoundsHeld rounds of slots, so a claim serves many freed slots: claims are writes.
-        var waiting = new List<(ClaimedDelivery Delivery, EndpointTarget? Target)>();
+        var waiting = new List<(ClaimedDelivery Delivery, EndpointTarget? Target, DateTimeOffset LeaseUntil)>();
         var held = new Dictionary<long, int>(); // waiting + sending, per endpoint
         var recording = new List<Task>();
         int recorded = 0, recordedAtClaim = 0;
         // A claim waits for SQLite's write lock and its commit; sending goes on meanwhile.
         Task<Batch>? claiming = null;
+        var mark = Stopwatch.GetTimestamp();
         try
         {
             while (true)
@@ -56,7 +63,7 @@ public sealed class DeliveryPump(
                     foreach (var c in batch.Claimed)
                     {
                         held[c.EndpointId] = held.GetValueOrDefault(c.EndpointId) + 1;
-                        waiting.Add((c, batch.Targets.GetValueOrDefault(c.EndpointId)));
+                        waiting.Add((c, batch.Targets.GetValueOrDefault(c.EndpointId), batch.LeaseUntil));
                     }
                     Start(settings);
                     cameBackShort = batch.Claimed.Count < batch.Asked;
@@ -84,14 +91,16 @@ public sealed class DeliveryPump(
                 {
                     var busy = new Dictionary<long, int>(held);
                     // Nodes that share an endpoint's limit each hold only what they may send now; one node claims ahead.
-                    var perEndpoint = store.SeveralNodes ? settings.MaxConcurrencyPerEndpoint : RoundsHeld * settings.MaxConcurrencyPerEndpoint;
+                    var perEndpoint = store.SeveralNodes ? settings.MaxConcurrencyPerEndpoint : LeaseRounds * settings.MaxConcurrencyPerEndpoint;
                     recordedAtClaim = recorded;
                     claiming = ClaimAsync(room, perEndpoint, busy, ct); // no hop through the thread pool's queue: it is long under load
                 }
 
                 if (claiming is null && inFlight == 0 && waiting.Count == 0) break; // cancelled
+                mark = times.Slots(mark, settings.MaxConcurrency, inFlight, waiting.Count, claiming is not null);
                 if (store.SeveralNodes) await Task.WhenAny([ended.WhenAny, claiming ?? signal.WhenWoken, .. recording]);
                 else await Task.WhenAny(ended.WhenAny, claiming ?? signal.WhenWoken);
+                mark = times.Slots(mark, settings.MaxConcurrency, inFlight, waiting.Count, claiming is not null);
                 ended.Reset();
                 while (ended.TryTake(out var c, out var result))
                 {
@@ -126,9 +135,19 @@ public sealed class DeliveryPump(
         // Sends the waiting deliveries that fit in the free slots, in claim order.
         void Start(WebhookOptions settings)
         {
+            // An attempt started after this could still be under way, or unrecorded, when its lease runs out.
+            var lastSafeLease = clock.GetUtcNow() + AttemptAndRecord(settings);
             for (var i = 0; i < waiting.Count && inFlight < settings.MaxConcurrency; i++)
             {
-                var (c, target) = waiting[i];
+                var (c, target, leaseUntil) = waiting[i];
+                if (leaseUntil < lastSafeLease)
+                {
+                    // Held too long (many receivers hanging at once, more than the lease covers): let go unsent, so a
+                    // later claim takes it again once the lease has run out, never while it is on its way.
+                    waiting.RemoveAt(i--);
+                    Decrement(held, c.EndpointId);
+                    continue;
+                }
                 if (sending.GetValueOrDefault(c.EndpointId) >= settings.MaxConcurrencyPerEndpoint) continue;
                 waiting.RemoveAt(i--);
                 sending[c.EndpointId] = sending.GetValueOrDefault(c.EndpointId) + 1;
@@ -215,13 +234,17 @@ public sealed class DeliveryPump(
     /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> held per endpoint.</summary>
     private async Task<Batch> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
-        // Longer than waiting for a slot (the rounds held ahead of it, each at most a timeout), the attempt and recording
-        // it; after a crash it is how long a claimed delivery waits.
-        var lease = clock.GetUtcNow() + TimeSpan.FromSeconds(options.CurrentValue.TimeoutSeconds * (RoundsHeld + 1) + 5);
+        // Longer than waiting for a slot (an endpoint's rounds held ahead of it, each at most a timeout), the attempt and
+        // recording it; after a crash it is how long a claimed delivery waits.
+        var settings = options.CurrentValue;
+        var lease = clock.GetUtcNow() + TimeSpan.FromSeconds(settings.TimeoutSeconds * LeaseRounds) + AttemptAndRecord(settings);
         var claimed = await writer.ClaimAsync(new ClaimRequest(capacity, perEndpointLimit, busy, lease), ct);
-        if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>());
-        return new Batch(capacity, claimed, await targets.GetAsync(claimed.DistinctBy(c => c.EndpointId).ToDictionary(c => c.EndpointId, c => c.EndpointVersion), ct));
+        if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>(), lease);
+        return new Batch(capacity, claimed, await targets.GetAsync(claimed.DistinctBy(c => c.EndpointId).ToDictionary(c => c.EndpointId, c => c.EndpointVersion), ct), lease);
     }
+
+    /// <summary>The most an attempt takes (its timeout), and 5 s to record it.</summary>
+    private static TimeSpan AttemptAndRecord(WebhookOptions settings) => TimeSpan.FromSeconds(settings.TimeoutSeconds + 5);
 }
 
 /// <summary>The Quartz job around the pump: triggered at once by <see cref="DeliverySignal"/>, and on an interval as the safety net.</summary>

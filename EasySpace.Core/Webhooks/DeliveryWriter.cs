@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using EasySpace.Core.Activity;
 using EasySpace.Core.Data;
@@ -24,6 +25,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     private readonly RetrySchedule schedule;
     private readonly TimeProvider clock;
     private readonly ILogger<DeliveryWriter> log;
+    private readonly EngineTimes times;
     private readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
 
@@ -31,10 +33,11 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private sealed record Record(long DeliveryId, AttemptResult Result, TaskCompletionSource Done) : Work;
 
-    private sealed record Claim(ClaimRequest Request, TaskCompletionSource<List<ClaimedDelivery>> Done) : Work;
+    private sealed record Claim(ClaimRequest Request, TaskCompletionSource<List<ClaimedDelivery>> Done, long Queued) : Work;
 
-    public DeliveryWriter(IDbContextFactory<AppDbContext> dbFactory, DeliveryStore store, RetrySchedule schedule, TimeProvider clock, ILogger<DeliveryWriter> log)
+    public DeliveryWriter(IDbContextFactory<AppDbContext> dbFactory, DeliveryStore store, RetrySchedule schedule, TimeProvider clock, EngineTimes times, ILogger<DeliveryWriter> log)
     {
+        this.times = times;
         this.dbFactory = dbFactory;
         this.store = store;
         this.schedule = schedule;
@@ -56,7 +59,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     {
         // The pump goes on on the writer's thread: a hop through the thread pool's queue, behind a hundred socket
         // completions, left the pump's slots empty for milliseconds (docs/performance.md, session 15).
-        var work = new Claim(request, new TaskCompletionSource<List<ClaimedDelivery>>());
+        var work = new Claim(request, new TaskCompletionSource<List<ClaimedDelivery>>(), Stopwatch.GetTimestamp());
         if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
         return work.Done.Task.WaitAsync(ct);
     }
@@ -73,8 +76,26 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
             }
             // A claim goes first, in a round of its own: the pump's slots run dry while it waits, and recording the
             // attempts ahead of it (a few milliseconds) cost the drain a third of its slots (docs/performance.md, session 15).
-            if (claims.Count > 0) await RunAsync([], claims);
-            if (records.Count > 0) await RunAsync(records, []);
+            var start = Stopwatch.GetTimestamp();
+            var cpu = EngineTimes.ThreadCpuNs();
+            if (claims.Count > 0)
+            {
+                foreach (var c in claims) times.ClaimQueued += start - c.Queued;
+                await RunAsync([], claims);
+                times.ClaimRounds++;
+                times.ClaimRoundTicks += Stopwatch.GetTimestamp() - start;
+                times.ClaimRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu; // the round completes on this thread (SQLite's calls are synchronous)
+                start = Stopwatch.GetTimestamp();
+                cpu = EngineTimes.ThreadCpuNs();
+            }
+            if (records.Count > 0)
+            {
+                await RunAsync(records, []);
+                times.RecordRounds++;
+                times.Recorded += records.Count;
+                times.RecordRoundTicks += Stopwatch.GetTimestamp() - start;
+                times.RecordRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu;
+            }
             records.Clear();
             claims.Clear();
         }

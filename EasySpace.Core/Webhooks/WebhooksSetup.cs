@@ -20,6 +20,7 @@ internal static class WebhooksSetup
         services.AddSingleton<EndpointTargets>();
         services.AddSingleton<DeliveryStore>(sp => sp.GetRequiredService<DatabaseOptions>().IsPostgres ? new PostgresDeliveryStore() : new SqliteDeliveryStore());
         services.AddHostedService<DeliveryListener>();
+        services.AddSingleton<EngineTimes>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<DeliveryPump>();
         services.AddSingleton<EndpointService>();

@@ -252,6 +252,7 @@ namespace EasySpace.Bench
             var commitMs = new double[E];
             StartProfile();
             var cost = PhaseCost.Begin();
+            var watch = new EngineWatch(engine);
             await ByCommittersAsync(0, E, async i =>
             {
                 var t = Stopwatch.GetTimestamp();
@@ -261,6 +262,7 @@ namespace EasySpace.Bench
             var committed = Stopwatch.GetTimestamp();
             var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, deliveries / 5.0)));
             cost.End();
+            await watch.EndAsync();
             await engine.PumpIdleAsync();
             var profile = StopProfile();
 
@@ -279,6 +281,7 @@ namespace EasySpace.Bench
             Add("throughput", "commit→arrival p50 / p99 (saturated, queueing)", "ms", $"{Percentiles.Of(lat, 50):F0} / {Percentiles.Of(lat, 99):F0}");
             Add("throughput", "pump runs (woken or on its interval)", "", engine.PumpRuns - runsBefore);
             AddCost("throughput", cost, log.Pairs, "delivery");
+            foreach (var (metric, value) in await watch.LinesAsync(o.Concurrency)) Add("throughput", metric, "", value);
             json["deliveries_per_s"] = Round(perSecond, 1);
             json["throughput_commit_events_per_s"] = Round(E / commitSeconds, 1);
             json["throughput_p50_ms"] = Round(Percentiles.Of(lat, 50), 1);
@@ -432,10 +435,12 @@ namespace EasySpace.Bench
             Progress("backlog drain: pump resumed");
             StartProfile();
             var drain = PhaseCost.Begin();
+            var watch = new EngineWatch(engine);
             var resumed = Stopwatch.GetTimestamp();
             await engine.ResumeAsync();
             var complete = await log.WaitAsync(Stall, TimeSpan.FromSeconds(Math.Max(300, M * fanOut / 5.0)));
             drain.End();
+            await watch.EndAsync();
             await engine.PumpIdleAsync();
             // The engine alone (issue 15's per-delivery targets are read here): fan-out, claims, sends and records.
             Progress("backlog drain: done");
@@ -445,6 +450,7 @@ namespace EasySpace.Bench
             Add("backlog drain", "deliveries per s from a backlog", "/s", Round(drainRate, 1),
                 $"{log.Pairs:N0} of {M * fanOut:N0}{(complete ? "" : " — INCOMPLETE")}{(early > 0 ? $"; {early} arrived while the pump was meant to be stopped" : "")}");
             AddCost("backlog drain", drain, log.Pairs - early, "delivery");
+            foreach (var (metric, value) in await watch.LinesAsync(o.Concurrency)) Add("backlog drain", metric, "", value);
             json["drain_deliveries_per_s"] = Round(drainRate, 1);
         }
 

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using EasySpace.Core.Data;
+using EasySpace.Core.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EasySpace.Bench;
+
+/// <summary>
+/// Where the engine's time went in one phase: the pump's slots (sending, or empty and why), the writer's rounds, the
+/// WAL checkpoints, and how long the WAL grew between resets (SQLite: its frame count read from the -shm file).
+/// </summary>
+public sealed class EngineWatch
+{
+    private readonly EngineTimes times;
+    private readonly EngineTimes start;
+    private readonly long checkpoints = GroupCommit.CheckpointTicks;
+    private readonly long began = Stopwatch.GetTimestamp();
+    private readonly string? shm;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task<(long MaxFrames, int Resets, int Samples)> wal;
+    private EngineTimes? end;
+    private long checkpointsEnd;
+    private long ended;
+
+    public EngineWatch(Engine engine)
+    {
+        times = engine.Services.GetRequiredService<EngineTimes>();
+        start = Copy(times);
+        shm = engine.IsPostgres ? null : engine.DatabasePath + "-shm";
+        wal = shm is null ? Task.FromResult((0L, 0, 0)) : Task.Run(() => SampleWal(shm, stop.Token));
+    }
+
+    public async Task EndAsync()
+    {
+        ended = Stopwatch.GetTimestamp();
+        end = Copy(times);
+        checkpointsEnd = GroupCommit.CheckpointTicks;
+        await stop.CancelAsync();
+    }
+
+    public async Task<List<(string Metric, string Value)>> LinesAsync(int slots)
+    {
+        var e = end!;
+        var wall = (double)(ended - began);
+        double Share(Func<EngineTimes, long> f) => (f(e) - f(start)) / (wall * slots) * 100;
+        double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        var claimRounds = e.ClaimRounds - start.ClaimRounds;
+        var recordRounds = e.RecordRounds - start.RecordRounds;
+        var (maxFrames, resets, samples) = await wal;
+        var lines = new List<(string, string)>
+        {
+            ("pump slots: sending / empty awaiting a claim / empty at endpoint limits / empty, nothing due [% of slot time]",
+                $"{Share(t => t.SlotsSending):F0} / {Share(t => t.SlotsAwaitingClaim):F0} / {Share(t => t.SlotsAtEndpointLimit):F0} / {Share(t => t.SlotsNothingToDo):F0}"),
+            ("writer: claim rounds, mean ms (of it CPU) / mean ms queued before the round / share of the phase",
+                claimRounds == 0 ? "none" : $"{claimRounds:N0}, {Ms(e.ClaimRoundTicks - start.ClaimRoundTicks) / claimRounds:F2} ({(e.ClaimRoundCpuNs - start.ClaimRoundCpuNs) / 1e6 / claimRounds:F2}) / {Ms(e.ClaimQueued - start.ClaimQueued) / claimRounds:F2} / {(e.ClaimRoundTicks - start.ClaimRoundTicks) / wall * 100:F0} %"),
+            ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase",
+                recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({(e.RecordRoundCpuNs - start.RecordRoundCpuNs) / 1e6 / recordRounds:F2}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
+            ("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"),
+        };
+        if (shm is not null) lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
+        return lines;
+    }
+
+    private static EngineTimes Copy(EngineTimes t) => new()
+    {
+        SlotsSending = t.SlotsSending, SlotsAwaitingClaim = t.SlotsAwaitingClaim, SlotsAtEndpointLimit = t.SlotsAtEndpointLimit,
+        SlotsNothingToDo = t.SlotsNothingToDo, ClaimQueued = t.ClaimQueued, ClaimRounds = t.ClaimRounds, ClaimRoundTicks = t.ClaimRoundTicks,
+        RecordRounds = t.RecordRounds, RecordRoundTicks = t.RecordRoundTicks, Recorded = t.Recorded,
+        ClaimRoundCpuNs = t.ClaimRoundCpuNs, RecordRoundCpuNs = t.RecordRoundCpuNs,
+    };
+
+    // The wal-index header (SQLite's wal.c): mxFrame is the u32 at byte 16, in the machine's byte order.
+    private static async Task<(long, int, int)> SampleWal(string path, CancellationToken ct)
+    {
+        long max = 0, last = 0;
+        int resets = 0, samples = 0;
+        var header = new byte[20];
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
+        try
+        {
+            do
+            {
+                using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                    if (RandomAccess.Read(handle, header, 0) < header.Length) continue;
+                long frames = BitConverter.ToUInt32(header, 16);
+                samples++;
+                if (frames < last) resets++;
+                last = frames;
+                max = Math.Max(max, frames);
+            } while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException) { }
+        catch (FileNotFoundException) { }
+        return (max, resets, samples);
+    }
+}
