@@ -21,6 +21,8 @@ public sealed class EngineTimes
     /// <summary>Ticks a claim waited in the writer's queue before its round began.</summary>
     public long ClaimQueued;
     public long ClaimRounds, ClaimRoundTicks, ClaimRoundCpuNs;
+    /// <summary>Ticks of the claim rounds spent in the pump's own work, which goes on on the writer's thread when a claim is handed over.</summary>
+    public long ClaimPumpTicks;
     public long RecordRounds, RecordRoundTicks, RecordRoundCpuNs, Recorded;
 
     /// <summary>The calling thread's CPU time in ns (Linux; 0 elsewhere): a round's wall time less its CPU is time it waited or was preempted.</summary>

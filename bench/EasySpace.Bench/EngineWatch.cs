@@ -53,6 +53,8 @@ public sealed class EngineWatch
                 $"{Share(t => t.SlotsSending):F0} / {Share(t => t.SlotsAwaitingClaim):F0} / {Share(t => t.SlotsAtEndpointLimit):F0} / {Share(t => t.SlotsNothingToDo):F0}"),
             ("writer: claim rounds, mean ms (of it CPU) / mean ms queued before the round / share of the phase",
                 claimRounds == 0 ? "none" : $"{claimRounds:N0}, {Ms(e.ClaimRoundTicks - start.ClaimRoundTicks) / claimRounds:F2} ({(e.ClaimRoundCpuNs - start.ClaimRoundCpuNs) / 1e6 / claimRounds:F2}) / {Ms(e.ClaimQueued - start.ClaimQueued) / claimRounds:F2} / {(e.ClaimRoundTicks - start.ClaimRoundTicks) / wall * 100:F0} %"),
+            ("writer: claim rounds, mean ms of the pump's own work on the writer's thread (getting targets, starting sends)",
+                claimRounds == 0 ? "none" : $"{Ms(e.ClaimPumpTicks - start.ClaimPumpTicks) / claimRounds:F2}"),
             ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase",
                 recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({(e.RecordRoundCpuNs - start.RecordRoundCpuNs) / 1e6 / recordRounds:F2}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
             ("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"),
@@ -66,7 +68,7 @@ public sealed class EngineWatch
         SlotsSending = t.SlotsSending, SlotsAwaitingClaim = t.SlotsAwaitingClaim, SlotsAtEndpointLimit = t.SlotsAtEndpointLimit,
         SlotsNothingToDo = t.SlotsNothingToDo, ClaimQueued = t.ClaimQueued, ClaimRounds = t.ClaimRounds, ClaimRoundTicks = t.ClaimRoundTicks,
         RecordRounds = t.RecordRounds, RecordRoundTicks = t.RecordRoundTicks, Recorded = t.Recorded,
-        ClaimRoundCpuNs = t.ClaimRoundCpuNs, RecordRoundCpuNs = t.RecordRoundCpuNs,
+        ClaimRoundCpuNs = t.ClaimRoundCpuNs, ClaimPumpTicks = t.ClaimPumpTicks, RecordRoundCpuNs = t.RecordRoundCpuNs,
     };
 
     // The wal-index header (SQLite's wal.c): mxFrame is the u32 at byte 16, in the machine's byte order.
