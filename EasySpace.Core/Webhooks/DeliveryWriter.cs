@@ -84,7 +84,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
                 await RunAsync([], claims);
                 times.ClaimRounds++;
                 times.ClaimRoundTicks += Stopwatch.GetTimestamp() - start;
-                times.ClaimRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu; // the round completes on this thread (SQLite's calls are synchronous)
+                times.ClaimRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu; // on SQLite the round ends on this thread: its calls are synchronous
                 start = Stopwatch.GetTimestamp();
                 cpu = EngineTimes.ThreadCpuNs();
             }

@@ -25,7 +25,11 @@ public sealed class EngineTimes
     public long ClaimPumpTicks;
     public long RecordRounds, RecordRoundTicks, RecordRoundCpuNs, Recorded;
 
-    /// <summary>The calling thread's CPU time in ns (Linux; 0 elsewhere): a round's wall time less its CPU is time it waited or was preempted.</summary>
+    /// <summary>
+    /// The calling thread's CPU time in ns (Linux; 0 elsewhere): a round's wall time less its CPU is time it waited or
+    /// was preempted. Only on SQLite, whose rounds run on one thread from start to end; on PostgreSQL a round resumes
+    /// on whichever thread its I/O completes on.
+    /// </summary>
     public static long ThreadCpuNs()
     {
         if (!OperatingSystem.IsLinux()) return 0;

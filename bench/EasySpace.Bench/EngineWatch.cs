@@ -16,6 +16,7 @@ public sealed class EngineWatch
     private readonly long checkpoints = GroupCommit.CheckpointTicks;
     private readonly long began = Stopwatch.GetTimestamp();
     private readonly string? shm;
+    private readonly bool cpuKnown;
     private readonly CancellationTokenSource stop = new();
     private readonly Task<(long MaxFrames, int Resets, int Samples)> wal;
     private EngineTimes? end;
@@ -27,6 +28,7 @@ public sealed class EngineWatch
         times = engine.Services.GetRequiredService<EngineTimes>();
         start = Copy(times);
         shm = engine.IsPostgres ? null : engine.DatabasePath + "-shm";
+        cpuKnown = !engine.IsPostgres && OperatingSystem.IsLinux(); // EngineTimes.ThreadCpuNs
         wal = shm is null ? Task.FromResult((0L, 0, 0)) : Task.Run(() => SampleWal(shm, stop.Token));
     }
 
@@ -44,6 +46,7 @@ public sealed class EngineWatch
         var wall = (double)(ended - began);
         double Share(Func<EngineTimes, long> f) => (f(e) - f(start)) / (wall * slots) * 100;
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+        string Cpu(long ns, long rounds) => cpuKnown ? $"{ns / 1e6 / rounds:F2}" : "n/a";
         var claimRounds = e.ClaimRounds - start.ClaimRounds;
         var recordRounds = e.RecordRounds - start.RecordRounds;
         var (maxFrames, resets, samples) = await wal;
@@ -52,11 +55,11 @@ public sealed class EngineWatch
             ("pump slots: sending / empty awaiting a claim / empty at endpoint limits / empty, nothing due [% of slot time]",
                 $"{Share(t => t.SlotsSending):F0} / {Share(t => t.SlotsAwaitingClaim):F0} / {Share(t => t.SlotsAtEndpointLimit):F0} / {Share(t => t.SlotsNothingToDo):F0}"),
             ("writer: claim rounds, mean ms (of it CPU) / mean ms queued before the round / share of the phase",
-                claimRounds == 0 ? "none" : $"{claimRounds:N0}, {Ms(e.ClaimRoundTicks - start.ClaimRoundTicks) / claimRounds:F2} ({(e.ClaimRoundCpuNs - start.ClaimRoundCpuNs) / 1e6 / claimRounds:F2}) / {Ms(e.ClaimQueued - start.ClaimQueued) / claimRounds:F2} / {(e.ClaimRoundTicks - start.ClaimRoundTicks) / wall * 100:F0} %"),
+                claimRounds == 0 ? "none" : $"{claimRounds:N0}, {Ms(e.ClaimRoundTicks - start.ClaimRoundTicks) / claimRounds:F2} ({Cpu(e.ClaimRoundCpuNs - start.ClaimRoundCpuNs, claimRounds)}) / {Ms(e.ClaimQueued - start.ClaimQueued) / claimRounds:F2} / {(e.ClaimRoundTicks - start.ClaimRoundTicks) / wall * 100:F0} %"),
             ("writer: claim rounds, mean ms of the pump's own work on the writer's thread (getting targets, starting sends)",
                 claimRounds == 0 ? "none" : $"{Ms(e.ClaimPumpTicks - start.ClaimPumpTicks) / claimRounds:F2}"),
             ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase",
-                recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({(e.RecordRoundCpuNs - start.RecordRoundCpuNs) / 1e6 / recordRounds:F2}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
+                recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
             ("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"),
         };
         if (shm is not null) lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
