@@ -77,16 +77,16 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
             // A claim goes first, in a round of its own: the pump's slots run dry while it waits, and recording the
             // attempts ahead of it (a few milliseconds) cost the drain a third of its slots (docs/performance.md, session 15).
             var start = Stopwatch.GetTimestamp();
-            var cpu = EngineTimes.ThreadCpuNs();
+            var cpu = times.ThreadCpuNs();
             if (claims.Count > 0)
             {
                 foreach (var c in claims) times.ClaimQueued += start - c.Queued;
                 await RunAsync([], claims);
                 times.ClaimRounds++;
                 times.ClaimRoundTicks += Stopwatch.GetTimestamp() - start;
-                times.ClaimRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu; // on SQLite the round ends on this thread: its calls are synchronous
+                times.ClaimRoundCpuNs += times.ThreadCpuNs() - cpu; // on SQLite the round ends on this thread: its calls are synchronous
                 start = Stopwatch.GetTimestamp();
-                cpu = EngineTimes.ThreadCpuNs();
+                cpu = times.ThreadCpuNs();
             }
             if (records.Count > 0)
             {
@@ -94,7 +94,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
                 times.RecordRounds++;
                 times.Recorded += records.Count;
                 times.RecordRoundTicks += Stopwatch.GetTimestamp() - start;
-                times.RecordRoundCpuNs += EngineTimes.ThreadCpuNs() - cpu;
+                times.RecordRoundCpuNs += times.ThreadCpuNs() - cpu;
             }
             records.Clear();
             claims.Clear();

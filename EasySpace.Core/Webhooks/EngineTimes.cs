@@ -25,14 +25,17 @@ public sealed class EngineTimes
     public long ClaimPumpTicks;
     public long RecordRounds, RecordRoundTicks, RecordRoundCpuNs, Recorded;
 
+    /// <summary>Whether rounds read their thread's CPU time (a system call each time): the bench turns it on.</summary>
+    public bool MeasureCpu;
+
     /// <summary>
     /// The calling thread's CPU time in ns (Linux; 0 elsewhere): a round's wall time less its CPU is time it waited or
     /// was preempted. Only on SQLite, whose rounds run on one thread from start to end; on PostgreSQL a round resumes
     /// on whichever thread its I/O completes on.
     /// </summary>
-    public static long ThreadCpuNs()
+    public long ThreadCpuNs()
     {
-        if (!OperatingSystem.IsLinux()) return 0;
+        if (!MeasureCpu || !OperatingSystem.IsLinux()) return 0;
         clock_gettime(ClockThreadCpuTime, out var t);
         return t.Seconds * 1_000_000_000 + t.Nanoseconds;
     }

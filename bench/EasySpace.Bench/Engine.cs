@@ -80,6 +80,7 @@ public sealed class Engine : IAsyncDisposable
         profiler?.Register(builder.Services);
 
         var host = builder.Build();
+        host.Services.GetRequiredService<EngineTimes>().MeasureCpu = true; // before the writer's first round
         if (!node)
         {
             await host.Services.MigrateDatabaseAsync();

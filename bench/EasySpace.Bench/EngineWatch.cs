@@ -28,7 +28,7 @@ public sealed class EngineWatch
         times = engine.Services.GetRequiredService<EngineTimes>();
         start = Copy(times);
         shm = engine.IsPostgres ? null : engine.DatabasePath + "-shm";
-        cpuKnown = !engine.IsPostgres && OperatingSystem.IsLinux(); // EngineTimes.ThreadCpuNs
+        cpuKnown = !engine.IsPostgres && OperatingSystem.IsLinux() && times.MeasureCpu; // EngineTimes.ThreadCpuNs
         wal = shm is null ? Task.FromResult((0L, 0, 0)) : Task.Run(() => SampleWal(shm, stop.Token));
     }
 
