@@ -25,7 +25,7 @@ public sealed class DeliveryPump(
     // Slots' worth of deliveries held (sending and waiting) at most; a claim tops up once half of that is left.
     // Each claim waits its turn at the one writer, behind a round of records and now and then a WAL checkpoint of
     // several ms, so it had better bring enough work for several rounds: eight drained a backlog 11,800 → 14,950
-    // deliveries/s against four (session 14); sixteen left the slots empty 11–17 % of a drain instead of 19–36 %, its
+    // deliveries/s against four (session 14); sixteen left the slots empty 11–21 % of a drain instead of 19–36 %, its
     // rate within the runs' spread, the CPU being the limit (docs/performance.md, session 18).
     private const int RoundsHeld = 16;
     // Rounds of an endpoint's own slots held for it, which its lease covers: an endpoint whose receiver hangs keeps the
