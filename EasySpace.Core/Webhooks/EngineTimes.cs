@@ -51,6 +51,9 @@ public sealed class EngineTimes
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
     private static extern int clock_gettime(int clock, out TimeSpec time);
 
+    /// <summary>The figures as they stand now, to subtract from later ones.</summary>
+    public EngineTimes Snapshot() => (EngineTimes)MemberwiseClone();
+
     /// <summary>Accounts the time since <paramref name="since"/> to the slots as they stood; returns now.</summary>
     public long Slots(long since, int slots, int inFlight, int held, bool claiming)
     {

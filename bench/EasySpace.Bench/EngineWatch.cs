@@ -26,7 +26,7 @@ public sealed class EngineWatch
     public EngineWatch(Engine engine)
     {
         times = engine.Services.GetRequiredService<EngineTimes>();
-        start = Copy(times);
+        start = times.Snapshot();
         shm = engine.IsPostgres ? null : engine.DatabasePath + "-shm";
         cpuKnown = !engine.IsPostgres && OperatingSystem.IsLinux() && times.MeasureCpu; // EngineTimes.ThreadCpuNs
         wal = shm is null ? Task.FromResult((0L, 0, 0)) : Task.Run(() => SampleWal(shm, stop.Token));
@@ -35,7 +35,7 @@ public sealed class EngineWatch
     public async Task EndAsync()
     {
         ended = Stopwatch.GetTimestamp();
-        end = Copy(times);
+        end = times.Snapshot();
         checkpointsEnd = GroupCommit.CheckpointTicks;
         await stop.CancelAsync();
     }
@@ -60,19 +60,12 @@ public sealed class EngineWatch
                 claimRounds == 0 ? "none" : $"{Ms(e.ClaimPumpTicks - start.ClaimPumpTicks) / claimRounds:F2}"),
             ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase",
                 recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
-            ("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"),
         };
-        if (shm is not null) lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
+        if (shm is null) return lines; // PostgreSQL: no WAL of ours to show
+        lines.Add(("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
+        lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
         return lines;
     }
-
-    private static EngineTimes Copy(EngineTimes t) => new()
-    {
-        SlotsSending = t.SlotsSending, SlotsAwaitingClaim = t.SlotsAwaitingClaim, SlotsAtEndpointLimit = t.SlotsAtEndpointLimit,
-        SlotsNothingToDo = t.SlotsNothingToDo, ClaimQueued = t.ClaimQueued, ClaimRounds = t.ClaimRounds, ClaimRoundTicks = t.ClaimRoundTicks,
-        RecordRounds = t.RecordRounds, RecordRoundTicks = t.RecordRoundTicks, Recorded = t.Recorded,
-        ClaimRoundCpuNs = t.ClaimRoundCpuNs, ClaimPumpTicks = t.ClaimPumpTicks, RecordRoundCpuNs = t.RecordRoundCpuNs,
-    };
 
     // The wal-index header (SQLite's wal.c): mxFrame is the u32 at byte 16, in the machine's byte order.
     private static async Task<(long, int, int)> SampleWal(string path, CancellationToken ct)
