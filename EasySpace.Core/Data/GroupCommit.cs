@@ -40,9 +40,17 @@ internal static class GroupCommit
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
     private static readonly ConcurrentDictionary<IntPtr, byte> Relaxed = new();
     private static long checkpointTicks;
+    private static long checkpoints, lastFrames, framesWritten, commits;
 
     /// <summary>Stopwatch ticks the commits' hooks spent checkpointing, every database (for the bench).</summary>
     public static long CheckpointTicks => Interlocked.Read(ref checkpointTicks);
+
+    /// <summary>Checkpoints the commits' hooks ran, every database (for the bench).</summary>
+    public static long Checkpoints => Interlocked.Read(ref checkpoints);
+
+    /// <summary>WAL frames (pages) the commits wrote and the commits, for the bench: counted from the WAL's frame count
+    /// after each commit, so right for one database at a time.</summary>
+    public static (long Frames, long Commits) FrameCounts => (Interlocked.Read(ref framesWritten), Interlocked.Read(ref commits));
 
     /// <summary>On a connection SQLite opened in WAL mode: commits sync after the lock is released. Once per native connection.</summary>
     public static void Install(SqliteConnection connection)
@@ -95,12 +103,16 @@ internal static class GroupCommit
     {
         try
         {
+            var before = Interlocked.Exchange(ref lastFrames, frames);
+            Interlocked.Add(ref framesWritten, frames > before ? frames - before : frames); // fewer: the WAL restarted
+            Interlocked.Increment(ref commits);
             if (!Relaxed.ContainsKey(db)) ((WalFile)GCHandle.FromIntPtr(file).Target!).Sync();
             // What SQLite's default hook did: a passive checkpoint, which waits for no reader and blocks no writer.
             if (frames >= AutoCheckpointFrames)
             {
                 var start = Stopwatch.GetTimestamp();
                 sqlite3_wal_checkpoint(db, schema);
+                Interlocked.Increment(ref checkpoints);
                 Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
             }
             return SqliteOk;

@@ -98,7 +98,9 @@ public sealed class DeliveryPump(
                 }
 
                 if (claiming is null && inFlight == 0 && waiting.Count == 0) break; // cancelled
+                var woke = mark;
                 mark = times.Slots(mark, settings.MaxConcurrency, inFlight, waiting.Count, claiming is not null);
+                times.PumpLoopTicks += mark - woke;
                 if (store.SeveralNodes) await Task.WhenAny([ended.WhenAny, claiming ?? signal.WhenWoken, .. recording]);
                 else await Task.WhenAny(ended.WhenAny, claiming ?? signal.WhenWoken);
                 mark = times.Slots(mark, settings.MaxConcurrency, inFlight, waiting.Count, claiming is not null);
@@ -108,7 +110,7 @@ public sealed class DeliveryPump(
                     inFlight--;
                     Decrement(sending, c.EndpointId);
                     Decrement(held, c.EndpointId);
-                    if (result is not null) recording.Add(RecordAsync(c, result));
+                    if (result is not null) recording.Add(RecordAsync(c, result, moreComing: inFlight > 0));
                 }
                 Start(settings);
             }
@@ -125,7 +127,7 @@ public sealed class DeliveryPump(
                 while (ended.TryTake(out var c, out var result))
                 {
                     inFlight--;
-                    if (result is not null) recording.Add(RecordAsync(c, result));
+                    if (result is not null) recording.Add(RecordAsync(c, result, moreComing: inFlight > 0));
                 }
             }
             await Task.WhenAll(recording);
@@ -220,11 +222,11 @@ public sealed class DeliveryPump(
         }
     }
 
-    private async Task RecordAsync(ClaimedDelivery c, AttemptResult result)
+    private async Task RecordAsync(ClaimedDelivery c, AttemptResult result, bool moreComing)
     {
         try
         {
-            await writer.RecordAsync(c.Id, result, CancellationToken.None);
+            await writer.RecordAsync(c.Id, result, moreComing, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -19,6 +19,11 @@ namespace EasySpace.Core.Webhooks;
 public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 {
     private const int MaxRecords = 256;
+    // On SQLite, while the pump has more attempts under way, a record round waits for this many (or a claim, or the
+    // time below): a round's commit writes about 25 pages whatever its size (each endpoint's index pages, the stats),
+    // so rounds of 23 attempts wrote 1.15 WAL pages an attempt and rounds of 128, 0.36 (docs/performance.md, session 19).
+    private const int GatherRecords = 128;
+    private static readonly TimeSpan GatherAtMost = TimeSpan.FromMilliseconds(5);
 
     private readonly IDbContextFactory<AppDbContext> dbFactory;
     private readonly DeliveryStore store;
@@ -31,7 +36,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private abstract record Work;
 
-    private sealed record Record(long DeliveryId, AttemptResult Result, TaskCompletionSource Done) : Work;
+    private sealed record Record(long DeliveryId, AttemptResult Result, bool MoreComing, TaskCompletionSource Done) : Work;
 
     private sealed record Claim(ClaimRequest Request, TaskCompletionSource<List<ClaimedDelivery>> Done, long Queued) : Work;
 
@@ -47,9 +52,10 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Completes when the attempt is committed, or fails with the reason it could not be.</summary>
-    public Task RecordAsync(long deliveryId, AttemptResult result, CancellationToken ct)
+    /// <param name="moreComing">Other attempts are under way and will be recorded soon: this one may wait a few ms to share their round.</param>
+    public Task RecordAsync(long deliveryId, AttemptResult result, bool moreComing, CancellationToken ct)
     {
-        var work = new Record(deliveryId, result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Record(deliveryId, result, moreComing, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
         return work.Done.Task.WaitAsync(ct);
     }
@@ -70,9 +76,12 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         var claims = new List<Claim>();
         while (await queue.Reader.WaitToReadAsync())
         {
-            while (records.Count < MaxRecords && queue.Reader.TryRead(out var next))
+            Take(records, claims);
+            if (!store.SeveralNodes && claims.Count == 0 && records.Count is > 0 and < GatherRecords && records[^1].MoreComing)
             {
-                if (next is Record r) records.Add(r); else claims.Add((Claim)next);
+                var waited = Stopwatch.GetTimestamp();
+                await GatherAsync(records, claims);
+                times.Gathering += Stopwatch.GetTimestamp() - waited;
             }
             // A claim goes first, in a round of its own: the pump's slots run dry while it waits, and recording the
             // attempts ahead of it (a few milliseconds) cost the drain a third of its slots (docs/performance.md, session 15).
@@ -98,6 +107,30 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
             }
             records.Clear();
             claims.Clear();
+        }
+    }
+
+    private void Take(List<Record> records, List<Claim> claims)
+    {
+        while (records.Count < MaxRecords && queue.Reader.TryRead(out var next))
+        {
+            if (next is Record r) records.Add(r); else claims.Add((Claim)next);
+        }
+    }
+
+    // Until enough attempts wait, a claim comes (it goes first), the pump has none under way, or the time is up.
+    // PostgreSQL records at once: there a node's claim counts its leases in the database, which recording clears.
+    private async Task GatherAsync(List<Record> records, List<Claim> claims)
+    {
+        using var timeUp = new CancellationTokenSource(GatherAtMost);
+        try
+        {
+            while (claims.Count == 0 && records.Count < GatherRecords && records[^1].MoreComing && await queue.Reader.WaitToReadAsync(timeUp.Token))
+                Take(records, claims);
+        }
+        catch (OperationCanceledException)
+        {
+            // time is up: record what has come
         }
     }
 
@@ -186,7 +219,7 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         var recorded = new List<RecordedAttempt>(batch.Count);
         var deactivated = new List<(long EndpointId, string Reason, DateTimeOffset At)>();
 
-        foreach (var (deliveryId, result, _) in batch)
+        foreach (var (deliveryId, result, _, _) in batch)
         {
             // Deleted with its endpoint while the attempt was on its way: nothing is left to record.
             if (!deliveries.TryGetValue(deliveryId, out var delivery)) continue;

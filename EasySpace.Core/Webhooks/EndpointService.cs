@@ -262,7 +262,7 @@ public sealed class EndpointService(
             target = targets.Load(endpoint, now);
         }
         var result = await sender.SendAsync(target, new Outgoing(ev.MessageId, delivery.EventName, ev.Body(delivery.Format), 1), ct);
-        await writer.RecordAsync(deliveryId, result, ct);
+        await writer.RecordAsync(deliveryId, result, moreComing: false, ct);
         await using var read = await dbFactory.CreateDbContextAsync(ct);
         return await read.Attempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderByDescending(a => a.Id).FirstAsync(ct);
     }

@@ -18,12 +18,17 @@ public sealed class EngineTimes
     /// <summary>Slot-ticks empty with nothing held and no claim under way (all due work sent, or waiting for a commit).</summary>
     public long SlotsNothingToDo;
 
+    /// <summary>Ticks the pump's loop spent working between its waits (taking ended sends, starting new ones): it is one flow.</summary>
+    public long PumpLoopTicks;
+
     /// <summary>Ticks a claim waited in the writer's queue before its round began.</summary>
     public long ClaimQueued;
     public long ClaimRounds, ClaimRoundTicks, ClaimRoundCpuNs;
     /// <summary>Ticks of the claim rounds spent in the pump's own work, which goes on on the writer's thread when a claim is handed over.</summary>
     public long ClaimPumpTicks;
     public long RecordRounds, RecordRoundTicks, RecordRoundCpuNs, Recorded;
+    /// <summary>Ticks the writer waited for more attempts to share a record round.</summary>
+    public long Gathering;
 
     /// <summary>Whether rounds read their thread's CPU time (a system call each time): the bench turns it on.</summary>
     public bool MeasureCpu;

@@ -14,6 +14,10 @@ public sealed class EngineWatch
     private readonly EngineTimes times;
     private readonly EngineTimes start;
     private readonly long checkpoints = GroupCommit.CheckpointTicks;
+    private readonly long checkpointCalls = GroupCommit.Checkpoints;
+    private long checkpointCallsEnd;
+    private readonly (long Frames, long Commits) frames = GroupCommit.FrameCounts;
+    private (long Frames, long Commits) framesEnd;
     private readonly long began = Stopwatch.GetTimestamp();
     private readonly string? shm;
     private readonly bool cpuKnown;
@@ -37,6 +41,8 @@ public sealed class EngineWatch
         ended = Stopwatch.GetTimestamp();
         end = times.Snapshot();
         checkpointsEnd = GroupCommit.CheckpointTicks;
+        framesEnd = GroupCommit.FrameCounts;
+        checkpointCallsEnd = GroupCommit.Checkpoints;
         await stop.CancelAsync();
     }
 
@@ -54,15 +60,18 @@ public sealed class EngineWatch
         {
             ("pump slots: sending / empty awaiting a claim / empty at endpoint limits / empty, nothing due [% of slot time]",
                 $"{Share(t => t.SlotsSending):F0} / {Share(t => t.SlotsAwaitingClaim):F0} / {Share(t => t.SlotsAtEndpointLimit):F0} / {Share(t => t.SlotsNothingToDo):F0}"),
+            ("pump: its loop at work (taking ended sends, starting new ones) [% of the phase]", $"{(e.PumpLoopTicks - start.PumpLoopTicks) / wall * 100:F0}"),
             ("writer: claim rounds, mean ms (of it CPU) / mean ms queued before the round / share of the phase",
                 claimRounds == 0 ? "none" : $"{claimRounds:N0}, {Ms(e.ClaimRoundTicks - start.ClaimRoundTicks) / claimRounds:F2} ({Cpu(e.ClaimRoundCpuNs - start.ClaimRoundCpuNs, claimRounds)}) / {Ms(e.ClaimQueued - start.ClaimQueued) / claimRounds:F2} / {(e.ClaimRoundTicks - start.ClaimRoundTicks) / wall * 100:F0} %"),
             ("writer: claim rounds, mean ms of the pump's own work on the writer's thread (getting targets, starting sends)",
                 claimRounds == 0 ? "none" : $"{Ms(e.ClaimPumpTicks - start.ClaimPumpTicks) / claimRounds:F2}"),
-            ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase",
-                recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} %"),
+            ("writer: record rounds, attempts a round, mean ms (of it CPU) / share of the phase / share waiting for more attempts",
+                recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} % / {(e.Gathering - start.Gathering) / wall * 100:F0} %"),
         };
         if (shm is null) return lines; // PostgreSQL: no WAL of ours to show
-        lines.Add(("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
+        lines.Add(("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} in {checkpointCallsEnd - checkpointCalls} checkpoints, of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
+        var commits = framesEnd.Commits - frames.Commits;
+        lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
         return lines;
     }
