@@ -38,6 +38,14 @@ public static class WebhookHostExtensions
         return result.Value!;
     }
 
+    /// <summary>A page's commit that raises created_booking for booking b<paramref name="i"/>, in a transaction of its own.</summary>
+    public static async Task CommitBookingAsync(this AppHost app, int i)
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await app.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
+        await db.SaveChangesAsync();
+    }
+
     public static async Task<List<Delivery>> DeliveriesAsync(this AppHost app, long endpointId)
     {
         await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

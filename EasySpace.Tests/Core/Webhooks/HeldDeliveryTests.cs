@@ -1,9 +1,6 @@
-using EasySpace.Core.Data;
-using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
@@ -48,7 +45,7 @@ public sealed class HeldDeliveryTests() : AppWithReceiverTest(new AppHost(Store.
         var signal = app.Get<DeliverySignal>();
         await scheduler.Standby();
         await signal.WhenIdle;
-        for (var i = 0; i < 5; i++) await CommitBookingAsync(i);
+        for (var i = 0; i < 5; i++) await app.CommitBookingAsync(i);
 
         await scheduler.Start();
         signal.Wake();
@@ -74,12 +71,5 @@ public sealed class HeldDeliveryTests() : AppWithReceiverTest(new AppHost(Store.
         Assert.Equal(5, receiver.Received.Count);
         Assert.All(receiver.ByMessageId.Values, n => Assert.Equal(1, n));
         Assert.All(await app.DeliveriesAsync(endpoint.Id), d => Assert.Equal(DeliveryStatus.Delivered, d.Status));
-    }
-
-    private async Task CommitBookingAsync(int i)
-    {
-        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        await app.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
-        await db.SaveChangesAsync();
     }
 }

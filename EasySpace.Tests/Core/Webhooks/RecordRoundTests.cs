@@ -1,5 +1,4 @@
 using EasySpace.Core.Data;
-using EasySpace.Core.Events;
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +64,7 @@ public sealed class RecordRoundTests() : AppWithReceiverTest(new AppHost(Store.S
         var signal = app.Get<DeliverySignal>();
         await scheduler.Standby();
         await signal.WhenIdle;
-        await CommitBookingsAsync(2);
+        for (var i = 0; i < 2; i++) await app.CommitBookingAsync(i);
 
         await scheduler.Start();
         signal.Wake();
@@ -88,20 +87,10 @@ public sealed class RecordRoundTests() : AppWithReceiverTest(new AppHost(Store.S
         await scheduler.Standby();
         await app.Get<DeliverySignal>().WhenIdle;
         await app.CreateEndpointAsync(receiver.Url, ["created_booking"]);
-        await CommitBookingsAsync(count);
+        for (var i = 0; i < count; i++) await app.CommitBookingAsync(i);
         var claimed = await app.Get<DeliveryWriter>().ClaimAsync(
             new ClaimRequest(count, count, new Dictionary<long, int>(), DateTimeOffset.UtcNow.AddMinutes(5)), CancellationToken.None);
         Assert.Equal(count, claimed.Count);
         return claimed.Select(c => c.Id).ToList();
-    }
-
-    private async Task CommitBookingsAsync(int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-            await app.Get<EventOutbox>().RaiseAsync(db, "created_booking", new EventSubject($"b{i}", $"b{i}", new() { ["id"] = $"b{i}", ["url"] = $"http://x/api/bookings/b{i}" }));
-            await db.SaveChangesAsync();
-        }
     }
 }
