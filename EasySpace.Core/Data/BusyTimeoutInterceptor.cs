@@ -10,7 +10,8 @@ namespace EasySpace.Core.Data;
 /// own busy_timeout backs off to 100 ms a turn: either way a writer that lost the race once waited far longer than
 /// the millisecond or two the lock is held, and the pages' saves starved while the pump and its recorder took turns.
 /// This handler polls every millisecond for up to 30 s, so writers get the lock close to first come, first served
-/// (docs/performance.md has the figures).
+/// (docs/performance.md has the figures). On a database in WAL mode <see cref="GroupCommit"/> installs its own, which
+/// a commit of this process wakes at once.
 /// </summary>
 internal sealed class BusyTimeoutInterceptor : DbConnectionInterceptor
 {
@@ -41,7 +42,7 @@ internal sealed class BusyTimeoutInterceptor : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection { Handle: { } handle })
+        if (connection is SqliteConnection { Handle: { } handle } && !GroupCommit.IsInstalled(handle))
             sqlite3_busy_handler(handle.DangerousGetHandle(), PollEveryMillisecond, IntPtr.Zero);
     }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace EasySpace.Core.Data;
@@ -14,7 +15,8 @@ namespace EasySpace.Core.Data;
 /// synchronous=NORMAL, and a WAL hook (which SQLite runs after the commit, with the lock released, before the commit's
 /// statement returns) syncs the WAL file. Commits that end while a sync is under way share the next one. A save still
 /// returns only once it is on disk; what changes is that the lock is free meanwhile. The engine's own rounds skip the
-/// sync (<see cref="Relax"/>, decision 0006).
+/// sync (<see cref="Relax"/>, decision 0006). A writer of this process waiting for the lock is woken by the commit
+/// that frees it (<see cref="WalFile.AwaitLock"/>, decision 0005) instead of finding it free at its next poll.
 /// </summary>
 internal static class GroupCommit
 {
@@ -27,11 +29,19 @@ internal static class GroupCommit
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int WalHook(IntPtr file, IntPtr db, IntPtr schema, int frames);
 
-    // Kept in a static field: SQLite calls it from native code for as long as the process runs.
     private static readonly WalHook OnCommit = Committed;
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int BusyHandler(IntPtr file, int count);
+
+    // Kept in static fields: SQLite calls them from native code for as long as the process runs.
+    private static readonly BusyHandler OnBusy = (file, count) => ((WalFile)GCHandle.FromIntPtr(file).Target!).AwaitLock(count) ? 1 : 0;
 
     [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
     private static extern IntPtr sqlite3_wal_hook(IntPtr db, WalHook hook, IntPtr state);
+
+    [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
+    private static extern int sqlite3_busy_handler(IntPtr db, BusyHandler handler, IntPtr state);
 
     [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
     private static extern int sqlite3_wal_checkpoint(IntPtr db, IntPtr schema);
@@ -40,7 +50,7 @@ internal static class GroupCommit
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
     private static readonly ConcurrentDictionary<IntPtr, byte> Relaxed = new();
     private static long checkpointTicks;
-    private static long checkpoints, lastFrames, framesWritten, commits;
+    private static long checkpoints, lastFrames, framesWritten, commits, lockWaits, lockWaitsWoken;
 
     /// <summary>Stopwatch ticks the commits' hooks spent checkpointing, every database (for the bench).</summary>
     public static long CheckpointTicks => Interlocked.Read(ref checkpointTicks);
@@ -52,6 +62,19 @@ internal static class GroupCommit
     /// after each commit, so right for one database at a time.</summary>
     public static (long Frames, long Commits) FrameCounts => (Interlocked.Read(ref framesWritten), Interlocked.Read(ref commits));
 
+    /// <summary>Waits of writers for the write lock, and how many of them a commit ended, every database (for the bench).</summary>
+    public static (long Waits, long Woken) LockWaits => (Interlocked.Read(ref lockWaits), Interlocked.Read(ref lockWaitsWoken));
+
+    /// <summary>This connection's transaction ended without writing to the WAL (a commit of nothing, a rollback): no commit
+    /// hook runs, so the writers waiting for the lock are told here.</summary>
+    public static void LockFreed(SqliteConnection connection)
+    {
+        if (connection.Handle is { } handle && Installed.TryGetValue(handle, out var file)) file.Released();
+    }
+
+    /// <summary>Whether <see cref="Install"/> has run on this native connection (it then handles the connection's busy waits).</summary>
+    public static bool IsInstalled(SQLitePCL.sqlite3 handle) => Installed.TryGetValue(handle, out _);
+
     /// <summary>On a connection SQLite opened in WAL mode: commits sync after the lock is released. Once per native connection.</summary>
     public static void Install(SqliteConnection connection)
     {
@@ -59,6 +82,7 @@ internal static class GroupCommit
         if (!IsWal(handle)) return; // a rollback journal has no WAL to sync: it keeps SQLite's own FULL
         var file = Files.GetOrAdd(Path.GetFullPath(connection.DataSource) + "-wal", path => new WalFile(path));
         sqlite3_wal_hook(handle.DangerousGetHandle(), OnCommit, file.Handle);
+        sqlite3_busy_handler(handle.DangerousGetHandle(), OnBusy, file.Handle);
         Check(handle, SQLitePCL.raw.sqlite3_exec(handle, "PRAGMA synchronous=NORMAL"));
         Installed.AddOrUpdate(handle, file);
     }
@@ -103,10 +127,12 @@ internal static class GroupCommit
     {
         try
         {
+            var wal = (WalFile)GCHandle.FromIntPtr(file).Target!;
+            wal.Released(); // the lock is free already: a writer waiting for it goes now, not at its next poll
             var before = Interlocked.Exchange(ref lastFrames, frames);
             Interlocked.Add(ref framesWritten, frames > before ? frames - before : frames); // fewer: the WAL restarted
             Interlocked.Increment(ref commits);
-            if (!Relaxed.ContainsKey(db)) ((WalFile)GCHandle.FromIntPtr(file).Target!).Sync();
+            if (!Relaxed.ContainsKey(db)) wal.Sync();
             // What SQLite's default hook did: a passive checkpoint, which waits for no reader and blocks no writer.
             if (frames >= AutoCheckpointFrames)
             {
@@ -145,6 +171,13 @@ internal static class GroupCommit
         private long asked, synced;
         private bool syncing;
 
+        // The lock's turns: commits so far, and what the thread waiting on this file saw when its wait began (a busy
+        // handler runs on the thread whose statement wants the lock, one wait at a time).
+        private readonly object released = new();
+        private long commitsSoFar, waits, woken;
+        [ThreadStatic] private static long seen;
+        [ThreadStatic] private static long waitBegan;
+
         public WalFile(string path)
         {
             this.path = path;
@@ -152,6 +185,54 @@ internal static class GroupCommit
         }
 
         public IntPtr Handle { get; }
+
+        /// <summary>
+        /// How long a waiting writer waits for a commit before it tries the lock again anyway: a rollback, or a writer
+        /// in another process (the command-line verbs), frees the lock without a commit of ours to say so.
+        /// </summary>
+        internal TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(1);
+
+        /// <summary>Waits for the lock, and how many of them a commit ended.</summary>
+        public (long Waits, long Woken) LockWaits { get { lock (released) return (waits, woken); } }
+
+        /// <summary>
+        /// SQLite's busy handler: the first call only notes the commits so far and tries again at once; later calls wait
+        /// until a commit has freed the lock since, or <see cref="PollInterval"/> has passed. False after 30 s: the
+        /// statement fails with SQLITE_BUSY.
+        /// </summary>
+        internal bool AwaitLock(int count)
+        {
+            lock (released)
+            {
+                if (count == 0)
+                {
+                    seen = commitsSoFar;
+                    waitBegan = Stopwatch.GetTimestamp();
+                    return true;
+                }
+                if (Stopwatch.GetElapsedTime(waitBegan).TotalMilliseconds >= BusyTimeoutInterceptor.BusyTimeoutMs) return false;
+                waits++;
+                Interlocked.Increment(ref lockWaits);
+                if (commitsSoFar == seen) Monitor.Wait(released, PollInterval);
+                if (commitsSoFar != seen)
+                {
+                    woken++;
+                    Interlocked.Increment(ref lockWaitsWoken);
+                    seen = commitsSoFar;
+                }
+                return true;
+            }
+        }
+
+        /// <summary>A commit freed the lock: every writer waiting for it tries again.</summary>
+        public void Released()
+        {
+            lock (released)
+            {
+                commitsSoFar++;
+                Monitor.PulseAll(released);
+            }
+        }
 
         /// <summary>Syncs made, and commits they covered.</summary>
         public (long Syncs, long Commits) Counts { get { lock (gate) return (syncs, synced); } }
@@ -203,9 +284,33 @@ internal static class GroupCommit
     }
 }
 
-/// <summary>Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens.</summary>
-internal sealed class GroupCommitInterceptor : DbConnectionInterceptor
+/// <summary>
+/// Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens, and tells the writers waiting for the lock
+/// when a transaction ends without a commit hook to say so (nothing written, or rolled back).
+/// </summary>
+internal sealed class GroupCommitInterceptor : DbConnectionInterceptor, IDbTransactionInterceptor
 {
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default) =>
+        Ended(eventData.Context);
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default) =>
+        Ended(eventData.Context);
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Ended(eventData.Context);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken ct = default) =>
+        Ended(eventData.Context);
+
+    private static Task Ended(DbContext? context)
+    {
+        if (context?.Database.GetDbConnection() is SqliteConnection connection) GroupCommit.LockFreed(connection);
+        return Task.CompletedTask;
+    }
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)

@@ -30,6 +30,9 @@ public class BenchSmokeTests(BenchSmokeTests.QuickRun run, ITestOutputHelper out
         var json = run.Summary(output);
 
         Assert.True(json.ContainsKey("drain_ratio"), "the JSON lacks drain_ratio");
+        // Issue 15's per-delivery targets (CPU, allocation) are the drain's, where the engine runs alone.
+        Assert.True(json["drain_cpu_us_per_delivery"]!.GetValue<double>() > 0, "the JSON lacks drain_cpu_us_per_delivery");
+        Assert.True(json["drain_alloc_kb_per_delivery"]!.GetValue<double>() > 0, "the JSON lacks drain_alloc_kb_per_delivery");
         foreach (var fanOut in new[] { "fanout_0", "fanout_10", "fanout_100" })
         {
             var cost = json["commit_cost"]?[fanOut]?.AsObject();

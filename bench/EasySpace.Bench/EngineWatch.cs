@@ -18,6 +18,8 @@ public sealed class EngineWatch
     private long checkpointCallsEnd;
     private readonly (long Frames, long Commits) frames = GroupCommit.FrameCounts;
     private (long Frames, long Commits) framesEnd;
+    private readonly (long Waits, long Woken) lockWaits = GroupCommit.LockWaits;
+    private (long Waits, long Woken) lockWaitsEnd;
     private readonly long began = Stopwatch.GetTimestamp();
     private readonly string? shm;
     private readonly bool cpuKnown;
@@ -43,6 +45,7 @@ public sealed class EngineWatch
         checkpointsEnd = GroupCommit.CheckpointTicks;
         framesEnd = GroupCommit.FrameCounts;
         checkpointCallsEnd = GroupCommit.Checkpoints;
+        lockWaitsEnd = GroupCommit.LockWaits;
         await stop.CancelAsync();
     }
 
@@ -73,6 +76,8 @@ public sealed class EngineWatch
         var commits = framesEnd.Commits - frames.Commits;
         lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
+        lines.Add(("turns waiting for the write lock (pages' saves and the writer's rounds; a turn ends at a commit or after 1 ms) / of them ended by a commit",
+            $"{lockWaitsEnd.Waits - lockWaits.Waits:N0} / {lockWaitsEnd.Woken - lockWaits.Woken:N0}"));
         return lines;
     }
 

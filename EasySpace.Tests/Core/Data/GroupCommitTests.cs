@@ -1,13 +1,15 @@
 using EasySpace.Core.Data;
 using EasySpace.Tests.Harness;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace EasySpace.Tests.Core.Data;
 
 /// <summary>
 /// Group commit on a real SQLite file in WAL mode (decision 0014): a commit returns once a sync of the WAL that began
 /// after it has ended; commits that end together share a sync; the engine's relaxed rounds do not sync; the WAL is
-/// still checkpointed. What a power cut would do cannot be shown here: these show the syncs are made, and when.
+/// still checkpointed; a writer waiting for the lock goes when a commit frees it (decision 0005). What a power cut would
+/// do cannot be shown here: these show the syncs are made, and when.
 /// </summary>
 public sealed class GroupCommitTests : IDisposable
 {
@@ -86,6 +88,63 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_writer_waiting_for_the_lock_goes_when_the_holder_commits_not_at_its_next_poll()
+    {
+        using var holder = Opened();
+        var file = GroupCommit.FileOf(path)!;
+        // Only a commit can end a wait here: if the commit did not wake the waiter, it would wait half a minute.
+        file.PollInterval = TimeSpan.FromSeconds(30);
+        var before = file.LockWaits;
+        using var tx = holder.BeginTransaction();   // BEGIN IMMEDIATE: the write lock
+        Execute(holder, "INSERT INTO t (body) VALUES ('the holder')", tx);
+
+        var waiter = WriterWaitingForTheLock(file, before);
+        Assert.False(waiter.IsCompleted);
+
+        tx.Commit();
+        await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(before.Woken + 1, file.LockWaits.Woken);
+        using var read = Opened();
+        Assert.Equal(2L, Scalar(read, "SELECT count(*) FROM t"));
+    }
+
+    [Fact]
+    public async Task A_writer_still_gets_the_lock_when_a_rollback_outside_EF_frees_it_unannounced()
+    {
+        using var holder = Opened();
+        var file = GroupCommit.FileOf(path)!;
+        var before = file.LockWaits;
+        var tx = holder.BeginTransaction();
+        Execute(holder, "INSERT INTO t (body) VALUES ('rolled back')", tx);
+
+        var waiter = WriterWaitingForTheLock(file, before);
+
+        tx.Rollback();
+        tx.Dispose();
+        await waiter.WaitAsync(TimeSpan.FromSeconds(10));   // found the lock free at its next poll (every millisecond)
+        Assert.Equal(before.Woken, file.LockWaits.Woken);
+        using var read = Opened();
+        Assert.Equal("the waiter", Scalar(read, "SELECT group_concat(body) FROM t"));
+    }
+
+    [Fact]
+    public async Task A_transaction_through_EF_that_writes_nothing_still_wakes_the_waiting_writer()
+    {
+        await using var db = new Bare(new DbContextOptionsBuilder<Bare>().UseSqlite($"Data Source={path}").AddInterceptors(new GroupCommitInterceptor()).Options);
+        await db.Database.OpenConnectionAsync();
+        var file = GroupCommit.FileOf(path)!;
+        file.PollInterval = TimeSpan.FromSeconds(30);
+        var before = file.LockWaits;
+        await using (var tx = await db.Database.BeginTransactionAsync())   // BEGIN IMMEDIATE: the lock, and nothing written
+        {
+            var waiter = WriterWaitingForTheLock(file, before);
+            await tx.CommitAsync();   // no WAL frames, so no commit hook: EF's transaction event tells the waiter
+            await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal(before.Woken + 1, file.LockWaits.Woken);
+    }
+
+    [Fact]
     public void The_WAL_is_still_checkpointed_as_SQLite_did_at_a_thousand_frames()
     {
         using var connection = Opened();
@@ -109,6 +168,20 @@ public sealed class GroupCommitTests : IDisposable
         Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous"));
         Assert.Null(GroupCommit.FileOf(journal));
     }
+
+    /// <summary>Starts a writer on a thread of its own and returns once it waits for the lock that the test holds.</summary>
+    private Task WriterWaitingForTheLock(GroupCommit.WalFile file, (long Waits, long Woken) before)
+    {
+        var waiter = Task.Factory.StartNew(() =>
+        {
+            using var connection = Opened();
+            Execute(connection, "INSERT INTO t (body) VALUES ('the waiter')");
+        }, TaskCreationOptions.LongRunning);
+        Assert.True(SpinWait.SpinUntil(() => file.LockWaits.Waits > before.Waits, TimeSpan.FromSeconds(10)), "the waiter never waited for the lock");
+        return waiter;
+    }
+
+    private sealed class Bare(DbContextOptions<Bare> options) : DbContext(options);
 
     private SqliteConnection Open()
     {
