@@ -285,11 +285,32 @@ internal static class GroupCommit
 }
 
 /// <summary>
-/// Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens, and tells the writers waiting for the lock
-/// when a transaction ends without a commit hook to say so (nothing written, or rolled back).
+/// Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens, runs every save in a transaction, and
+/// tells the writers waiting for the lock when a transaction ends without a commit hook to say so (nothing written, or
+/// rolled back).
 /// </summary>
-internal sealed class GroupCommitInterceptor : DbConnectionInterceptor, IDbTransactionInterceptor
+internal sealed class GroupCommitInterceptor : DbConnectionInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
+    // A save of one statement ran without a transaction: an INSERT … RETURNING was then committed when EF reset its reader,
+    // and SQLite runs the commit hook only when a statement steps to its end, so the save returned unsynced. In a
+    // transaction the COMMIT statement runs the hook.
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        InATransaction(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+    {
+        InATransaction(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void InATransaction(DbContext? context)
+    {
+        if (context is not null) context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+    }
+
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default) =>

@@ -15,7 +15,7 @@ internal sealed class WakePumpInterceptor(DeliverySignal signal, DeliveryStore s
 {
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
     {
-        // A save of one statement runs without a transaction: it has committed already, so the announcement follows it.
+        // A save of one statement runs without a transaction on PostgreSQL: it has committed already, so the announcement follows it.
         if (eventData.Context is AppDbContext { Database.CurrentTransaction: null, EventsRaised: true } db)
         {
             await AnnounceCommittedAsync(db);

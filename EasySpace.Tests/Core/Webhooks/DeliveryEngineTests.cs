@@ -431,6 +431,19 @@ public sealed class DeliveryEngineOnSqliteTests() : DeliveryEngineTests(Store.Sq
         // Counted before the save returned: at least its own commit, whatever else the pump committed meanwhile.
         Assert.True(file.Counts.Commits > before.Commits, $"{before} then {file.Counts}");
     }
+
+    [Fact]
+    public async Task A_save_of_one_row_is_synced_too_though_SQLite_commits_it_when_the_reader_is_reset()
+    {
+        await using var db = await app.Get<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var file = GroupCommit.FileOf(db.Database.GetDbConnection().DataSource)!;
+        var before = file.Counts;
+
+        // One INSERT … RETURNING: without a transaction SQLite commits it when EF disposes the reader, and runs no commit hook.
+        await app.CommitBookingAsync(1);
+
+        Assert.True(file.Counts.Commits > before.Commits, $"{before} then {file.Counts}");
+    }
 }
 
 [Trait("Store", "Named")]
