@@ -157,6 +157,29 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public void While_a_reader_keeps_the_WAL_long_it_is_checkpointed_every_quarter_thousand_frames_not_at_every_commit()
+    {
+        using var connection = Opened();
+        var file = GroupCommit.FileOf(path)!;
+        // A read transaction on an early snapshot: no checkpoint may copy past it, so the WAL stays past the threshold.
+        using var reader = Open();
+        using var reading = reader.BeginTransaction(deferred: true);
+        using (var read = reader.CreateCommand())
+        {
+            read.Transaction = reading;
+            read.CommandText = "SELECT count(*) FROM t";
+            read.ExecuteScalar();
+        }
+        var before = file.Checkpoints;
+
+        var body = new string('x', 3000); // a page a row: two frames or so a commit
+        for (var i = 0; i < 1500; i++) Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
+
+        // Past 1,000 frames after some 500 commits; SQLite's own hook would then have checkpointed at each of the next 1,000.
+        Assert.InRange(file.Checkpoints - before, 1, 20);
+    }
+
+    [Fact]
     public void A_database_not_in_WAL_mode_keeps_SQLite_own_fsync()
     {
         var journal = Path.Combine(data.Path, "journal.db");
