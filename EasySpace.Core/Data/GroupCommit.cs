@@ -310,8 +310,8 @@ internal static class GroupCommit
 
 /// <summary>
 /// Installs <see cref="GroupCommit"/> on each SQLite connection EF Core opens, runs every save in a transaction, and
-/// tells the writers waiting for the lock when a transaction ends without a commit hook to say so (nothing written, or
-/// rolled back).
+/// tells the writers waiting for the lock when any transaction ends: for one that wrote nothing or rolled back no commit
+/// hook says so; one the hook has announced is announced twice, and a waiter tries the lock once more.
 /// </summary>
 internal sealed class GroupCommitInterceptor : DbConnectionInterceptor, IDbTransactionInterceptor, ISaveChangesInterceptor
 {
