@@ -50,20 +50,21 @@ internal static class GroupCommit
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
     private static readonly ConcurrentDictionary<IntPtr, byte> Relaxed = new();
     private static long checkpointTicks;
-    private static long checkpoints, lastFrames, framesWritten, commits, lockWaits, lockWaitsWoken;
+    private static long lastFrames, framesWritten, commits;
 
     /// <summary>Stopwatch ticks the commits' hooks spent checkpointing, every database (for the bench).</summary>
     public static long CheckpointTicks => Interlocked.Read(ref checkpointTicks);
 
     /// <summary>Checkpoints the commits' hooks ran, every database (for the bench).</summary>
-    public static long Checkpoints => Interlocked.Read(ref checkpoints);
+    public static long Checkpoints => Files.Values.Sum(f => f.Checkpoints);
 
     /// <summary>WAL frames (pages) the commits wrote and the commits, for the bench: counted from the WAL's frame count
     /// after each commit, so right for one database at a time.</summary>
     public static (long Frames, long Commits) FrameCounts => (Interlocked.Read(ref framesWritten), Interlocked.Read(ref commits));
 
     /// <summary>Waits of writers for the write lock, and how many of them a commit ended, every database (for the bench).</summary>
-    public static (long Waits, long Woken) LockWaits => (Interlocked.Read(ref lockWaits), Interlocked.Read(ref lockWaitsWoken));
+    public static (long Waits, long Woken) LockWaits =>
+        Files.Values.Select(f => f.LockWaits).Aggregate((0L, 0L), (sum, w) => (sum.Item1 + w.Waits, sum.Item2 + w.Woken));
 
     /// <summary>This connection's transaction ended without writing to the WAL (a commit of nothing, a rollback): no commit
     /// hook runs, so the writers waiting for the lock are told here.</summary>
@@ -139,7 +140,6 @@ internal static class GroupCommit
             {
                 var start = Stopwatch.GetTimestamp();
                 sqlite3_wal_checkpoint(db, schema);
-                Interlocked.Increment(ref checkpoints);
                 Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
             }
             return SqliteOk;
@@ -206,7 +206,7 @@ internal static class GroupCommit
                 if (frames < checkpointedAt) checkpointedAt = 0; // the WAL restarted from its start
                 if (frames < AutoCheckpointFrames || frames - checkpointedAt < AutoCheckpointFrames / 4) return false;
                 checkpointedAt = frames;
-                Checkpoints++;
+                checkpoints++;
                 return true;
             }
         }
@@ -214,7 +214,8 @@ internal static class GroupCommit
         private long checkpointedAt;
 
         /// <summary>Checkpoints the commits' hooks ran on this database.</summary>
-        public long Checkpoints { get; private set; }
+        public long Checkpoints { get { lock (gate) return checkpoints; } }
+        private long checkpoints;
 
         /// <summary>Waits for the lock, and how many of them a commit ended.</summary>
         public (long Waits, long Woken) LockWaits { get { lock (released) return (waits, woken); } }
@@ -236,12 +237,10 @@ internal static class GroupCommit
                 }
                 if (Stopwatch.GetElapsedTime(waitBegan).TotalMilliseconds >= BusyTimeoutInterceptor.BusyTimeoutMs) return false;
                 waits++;
-                Interlocked.Increment(ref lockWaits);
                 if (commitsSoFar == seen) Monitor.Wait(released, PollInterval);
                 if (commitsSoFar != seen)
                 {
                     woken++;
-                    Interlocked.Increment(ref lockWaitsWoken);
                     seen = commitsSoFar;
                 }
                 return true;

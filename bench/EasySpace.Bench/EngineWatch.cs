@@ -76,10 +76,14 @@ public sealed class EngineWatch
         var commits = framesEnd.Commits - frames.Commits;
         lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
-        lines.Add(("turns waiting for the write lock (pages' saves and the writer's rounds; a turn ends at a commit or after 1 ms) / of them ended by a commit",
-            $"{lockWaitsEnd.Waits - lockWaits.Waits:N0} / {lockWaitsEnd.Woken - lockWaits.Woken:N0}"));
+        lines.Add(LockWaitsLine(lockWaits, lockWaitsEnd));
         return lines;
     }
+
+    /// <summary>SQLite: the writers' turns waiting for the lock between two readings of <see cref="GroupCommit.LockWaits"/>.</summary>
+    public static (string Metric, string Value) LockWaitsLine((long Waits, long Woken) before, (long Waits, long Woken) after) =>
+        ("turns waiting for the write lock (pages' saves and the writer's rounds; a turn ends at a commit or after 1 ms) / of them ended by a commit",
+            $"{after.Waits - before.Waits:N0} / {after.Woken - before.Woken:N0}");
 
     // The wal-index header (SQLite's wal.c): mxFrame is the u32 at byte 16, in the machine's byte order.
     private static async Task<(long, int, int)> SampleWal(string path, CancellationToken ct)

@@ -387,8 +387,10 @@ namespace EasySpace.Bench
             Add("latency", "committer behind schedule p99", "ms", $"{Percentiles.Of(sortedBehind, 99):F1}", "pacing check: near 0 means the rate was really offered");
             AddCost("latency", cost, log.Pairs, "delivery");
             if (!engine.IsPostgres)
-                Add("latency", "turns waiting for the write lock (pages' saves and the writer's rounds; a turn ends at a commit or after 1 ms) / of them ended by a commit", "",
-                    $"{GroupCommit.LockWaits.Waits - lockWaits.Waits:N0} / {GroupCommit.LockWaits.Woken - lockWaits.Woken:N0}");
+            {
+                var (metric, value) = EngineWatch.LockWaitsLine(lockWaits, GroupCommit.LockWaits);
+                Add("latency", metric, "", value);
+            }
             json["rate_events_per_s"] = Round(rate, 1);
             json["offered_deliveries_per_s"] = Round(rate * o.Endpoints, 1);
             json["p50_ms"] = Round(Percentiles.Of(lat, 50), 1);
