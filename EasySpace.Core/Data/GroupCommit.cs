@@ -23,6 +23,9 @@ internal static class GroupCommit
     /// <summary>SQLite's own default: the hook replaces SQLite's, which is what checkpointed at this many WAL frames.</summary>
     public const int AutoCheckpointFrames = 1000;
 
+    /// <summary>A WAL this long is started over by the checkpoint (<see cref="WalFile.CheckpointSoon"/>): 16 MiB of 4-KiB pages.</summary>
+    public const int RestartFrames = 4 * AutoCheckpointFrames;
+
     private const int SqliteOk = 0;
     private const int SqliteIoErrFsync = 10 | (4 << 8); // SQLITE_IOERR_FSYNC
 
@@ -44,7 +47,9 @@ internal static class GroupCommit
     private static extern int sqlite3_busy_handler(IntPtr db, BusyHandler handler, IntPtr state);
 
     [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
-    private static extern int sqlite3_wal_checkpoint(IntPtr db, IntPtr schema);
+    private static extern int sqlite3_file_control(IntPtr db, string schema, int op, ref int value);
+
+    private const int SqliteFcntlPersistWal = 10;
 
     private static readonly ConcurrentDictionary<string, WalFile> Files = new();
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
@@ -52,10 +57,14 @@ internal static class GroupCommit
     private static long checkpointTicks;
     private static long lastFrames, framesWritten, commits;
 
-    /// <summary>Stopwatch ticks the commits' hooks spent checkpointing, every database (for the bench).</summary>
+    /// <summary>Stopwatch ticks spent checkpointing, every database (for the bench).</summary>
     public static long CheckpointTicks => Interlocked.Read(ref checkpointTicks);
 
-    /// <summary>Checkpoints the commits' hooks ran, every database (for the bench).</summary>
+    /// <summary>Checkpoints begun and ended, every database (for the bench: whether one ran beside a commit).</summary>
+    public static (long Begun, long Ended) CheckpointsUnderWay => (Interlocked.Read(ref checkpointsBegun), Interlocked.Read(ref checkpointsEnded));
+    private static long checkpointsBegun, checkpointsEnded;
+
+    /// <summary>Checkpoints the commits asked for, every database (for the bench).</summary>
     public static long Checkpoints => Files.Values.Sum(f => f.Checkpoints);
 
     /// <summary>WAL frames (pages) the commits wrote and the commits, for the bench: counted from the WAL's frame count
@@ -134,14 +143,9 @@ internal static class GroupCommit
             Interlocked.Add(ref framesWritten, frames > before ? frames - before : frames); // fewer: the WAL restarted
             Interlocked.Increment(ref commits);
             if (!Relaxed.ContainsKey(db)) wal.Sync();
-            // What SQLite's default hook did: a passive checkpoint, which waits for no reader and blocks no writer; but not
-            // at every commit while the WAL stays long (WalFile.CheckpointDue).
-            if (wal.CheckpointDue(frames))
-            {
-                var start = Stopwatch.GetTimestamp();
-                sqlite3_wal_checkpoint(db, schema);
-                Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
-            }
+            // What SQLite's default hook did, a passive checkpoint, but not at every commit while the WAL stays long
+            // (WalFile.CheckpointDue), and not in the commit: SQLite ran it before the commit's statement returned.
+            if (wal.CheckpointDue(frames)) wal.CheckpointSoon();
             return SqliteOk;
         }
         catch
@@ -213,9 +217,90 @@ internal static class GroupCommit
 
         private long checkpointedAt;
 
-        /// <summary>Checkpoints the commits' hooks ran on this database.</summary>
+        /// <summary>Checkpoints the commits asked for on this database.</summary>
         public long Checkpoints { get { lock (gate) return checkpoints; } }
         private long checkpoints;
+
+        /// <summary>Checkpoints run to their end, and how many of them copied every frame and started the WAL over.</summary>
+        public (long Run, long Whole) CheckpointsRun { get { lock (gate) return (checkpointsRun, checkpointsWhole); } }
+        private long checkpointsRun, checkpointsWhole;
+
+        /// <summary>For the tests: runs on the checkpoint's thread before it begins.</summary>
+        internal Action? BeforeCheckpoint { get; set; }
+
+        private int checkpointing; // 1 from the checkpoint's queuing to its end: one at a time
+
+        /// <summary>
+        /// Runs a passive checkpoint on a thread of its own, off the commit that asked for it: a checkpoint of a few
+        /// hundred frames syncs the database file and took 2–4 ms, the worst commits of the bench's commit-cost phase
+        /// (docs/performance.md, session 21). Commits go on meanwhile.
+        /// </summary>
+        internal void CheckpointSoon()
+        {
+            if (Interlocked.Exchange(ref checkpointing, 1) == 1) return;
+            ThreadPool.UnsafeQueueUserWorkItem(static file => file.Checkpoint(), this, preferLocal: false);
+        }
+
+        private void Checkpoint()
+        {
+            var start = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref checkpointsBegun);
+            SQLitePCL.sqlite3? db = null;
+            try
+            {
+                BeforeCheckpoint?.Invoke();
+                // A connection of its own: the committing one goes back to its caller. No create flag: a database
+                // removed meanwhile (a test's folder) is not made again.
+                if (SQLitePCL.raw.sqlite3_open_v2(DatabasePath, out db, SQLitePCL.raw.SQLITE_OPEN_READWRITE, null) != SQLitePCL.raw.SQLITE_OK) return;
+                // Closed as the last connection, it would remove the WAL, which the app's next connection makes again.
+                var persist = 1;
+                sqlite3_file_control(db.DangerousGetHandle(), "main", SqliteFcntlPersistWal, ref persist);
+                // A connection that has read nothing has not opened the WAL yet: a checkpoint on it does nothing (-1 frames).
+                if (SQLitePCL.raw.sqlite3_exec(db, "PRAGMA schema_version") != SQLitePCL.raw.SQLITE_OK) return;
+                // Without the write lock, as SQLite's own checkpoint did.
+                if (SQLitePCL.raw.sqlite3_wal_checkpoint_v2(db, null, SQLitePCL.raw.SQLITE_CHECKPOINT_PASSIVE, out var log, out _) != SQLitePCL.raw.SQLITE_OK) return;
+                // SQLite starts the WAL over only at a write that began with every frame copied, which writers that keep
+                // coming never leave room for: the WAL grew to 89,000 frames in the bench's drain. Past four times the
+                // threshold, the frames written meanwhile are copied under the write lock and the WAL starts over, if the
+                // lock is free and no reader still needs the WAL. With no busy handler this never waits; it holds the
+                // lock for those few frames and the database file's sync, which a commit beside it waits for.
+                var whole = false;
+                for (var attempt = 0; log >= RestartFrames && !whole && attempt < RestartAttempts; attempt++)
+                {
+                    if (attempt > 0) AwaitCommit(); // the lock is free just after a commit, while it syncs
+                    whole = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(db, null, SQLitePCL.raw.SQLITE_CHECKPOINT_RESTART, out _, out _) == SQLitePCL.raw.SQLITE_OK;
+                }
+                lock (gate)
+                {
+                    checkpointsRun++;
+                    if (whole) checkpointsWhole++;
+                }
+            }
+            catch
+            {
+                // A checkpoint that fails leaves the frames in the WAL, where readers find them; the next one copies them.
+            }
+            finally
+            {
+                db?.Dispose();
+                Released(); // a writer that found the lock taken by the restart goes now
+                Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
+                Interlocked.Increment(ref checkpointsEnded);
+                Volatile.Write(ref checkpointing, 0);
+            }
+        }
+
+
+        /// <summary>Tries at starting the WAL over, each after the next commit (or 1 ms): a writer that commits back to back
+        /// holds the lock most of the time.</summary>
+        private const int RestartAttempts = 20;
+
+        private void AwaitCommit()
+        {
+            lock (released) Monitor.Wait(released, TimeSpan.FromMilliseconds(1));
+        }
+
+        private string DatabasePath => path[..^"-wal".Length];
 
         /// <summary>Waits for the lock, and how many of them a commit ended.</summary>
         public (long Waits, long Woken) LockWaits { get { lock (released) return (waits, woken); } }

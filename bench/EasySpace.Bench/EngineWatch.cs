@@ -72,7 +72,7 @@ public sealed class EngineWatch
                 recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} % / {(e.Gathering - start.Gathering) / wall * 100:F0} %"),
         };
         if (shm is null) return lines; // PostgreSQL: no WAL of ours to show
-        lines.Add(("WAL checkpoints (in the commits that pass 1,000 frames), ms", $"{Ms(checkpointsEnd - checkpoints):F0} in {checkpointCallsEnd - checkpointCalls} checkpoints, of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
+        lines.Add(("WAL checkpoints (asked for past 1,000 frames, run off the commits), ms", $"{Ms(checkpointsEnd - checkpoints):F0} in {checkpointCallsEnd - checkpointCalls} checkpoints, of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
         var commits = framesEnd.Commits - frames.Commits;
         lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));

@@ -491,15 +491,22 @@ namespace EasySpace.Bench
             {
                 for (var i = 0; i < warm; i++) await engine.CommitAsync(name, Key('k', index++));
                 var ms = new List<double>(n);
+                var slowest = new List<(double Ms, string During)>(n);
+                var checkpointsBefore = GroupCommit.Checkpoints;
                 for (var i = 0; i < n; i++)
                 {
+                    var (gc0, ck, running) = (GC.CollectionCount(0), GroupCommit.Checkpoints, GroupCommit.CheckpointsUnderWay);
                     var t = Stopwatch.GetTimestamp();
                     ms.Add(PhaseCost.Ms(t, await engine.CommitAsync(name, Key('k', index++))));
+                    slowest.Add((ms[^1], (GC.CollectionCount(0) > gc0 ? " (a GC)" : "") + (GroupCommit.Checkpoints > ck ? " (asked for a checkpoint)" : "")
+                        + (GroupCommit.CheckpointsUnderWay.Begun > running.Ended ? " (beside a checkpoint)" : "")));
                 }
                 ms.Sort();
                 var (p50, p99) = (Percentiles.Of(ms, 50), Percentiles.Of(ms, 99));
                 Add("commit cost", $"fan-out {fanOut}: commit time p50 / p99", "ms", $"{p50:F2} / {p99:F2}",
-                    $"{n} commits of {name}, one committer, pump stopped");
+                    $"{n} commits of {name}, one committer, pump stopped; {GroupCommit.Checkpoints - checkpointsBefore} WAL checkpoints among them");
+                Add("commit cost", $"fan-out {fanOut}: the slowest commits", "ms",
+                    string.Join(", ", slowest.OrderByDescending(c => c.Ms).Take(4).Select(c => $"{c.Ms:F2}{c.During}")), "what else happened in each");
                 costs[$"fanout_{fanOut}"] = new Dictionary<string, object> { ["p50_ms"] = Round(p50, 2), ["p99_ms"] = Round(p99, 2) };
             }
             json["commit_cost"] = costs;

@@ -145,15 +145,19 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public void The_WAL_is_still_checkpointed_as_SQLite_did_at_a_thousand_frames()
+    public void The_WAL_is_checkpointed_and_started_over_before_it_grows_far_past_four_thousand_frames()
     {
         using var connection = Opened();
-        var body = new string('x', 3000); // about a page a row: a frame or two a commit
-        for (var i = 0; i < 3000; i++) Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
+        var file = GroupCommit.FileOf(path)!;
+        var before = file.CheckpointsRun;
+        var body = new string('x', 3000); // about a page a row: three frames a commit
+        for (var i = 0; i < 5000; i++) Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
 
-        // Without checkpoints the WAL would hold every frame written (over 3,000 pages, 12 MiB); with them it is reused.
+        // Without checkpoints the WAL would hold every frame written (some 15,000 pages, 60 MiB); with them it is reused
+        // once past 4,000 frames. The bound leaves room for a checkpoint that starts late on a loaded machine.
         var wal = new FileInfo(path + "-wal").Length;
-        Assert.InRange(wal, 1, (GroupCommit.AutoCheckpointFrames + 100) * (4096 + 24));
+        Assert.InRange(wal, 1, 2L * GroupCommit.RestartFrames * (4096 + 24));
+        Assert.True(file.CheckpointsRun.Whole > before.Whole, "the WAL was never started over");
     }
 
     [Fact]
@@ -177,6 +181,53 @@ public sealed class GroupCommitTests : IDisposable
 
         // Past 1,000 frames after some 500 commits; SQLite's own hook would then have checkpointed at each of the next 1,000.
         Assert.InRange(file.Checkpoints - before, 1, 20);
+    }
+
+    [Fact]
+    public void The_checkpoint_runs_off_the_commit_that_asked_for_it_and_the_commits_go_on_meanwhile()
+    {
+        using var connection = Opened();
+        var file = GroupCommit.FileOf(path)!;
+        var before = file.CheckpointsRun;
+        using var hold = new ManualResetEventSlim();
+        using var began = new ManualResetEventSlim();
+        var checkpointThread = 0;
+        file.BeforeCheckpoint = () =>
+        {
+            checkpointThread = Environment.CurrentManagedThreadId;
+            began.Set();
+            hold.Wait(TimeSpan.FromSeconds(30)); // run in the commit, this would hold the commit (and the test) 30 s
+        };
+        try
+        {
+            var body = new string('x', 3000);
+            var committed = 0;
+            // Commits until one passes 1,000 frames and asks for a checkpoint; they go on while it is held, until the
+            // WAL is long enough to be started over.
+            while (!began.IsSet || new FileInfo(path + "-wal").Length < (GroupCommit.RestartFrames + 100) * (4096 + 24))
+            {
+                Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
+                committed++;
+                Assert.True(committed < 10_000, "no checkpoint was asked for");
+            }
+            Assert.NotEqual(Environment.CurrentManagedThreadId, checkpointThread);
+            Assert.Equal(before, file.CheckpointsRun); // still held: the commits since returned without it
+        }
+        finally
+        {
+            hold.Set();
+            file.BeforeCheckpoint = null;
+        }
+
+        // Let go, it copies every frame and the WAL starts over: the next commit writes from the WAL's start.
+        Assert.True(SpinWait.SpinUntil(() => file.CheckpointsRun.Run > before.Run, TimeSpan.FromSeconds(30)), "the checkpoint never ended");
+        Assert.Equal(before.Whole + 1, file.CheckpointsRun.Whole);
+        Execute(connection, "INSERT INTO t (body) VALUES ('after')");
+        using var frames = connection.CreateCommand();
+        frames.CommandText = "PRAGMA wal_checkpoint(PASSIVE)"; // busy, frames in the WAL, frames copied
+        using var row = frames.ExecuteReader();
+        Assert.True(row.Read());
+        Assert.InRange(row.GetInt64(1), 1, 10); // the last commit's frames alone, where the WAL held four thousand
     }
 
     [Fact]
