@@ -290,7 +290,6 @@ internal static class GroupCommit
             }
         }
 
-
         /// <summary>Tries at starting the WAL over, each after the next commit (or 1 ms): a writer that commits back to back
         /// holds the lock most of the time.</summary>
         private const int RestartAttempts = 20;
