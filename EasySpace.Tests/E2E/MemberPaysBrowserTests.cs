@@ -103,6 +103,7 @@ public sealed class MemberPaysBrowserTests(BrowserFixture browser) : IAsyncLifet
     private async Task AssertPaidAndAnnouncedAsync(IPage page, string provider, string name, int width)
     {
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/me/pay/[^/]+/done"));
+        await page.WaitForInteractiveAsync();
         await Expect(page.Locator("[data-testid=payment-paid]")).ToContainTextAsync("your payment is received");
         await Expect(page.Locator("[data-testid=payment-what]")).ToContainTextAsync(invoice.FormattedNumber);
         await page.AssertNoSidewaysScrollAsync("member-pays-" + name, width);
