@@ -71,6 +71,10 @@ internal static class GroupCommit
     /// after each commit, so right for one database at a time.</summary>
     public static (long Frames, long Commits) FrameCounts => (Interlocked.Read(ref framesWritten), Interlocked.Read(ref commits));
 
+    /// <summary>WAL syncs made and the commits they covered, every database (for the bench).</summary>
+    public static (long Syncs, long Commits) Syncs =>
+        Files.Values.Select(f => f.Counts).Aggregate((0L, 0L), (sum, c) => (sum.Item1 + c.Syncs, sum.Item2 + c.Commits));
+
     /// <summary>Waits of writers for the write lock, and how many of them a commit ended, every database (for the bench).</summary>
     public static (long Waits, long Woken) LockWaits =>
         Files.Values.Select(f => f.LockWaits).Aggregate((0L, 0L), (sum, w) => (sum.Item1 + w.Waits, sum.Item2 + w.Woken));

@@ -19,6 +19,8 @@ public sealed class EngineWatch
     private readonly (long Frames, long Commits) frames = GroupCommit.FrameCounts;
     private (long Frames, long Commits) framesEnd;
     private readonly (long Waits, long Woken) lockWaits = GroupCommit.LockWaits;
+    private readonly (long Syncs, long Commits) syncs = GroupCommit.Syncs;
+    private (long Syncs, long Commits) syncsEnd;
     private (long Waits, long Woken) lockWaitsEnd;
     private readonly long began = Stopwatch.GetTimestamp();
     private readonly string? shm;
@@ -46,6 +48,7 @@ public sealed class EngineWatch
         framesEnd = GroupCommit.FrameCounts;
         checkpointCallsEnd = GroupCommit.Checkpoints;
         lockWaitsEnd = GroupCommit.LockWaits;
+        syncsEnd = GroupCommit.Syncs;
         await stop.CancelAsync();
     }
 
@@ -76,9 +79,15 @@ public sealed class EngineWatch
         var commits = framesEnd.Commits - frames.Commits;
         lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
+        lines.Add(SyncsLine(syncs, syncsEnd));
         lines.Add(LockWaitsLine(lockWaits, lockWaitsEnd));
         return lines;
     }
+
+    /// <summary>SQLite: the WAL syncs between two readings of <see cref="GroupCommit.Syncs"/>.</summary>
+    public static (string Metric, string Value) SyncsLine((long Syncs, long Commits) before, (long Syncs, long Commits) after) =>
+        ("WAL syncs (a page's save waits for one; the writer's rounds do not) / saves they covered",
+            $"{after.Syncs - before.Syncs:N0} / {after.Commits - before.Commits:N0}");
 
     /// <summary>SQLite: the writers' turns waiting for the lock between two readings of <see cref="GroupCommit.LockWaits"/>.</summary>
     public static (string Metric, string Value) LockWaitsLine((long Waits, long Woken) before, (long Waits, long Woken) after) =>

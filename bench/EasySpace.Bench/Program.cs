@@ -276,6 +276,8 @@ namespace EasySpace.Bench
             Add("throughput", "deliveries", "", $"{log.Pairs:N0} of {deliveries:N0} ({E:N0} events x {o.Endpoints} endpoints){(complete ? "" : " — INCOMPLETE")}");
             Add("throughput", "deliveries_per_s", "/s", Round(perSecond, 1), "first commit → last arrival");
             Add("throughput", "events committed per s (while delivering)", "/s", Round(E / commitSeconds, 1));
+            var duringCommits = log.Arrivals.Count(a => a.At <= committed);
+            Add("throughput", "deliveries arrived before the last commit returned", "", $"{duringCommits:N0} of {log.Pairs:N0}", $"the committers took {commitSeconds * 1000:F0} ms");
             var sortedCommit = commitMs.Order().ToList();
             Add("throughput", "commit time p50 / p99 (while delivering)", "ms", $"{Percentiles.Of(sortedCommit, 50):F1} / {Percentiles.Of(sortedCommit, 99):F1}");
             var lat = Latencies(log, commits);
@@ -412,10 +414,12 @@ namespace EasySpace.Bench
             await engine.StandbyAsync();
             StartProfile();
             var cost = PhaseCost.Begin();
+            var syncs = GroupCommit.Syncs;
             var start = Stopwatch.GetTimestamp();
             await ByCommittersAsync(0, M, i => engine.CommitAsync(EnqueueEvent, Key('q', i)));
             var end = Stopwatch.GetTimestamp();
             cost.End();
+            var syncsEnd = GroupCommit.Syncs;
             PrintProfile(StopProfile(), $"enqueue phase ({M:N0} events x {fanOut} endpoints, pump stopped)", M, "event");
             var early = log.Pairs;
             var perSecond = M / PhaseCost.Elapsed(start, end);
@@ -423,6 +427,11 @@ namespace EasySpace.Bench
             Add("enqueue", "delivery rows written per s", "/s", Round(perSecond * fanOut, 0), "plus one event row per event");
             Add("enqueue", "comparison", "", "Convoy reports 13,204 queue writes/s (its own hardware and Postgres; not this machine)");
             AddCost("enqueue", cost, M, "event");
+            if (!o.Postgres)
+            {
+                var (metric, value) = EngineWatch.SyncsLine(syncs, syncsEnd);
+                Add("enqueue", metric, "", value);
+            }
             json["enqueue_events_per_s"] = Round(perSecond, 1);
             json["enqueue_delivery_rows_per_s"] = Round(perSecond * fanOut, 0);
             json["cpu_us_per_enqueued_event"] = Round(cost.CpuSeconds * 1e6 / M, 1);
