@@ -51,6 +51,9 @@ internal static class GroupCommit
 
     private const int SqliteFcntlPersistWal = 10;
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fdatasync(int fd);
+
     private static readonly ConcurrentDictionary<string, WalFile> Files = new();
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, WalFile> Installed = new();
     private static readonly ConcurrentDictionary<IntPtr, byte> Relaxed = new();
@@ -385,7 +388,9 @@ internal static class GroupCommit
             try
             {
                 using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                RandomAccess.FlushToDisk(handle);
+                // fdatasync, as SQLite syncs its WAL on Linux: fsync also wrote the inode each time for its new mtime.
+                if (!OperatingSystem.IsLinux()) RandomAccess.FlushToDisk(handle);
+                else if (fdatasync((int)handle.DangerousGetHandle()) != 0) throw new IOException($"fdatasync of {path} failed: errno {Marshal.GetLastPInvokeError()}");
             }
             catch (FileNotFoundException)
             {

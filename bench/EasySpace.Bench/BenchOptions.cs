@@ -17,6 +17,7 @@ public sealed class BenchOptions
     public int ReceiverDelayMs { get; private set; }
     public bool Quick { get; private set; }
     public bool Profile { get; private set; }
+    public bool Timeline { get; private set; }
     public bool Keep { get; private set; }
     public string? DataRoot { get; private set; }
     public int RawPosts { get; private set; }
@@ -54,6 +55,7 @@ public sealed class BenchOptions
           --peers P            none, hangfire, quartz or all (default all): the job libraries a .NET team would use instead
           --peer-events M      events in each peer's backlog and in its end-to-end run (default min(E, 300); --quick 30)
           --commit-cost-events K  timed commits per fan-out (0, 10, 100) in the commit-cost phase (default 200; --quick 30)
+          --timeline           print the throughput phase's commits and arrivals per 50 ms to stderr
           --profile            also time every SQLite statement (sqlite3_profile) and EF transaction; slows the run
           --store S            sqlite (default) or postgres: where the engine keeps its data; the peers stay on SQLite
           --postgres CS        the PostgreSQL server to use (a fresh database is made on it); default: a throw-away
@@ -90,6 +92,7 @@ public sealed class BenchOptions
                 case "--committers": o.Committers = Int(1); break;
                 case "--receiver-delay": o.ReceiverDelayMs = Int(0); break;
                 case "--profile": o.Profile = true; break;
+                case "--timeline": o.Timeline = true; break;
                 case "--quick": o.Quick = true; break;
                 case "--keep": o.Keep = true; break;
                 case "--data-root": o.DataRoot = Next(); break;

@@ -172,6 +172,17 @@ namespace EasySpace.Bench
         }
 
         /// <summary>Events <paramref name="from"/> to <paramref name="to"/> (exclusive), each taken by the next free one of the committers.</summary>
+        // Whether the engine delivers while the committers commit: session 22 found it did not (docs/performance.md).
+        private static void PrintTimeline(long[] commits, ArrivalLog log)
+        {
+            var first = commits.Where(c => c != 0).Min();
+            var bucket = Stopwatch.Frequency / 20;
+            var arrived = log.Arrivals.GroupBy(a => (a.At - first) / bucket).ToDictionary(g => g.Key, g => g.Count());
+            var committed = commits.Where(c => c != 0).GroupBy(c => (c - first) / bucket).ToDictionary(g => g.Key, g => g.Count());
+            for (long b = 0; b <= arrived.Keys.Concat(committed.Keys).Max(); b++)
+                Console.Error.WriteLine($"timeline {b * 50,5} ms: commits {committed.GetValueOrDefault(b),5}, arrivals {arrived.GetValueOrDefault(b),6}");
+        }
+
         internal Task ByCommittersAsync(int from, int to, Func<int, Task> commit)
         {
             var next = from - 1;
@@ -277,6 +288,7 @@ namespace EasySpace.Bench
             Add("throughput", "deliveries_per_s", "/s", Round(perSecond, 1), "first commit → last arrival");
             Add("throughput", "events committed per s (while delivering)", "/s", Round(E / commitSeconds, 1));
             var duringCommits = log.Arrivals.Count(a => a.At <= committed);
+            if (o.Timeline) PrintTimeline(commits, log);
             Add("throughput", "deliveries arrived before the last commit returned", "", $"{duringCommits:N0} of {log.Pairs:N0}", $"the committers took {commitSeconds * 1000:F0} ms");
             var sortedCommit = commitMs.Order().ToList();
             Add("throughput", "commit time p50 / p99 (while delivering)", "ms", $"{Percentiles.Of(sortedCommit, 50):F1} / {Percentiles.Of(sortedCommit, 99):F1}");
