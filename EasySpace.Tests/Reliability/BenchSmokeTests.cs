@@ -33,6 +33,10 @@ public class BenchSmokeTests(BenchSmokeTests.QuickRun run, ITestOutputHelper out
         // Issue 15's per-delivery targets (CPU, allocation) are the drain's, where the engine runs alone.
         Assert.True(json["drain_cpu_us_per_delivery"]!.GetValue<double>() > 0, "the JSON lacks drain_cpu_us_per_delivery");
         Assert.True(json["drain_alloc_kb_per_delivery"]!.GetValue<double>() > 0, "the JSON lacks drain_alloc_kb_per_delivery");
+        // The end-to-end ceiling is every core busy at the enqueue and drain phases' CPU costs, as docs/performance.md says.
+        var perDelivery = json["cpu_us_per_enqueued_event"]!.GetValue<double>() / 10 + json["drain_cpu_us_per_delivery"]!.GetValue<double>();
+        var ceiling = Environment.ProcessorCount * 1e6 / perDelivery / json["raw_posts_per_s"]!.GetValue<double>();
+        Assert.InRange(json["ratio_ceiling"]!.GetValue<double>(), ceiling - 0.002, ceiling + 0.002);
         foreach (var fanOut in new[] { "fanout_0", "fanout_10", "fanout_100" })
         {
             var cost = json["commit_cost"]?[fanOut]?.AsObject();

@@ -82,6 +82,13 @@ namespace EasySpace.Bench
                 var drainRatio = Round((double)json["drain_deliveries_per_s"] / raw, 3);
                 json["drain_ratio"] = drainRatio;
                 Add("raw limit", "drain_ratio = drain_deliveries_per_s / raw_posts_per_s", "", drainRatio, "target ≥ 0.5");
+                // What end to end could reach if every core worked all the time at the enqueue and drain phases' CPU costs:
+                // a delivery's share of its page's save, and its own delivery. Overlap cannot beat it; only cheaper work can.
+                var perDelivery = (double)json["cpu_us_per_enqueued_event"] / BenchOptions.EnqueueFanOut + (double)json["drain_cpu_us_per_delivery"];
+                var ceiling = Environment.ProcessorCount * 1e6 / perDelivery;
+                json["ratio_ceiling"] = Round(ceiling / raw, 3);
+                Add("raw limit", "end-to-end ceiling from CPU: cores / (a save's CPU ÷ fan-out + a drained delivery's CPU)", "/s",
+                    Round(ceiling, 0), $"{Round(ceiling / raw, 3)} of raw; {perDelivery:F0} µs a delivery, {Environment.ProcessorCount} cores all busy");
                 await PeersAsync(throughput);
                 Progress("checking losses and storage");
                 await FinishAsync();
@@ -134,8 +141,8 @@ namespace EasySpace.Bench
             Add("setup", "SQLite", "", $"{version}, journal_mode={mode}, synchronous={sync} ({(sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : sync.ToString())}; a page's commit syncs the WAL after the lock is released, shared by the commits that end meanwhile), a writer waiting for the lock is woken by the commit that frees it, or tries again after 1 ms");
 
             var ef = engine.EfCostProbe(o.Quick ? 100 : 500);
-            foreach (var (what, bytes) in ef)
-                Add("per-operation cost", what, "B allocated", bytes);
+            foreach (var (what, bytes, micros) in ef)
+                Add("per-operation cost", what, "B allocated / µs CPU", $"{bytes} / {micros:F1}");
             json["alloc_bytes_per_context"] = ef[0].Bytes;
             json["alloc_bytes_per_pooled_context"] = ef[3].Bytes;
             json["sqlite_synchronous"] = sync;

@@ -231,6 +231,21 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public void A_WAL_the_last_connection_removed_needs_no_sync_and_one_that_cannot_be_opened_is_an_error()
+    {
+        // Removed: SQLite checkpointed it into the database and synced that before removing it.
+        var gone = new GroupCommit.WalFile(Path.Combine(data.Path, "gone.db-wal"));
+        gone.Sync();
+        Assert.Equal((1L, 1L), gone.Counts);
+
+        // A directory where the WAL should be: the sync fails, which the commit hook reports as SQLITE_IOERR_FSYNC.
+        var directory = Path.Combine(data.Path, "odd.db-wal");
+        Directory.CreateDirectory(directory);
+        var error = Assert.Throws<IOException>(() => new GroupCommit.WalFile(directory).Sync());
+        Assert.Contains(directory, error.Message);
+    }
+
+    [Fact]
     public void A_database_not_in_WAL_mode_keeps_SQLite_own_fsync()
     {
         var journal = Path.Combine(data.Path, "journal.db");
