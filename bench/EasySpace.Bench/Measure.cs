@@ -182,23 +182,6 @@ public sealed class ThreadCpu
             .ToList();
     }
 
-    /// <summary>The calling thread's CPU time in ns (Linux; 0 elsewhere).</summary>
-    public static long CurrentNs()
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        clock_gettime(3, out var t); // CLOCK_THREAD_CPUTIME_ID
-        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern int clock_gettime(int clock, out TimeSpec time);
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
     private static string Group(string name) => name.StartsWith(".NET TP Worker", StringComparison.Ordinal) ? ".NET TP Worker" : name;
 
     /// <param name="processCpu">The process's CPU over the same window: what live threads do not account for ran on threads that have exited since (the pool retires idle threads).</param>
