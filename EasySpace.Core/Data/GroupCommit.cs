@@ -26,6 +26,12 @@ internal static class GroupCommit
     /// <summary>A WAL this long is started over by the checkpoint (<see cref="WalFile.CheckpointSoon"/>): 16 MiB of 4-KiB pages.</summary>
     public const int RestartFrames = 4 * AutoCheckpointFrames;
 
+    /// <summary>
+    /// A WAL this long is started over by the commit that finds it so, on its own thread (<see cref="WalFile.CheckpointNow"/>):
+    /// the checkpoint off the commits fell behind (a thread pool short of threads, writers that never left the lock free).
+    /// </summary>
+    public const int MostFrames = 2 * RestartFrames;
+
     private const int SqliteOk = 0;
     private const int SqliteIoErrFsync = 10 | (4 << 8); // SQLITE_IOERR_FSYNC
 
@@ -161,8 +167,13 @@ internal static class GroupCommit
             Interlocked.Increment(ref commits);
             if (!Relaxed.ContainsKey(db)) wal.Sync();
             // What SQLite's default hook did, a passive checkpoint, but not at every commit while the WAL stays long
-            // (WalFile.CheckpointDue), and not in the commit: SQLite ran it before the commit's statement returned.
-            if (wal.CheckpointDue(frames)) wal.CheckpointSoon();
+            // (WalFile.CheckpointDue), and not in the commit (SQLite ran it before the commit's statement returned) unless
+            // the checkpoints off the commits have let the WAL grow to twice the length that starts it over.
+            if (wal.CheckpointDue(frames))
+            {
+                if (frames >= MostFrames) wal.CheckpointNow();
+                else wal.CheckpointSoon();
+            }
             return SqliteOk;
         }
         catch
@@ -245,7 +256,8 @@ internal static class GroupCommit
         /// <summary>For the tests: runs on the checkpoint's thread before it begins.</summary>
         internal Action? BeforeCheckpoint { get; set; }
 
-        private int checkpointing; // 1 from the checkpoint's queuing to its end: one at a time
+        private int checkpointing; // Idle, Queued or Running: one off the commits at a time
+        private const int Idle = 0, Queued = 1, Running = 2;
 
         /// <summary>
         /// Runs a passive checkpoint on a thread of its own, off the commit that asked for it: a checkpoint of a few
@@ -254,11 +266,22 @@ internal static class GroupCommit
         /// </summary>
         internal void CheckpointSoon()
         {
-            if (Interlocked.Exchange(ref checkpointing, 1) == 1) return;
-            ThreadPool.UnsafeQueueUserWorkItem(static file => file.Checkpoint(), this, preferLocal: false);
+            if (Interlocked.CompareExchange(ref checkpointing, Queued, Idle) != Idle) return;
+            ThreadPool.UnsafeQueueUserWorkItem(static file =>
+            {
+                // A checkpoint run in a commit meanwhile (CheckpointNow) took its turn.
+                if (Interlocked.CompareExchange(ref file.checkpointing, Running, Queued) == Queued) file.Checkpoint(RestartAttempts, ownsTurn: true);
+            }, this, preferLocal: false);
         }
 
-        private void Checkpoint()
+        /// <summary>
+        /// Runs a checkpoint on the committing thread, which holds no lock by then, whether or not one off the commits is
+        /// queued or running: that one is what fell behind. SQLite lets one checkpoint run at a time; the other returns
+        /// busy. One try at starting the WAL over: waiting for another writer's commit would hold this one's caller.
+        /// </summary>
+        internal void CheckpointNow() => Checkpoint(attempts: 1, ownsTurn: false);
+
+        private void Checkpoint(int attempts, bool ownsTurn)
         {
             var start = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref checkpointsBegun);
@@ -282,7 +305,7 @@ internal static class GroupCommit
                 // lock is free and no reader still needs the WAL. With no busy handler this never waits; it holds the
                 // lock for those few frames and the database file's sync, which a commit beside it waits for.
                 var whole = false;
-                for (var attempt = 0; log >= RestartFrames && !whole && attempt < RestartAttempts; attempt++)
+                for (var attempt = 0; log >= RestartFrames && !whole && attempt < attempts; attempt++)
                 {
                     if (attempt > 0) AwaitCommit(); // the lock is free just after a commit, while it syncs
                     whole = SQLitePCL.raw.sqlite3_wal_checkpoint_v2(db, null, SQLitePCL.raw.SQLITE_CHECKPOINT_RESTART, out _, out _) == SQLitePCL.raw.SQLITE_OK;
@@ -303,7 +326,7 @@ internal static class GroupCommit
                 Released(); // a writer that found the lock taken by the restart goes now
                 Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
                 Interlocked.Increment(ref checkpointsEnded);
-                Volatile.Write(ref checkpointing, 0);
+                if (ownsTurn) Volatile.Write(ref checkpointing, Idle);
             }
         }
 

@@ -35,7 +35,7 @@ public sealed partial class FakeStripe
     private readonly ConcurrentDictionary<string, string> idempotent = new();
     private readonly List<(string Url, string Secret)> forwards = [];
     private readonly ConcurrentQueue<StripeDelivery> deliveries = new();
-    private static readonly HttpClient Sender = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private static readonly HttpClient Sender = new() { Timeout = Timeout.InfiniteTimeSpan }; // each post sets its own wait
     private int nextId;
 
     /// <summary>The clock Stripe's timestamps (event times, signatures) are read from.</summary>
@@ -201,12 +201,16 @@ public sealed partial class FakeStripe
         await DeliverAsync(found);
     }
 
-    /// <summary>Posts <paramref name="payload"/> to <paramref name="url"/> signed with <paramref name="secret"/> at <paramref name="at"/>.</summary>
-    public static async Task<HttpResponseMessage> PostSignedAsync(string url, string payload, string secret, DateTimeOffset at)
+    /// <summary>
+    /// Posts <paramref name="payload"/> to <paramref name="url"/> signed with <paramref name="secret"/> at <paramref name="at"/>,
+    /// waiting <paramref name="wait"/> (30 s unless given) for the answer.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostSignedAsync(string url, string payload, string secret, DateTimeOffset at, TimeSpan? wait = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", Signature(payload, secret, at.ToUnixTimeSeconds()));
-        return await Sender.SendAsync(request);
+        using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(30));
+        return await Sender.SendAsync(request, timeout.Token);
     }
 
     /// <summary>Stripe-Signature: t=unix seconds, v1=HMAC-SHA256 of "t.payload" with the endpoint's secret, in hex.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -6,15 +7,21 @@ namespace EasySpace.Tests.Harness;
 /// <summary>The real server as a separate process (dotnet EasySpace.Web.dll), so a test can kill it with SIGKILL.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
+    private const int OutputKept = 200;
     private readonly Process process;
+    private readonly ConcurrentQueue<string> output;
 
-    private ServerProcess(Process process, Uri url)
+    private ServerProcess(Process process, Uri url, ConcurrentQueue<string> output)
     {
         this.process = process;
+        this.output = output;
         Url = url;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The last lines the server wrote (warnings and errors, at the harness's log levels), for a failing test's message.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, output);
 
     /// <param name="postgresConnectionString">Runs the server on this PostgreSQL database instead of the data directory's SQLite file.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? postgresConnectionString = null)
@@ -41,11 +48,22 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new ConcurrentQueue<string>();
+        void Keep(string line)
+        {
+            output.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+            while (output.Count > OutputKept) output.TryDequeue(out _);
+        }
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && ListeningLine().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+            if (e.Data is not { } line) return;
+            Keep(line);
+            if (ListeningLine().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line) Keep(line);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.EnableRaisingEvents = true;
@@ -53,7 +71,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         // A guard against a hang, not a promise about speed: in CI (load average 12–17) a node of ThreeNodeTests once did
         // not listen within 60 s.
         var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(180));
-        return new ServerProcess(process, url);
+        return new ServerProcess(process, url, output);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like a power cut of the process.</summary>

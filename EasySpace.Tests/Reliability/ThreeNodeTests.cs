@@ -279,8 +279,18 @@ public class ThreeNodeTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Posts a Stripe event to a node's webhook, signed now; true when the node's answer says the inbox already had it.</summary>
     private async Task<bool> PostToNodeAsync(int node, string payload)
     {
-        using var answer = await FakeStripe.PostSignedAsync(new Uri(servers[node].Url, StripeConnector.WebhookPath).ToString(),
-            payload, StripeCheckoutKit.ForwardingSecret, DateTimeOffset.UtcNow);
+        HttpResponseMessage answered;
+        try
+        {
+            // A guard against a hang, not a promise about speed: in CI (load average 12–17) a node once took over 30 s.
+            answered = await FakeStripe.PostSignedAsync(new Uri(servers[node].Url, StripeConnector.WebhookPath).ToString(),
+                payload, StripeCheckoutKit.ForwardingSecret, DateTimeOffset.UtcNow, wait: TimeSpan.FromSeconds(120));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"node {node} did not answer a Stripe webhook within 120 s; what it wrote last:{Environment.NewLine}{servers[node].RecentOutput}");
+        }
+        using var answer = answered;
         Assert.True(answer.StatusCode == HttpStatusCode.OK, $"node {node} answered {(int)answer.StatusCode} to a Stripe webhook");
         return (bool)JsonNode.Parse(await answer.Content.ReadAsStringAsync())!["duplicate"]!;
     }

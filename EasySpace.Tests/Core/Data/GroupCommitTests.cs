@@ -145,18 +145,34 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
-    public void The_WAL_is_checkpointed_and_started_over_before_it_grows_far_past_four_thousand_frames()
+    public void When_the_checkpoint_off_the_commits_falls_behind_the_commits_start_the_WAL_over_past_eight_thousand_frames()
     {
         using var connection = Opened();
         var file = GroupCommit.FileOf(path)!;
         var before = file.CheckpointsRun;
-        var body = new string('x', 3000); // about a page a row: three frames a commit
-        for (var i = 0; i < 5000; i++) Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
+        var testThread = Environment.CurrentManagedThreadId;
+        using var hold = new ManualResetEventSlim();
+        // The checkpoint off the commits never gets going, as on a thread pool with no thread to spare (CI saw a WAL of
+        // 10,000 frames when it relied on that one alone).
+        file.BeforeCheckpoint = () =>
+        {
+            if (Environment.CurrentManagedThreadId != testThread) hold.Wait(TimeSpan.FromSeconds(30));
+        };
+        try
+        {
+            var body = new string('x', 3000); // about a page a row: three frames a commit
+            for (var i = 0; i < 5000; i++) Execute(connection, $"INSERT INTO t (body) VALUES ('{body}')");
+        }
+        finally
+        {
+            hold.Set();
+            file.BeforeCheckpoint = null;
+        }
 
-        // Without checkpoints the WAL would hold every frame written (some 15,000 pages, 60 MiB); with them it is reused
-        // once past 4,000 frames. The bound leaves room for a checkpoint that starts late on a loaded machine.
+        // Without checkpoints the WAL would hold every frame written (some 15,000 pages, 60 MiB). A commit that finds
+        // 8,000 frames or more when a checkpoint is due (every 250 frames) runs one itself and starts the WAL over.
         var wal = new FileInfo(path + "-wal").Length;
-        Assert.InRange(wal, 1, 2L * GroupCommit.RestartFrames * (4096 + 24));
+        Assert.InRange(wal, GroupCommit.MostFrames * (4096 + 24), (GroupCommit.MostFrames + GroupCommit.AutoCheckpointFrames / 4 + 3) * (4096 + 24) + 32);
         Assert.True(file.CheckpointsRun.Whole > before.Whole, "the WAL was never started over");
     }
 
