@@ -153,7 +153,7 @@ public sealed class GroupCommitTests : IDisposable
         var testThread = Environment.CurrentManagedThreadId;
         using var hold = new ManualResetEventSlim();
         // The checkpoint off the commits never gets going, as on a thread pool with no thread to spare (CI saw a WAL of
-        // 10,000 frames when it relied on that one alone).
+        // 9,943 frames when it relied on that one alone).
         file.BeforeCheckpoint = () =>
         {
             if (Environment.CurrentManagedThreadId != testThread) hold.Wait(TimeSpan.FromSeconds(30));
