@@ -86,6 +86,10 @@ internal static class GroupCommit
     /// <summary>Checkpoints the commits asked for, every database (for the bench).</summary>
     public static long Checkpoints => Files.Values.Sum(f => f.Checkpoints);
 
+    /// <summary>Of those, the ones a commit ran itself, the WAL being past <see cref="MostFrames"/> (for the bench).</summary>
+    public static long CheckpointsInCommits => Interlocked.Read(ref checkpointsInCommits);
+    private static long checkpointsInCommits;
+
     /// <summary>WAL frames (pages) the commits wrote and the commits, for the bench: counted from the WAL's frame count
     /// after each commit, so right for one database at a time.</summary>
     public static (long Frames, long Commits) FrameCounts => (Interlocked.Read(ref framesWritten), Interlocked.Read(ref commits));
@@ -279,7 +283,11 @@ internal static class GroupCommit
         /// queued or running: that one is what fell behind. SQLite lets one checkpoint run at a time; the other returns
         /// busy. One try at starting the WAL over: waiting for another writer's commit would hold this one's caller.
         /// </summary>
-        internal void CheckpointNow() => Checkpoint(attempts: 1, ownsTurn: false);
+        internal void CheckpointNow()
+        {
+            Interlocked.Increment(ref checkpointsInCommits);
+            Checkpoint(attempts: 1, ownsTurn: false);
+        }
 
         private void Checkpoint(int attempts, bool ownsTurn)
         {

@@ -16,6 +16,8 @@ public sealed class EngineWatch
     private readonly long checkpoints = GroupCommit.CheckpointTicks;
     private readonly long checkpointCalls = GroupCommit.Checkpoints;
     private long checkpointCallsEnd;
+    private readonly long checkpointsInCommits = GroupCommit.CheckpointsInCommits;
+    private long checkpointsInCommitsEnd;
     private readonly (long Frames, long Commits) frames = GroupCommit.FrameCounts;
     private (long Frames, long Commits) framesEnd;
     private readonly (long Waits, long Woken) lockWaits = GroupCommit.LockWaits;
@@ -47,6 +49,7 @@ public sealed class EngineWatch
         checkpointsEnd = GroupCommit.CheckpointTicks;
         framesEnd = GroupCommit.FrameCounts;
         checkpointCallsEnd = GroupCommit.Checkpoints;
+        checkpointsInCommitsEnd = GroupCommit.CheckpointsInCommits;
         lockWaitsEnd = GroupCommit.LockWaits;
         syncsEnd = GroupCommit.Syncs;
         await stop.CancelAsync();
@@ -75,7 +78,8 @@ public sealed class EngineWatch
                 recordRounds == 0 ? "none" : $"{recordRounds:N0}, {(e.Recorded - start.Recorded) / (double)recordRounds:F0}, {Ms(e.RecordRoundTicks - start.RecordRoundTicks) / recordRounds:F2} ({Cpu(e.RecordRoundCpuNs - start.RecordRoundCpuNs, recordRounds)}) / {(e.RecordRoundTicks - start.RecordRoundTicks) / wall * 100:F0} % / {(e.Gathering - start.Gathering) / wall * 100:F0} %"),
         };
         if (shm is null) return lines; // PostgreSQL: no WAL of ours to show
-        lines.Add(("WAL checkpoints (asked for past 1,000 frames, run off the commits), ms", $"{Ms(checkpointsEnd - checkpoints):F0} in {checkpointCallsEnd - checkpointCalls} checkpoints, of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
+        lines.Add(("WAL checkpoints (asked for past 1,000 frames, run off the commits but in the commit past 8,000), ms",
+            $"{Ms(checkpointsEnd - checkpoints):F0} in {checkpointCallsEnd - checkpointCalls} checkpoints ({checkpointsInCommitsEnd - checkpointsInCommits} in a commit), of a {wall * 1000 / Stopwatch.Frequency:F0} ms phase"));
         var commits = framesEnd.Commits - frames.Commits;
         lines.Add(("WAL frames written (4 KiB pages): in all / per commit", $"{framesEnd.Frames - frames.Frames:N0} / {(commits == 0 ? 0 : (framesEnd.Frames - frames.Frames) / (double)commits):F1} ({commits:N0} commits)"));
         lines.Add(("WAL frames: most at once / resets seen", $"{maxFrames:N0} / {resets} ({samples} samples)"));
