@@ -252,9 +252,15 @@ public sealed class DeliveryPump(
 
 /// <summary>The Quartz job around the pump: triggered at once by <see cref="DeliverySignal"/>, and on an interval as the safety net.</summary>
 [DisallowConcurrentExecution]
-public sealed class DeliveryPumpJob(DeliveryPump pump) : IJob
+public sealed class DeliveryPumpJob(DeliveryPump pump, DeliveryRuns runs) : IJob
 {
     public static readonly JobKey Key = new("delivery-pump", "webhooks");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) => await pump.RunUntilIdleAsync(ct);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    {
+        // Quartz cancels its job only once it gives up waiting for it (30 s): until then a run with a backlog went on
+        // claiming and sending after the app was told to stop.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, runs.Stopping);
+        await pump.RunUntilIdleAsync(stopping.Token);
+    }
 }

@@ -97,6 +97,9 @@ public sealed class DeliveryRuns(IServiceProvider services, ISchedulerFactory sc
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock gate = new();
     private readonly HashSet<Task> underWay = [];
+
+    /// <summary>Cancelled when the app stops, before Quartz waits for its jobs: the interval job's run ends on it too.</summary>
+    internal CancellationToken Stopping => stopping.Token;
     private IScheduler? scheduler;
 
     public async Task StartAsync(CancellationToken ct)

@@ -1,5 +1,7 @@
 using EasySpace.Core.Webhooks;
 using EasySpace.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace EasySpace.Tests.Core.Webhooks;
 
@@ -33,6 +35,32 @@ public abstract class PumpStopTests(Store store) : AppWithReceiverTest(new AppHo
         // A commit after the stop starts no run.
         await app.AddAdminAsync("second@example.com");
         Assert.True(signal.WhenIdle.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Stopping_cuts_short_the_run_of_the_interval_job_too()
+    {
+        // Tried: the stop while a run of the pump's Quartz job (the interval's, which finds what another process
+        // committed) waits a minute for the receiver. It ends at once as a woken run does; before, it went on until
+        // Quartz gave up waiting for it (30 s), claiming more meanwhile.
+        receiver.Respond = receiver.Hang;
+        var created = await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        var signal = app.Get<DeliverySignal>();
+        await signal.WhenIdle;
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby(); // a commit starts no woken run: the job's run is the only one
+        await app.AddAdminAsync();
+        var job = ActivatorUtilities.CreateInstance<DeliveryPumpJob>(app.Services);
+        var run = job.Execute(null!, CancellationToken.None).AsTask();
+        await receiver.NextAsync();
+
+        await app.Get<DeliveryRuns>().StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var delivery = Assert.Single(await app.DeliveriesAsync(created.Endpoint.Id));
+        Assert.Empty(await app.AttemptsAsync(delivery.Id));
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.True(delivery.LeaseUntil > DateTimeOffset.UtcNow.AddMinutes(5), $"lease until {delivery.LeaseUntil}");
     }
 }
 
