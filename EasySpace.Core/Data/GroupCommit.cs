@@ -260,8 +260,7 @@ internal static class GroupCommit
         /// <summary>For the tests: runs on the checkpoint's thread before it begins.</summary>
         internal Action? BeforeCheckpoint { get; set; }
 
-        private int checkpointing; // Idle, Queued or Running: one off the commits at a time
-        private const int Idle = 0, Queued = 1, Running = 2;
+        private int checkpointing; // 1 from the queuing of a checkpoint off the commits to its end: one at a time
 
         /// <summary>
         /// Runs a passive checkpoint on a thread of its own, off the commit that asked for it: a checkpoint of a few
@@ -270,12 +269,8 @@ internal static class GroupCommit
         /// </summary>
         internal void CheckpointSoon()
         {
-            if (Interlocked.CompareExchange(ref checkpointing, Queued, Idle) != Idle) return;
-            ThreadPool.UnsafeQueueUserWorkItem(static file =>
-            {
-                // A checkpoint run in a commit meanwhile (CheckpointNow) took its turn.
-                if (Interlocked.CompareExchange(ref file.checkpointing, Running, Queued) == Queued) file.Checkpoint(RestartAttempts, ownsTurn: true);
-            }, this, preferLocal: false);
+            if (Interlocked.Exchange(ref checkpointing, 1) == 1) return;
+            ThreadPool.UnsafeQueueUserWorkItem(static file => file.Checkpoint(RestartAttempts, ownsTurn: true), this, preferLocal: false);
         }
 
         /// <summary>
@@ -334,7 +329,7 @@ internal static class GroupCommit
                 Released(); // a writer that found the lock taken by the restart goes now
                 Interlocked.Add(ref checkpointTicks, Stopwatch.GetTimestamp() - start);
                 Interlocked.Increment(ref checkpointsEnded);
-                if (ownsTurn) Volatile.Write(ref checkpointing, Idle);
+                if (ownsTurn) Volatile.Write(ref checkpointing, 0);
             }
         }
 
