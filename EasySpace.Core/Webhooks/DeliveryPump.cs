@@ -97,7 +97,7 @@ public sealed class DeliveryPump(
                     claiming = ClaimAsync(room, perEndpoint, busy, ct); // no hop through the thread pool's queue: it is long under load
                 }
 
-                if (claiming is null && inFlight == 0 && waiting.Count == 0) break; // cancelled
+                if (claiming is null && inFlight == 0 && (waiting.Count == 0 || ct.IsCancellationRequested)) break; // cancelled
                 var woke = mark;
                 mark = times.Slots(mark, settings.MaxConcurrency, inFlight, waiting.Count, claiming is not null);
                 times.PumpLoopTicks += mark - woke;
@@ -117,9 +117,14 @@ public sealed class DeliveryPump(
         }
         finally
         {
-            // On shutdown the attempts under way finish within their timeout and are recorded; the waiting ones'
-            // (and a claim's) leases expire and they are due again.
-            if (claiming is not null) await claiming.ContinueWith(_ => { }, TaskScheduler.Default);
+            // On shutdown the attempts under way are cut short, and each stays leased: it may have reached its receiver,
+            // which may still be acting on it. What was claimed and never sent is released below, due again at once.
+            var unsent = waiting.Select(w => w.Delivery.Id).ToList();
+            if (claiming is not null)
+            {
+                try { unsent.AddRange((await claiming).Claimed.Select(c => c.Id)); }
+                catch (Exception) { } // a claim that failed leased nothing
+            }
             while (inFlight > 0)
             {
                 await ended.WhenAny;
@@ -131,6 +136,7 @@ public sealed class DeliveryPump(
                 }
             }
             await Task.WhenAll(recording);
+            if (unsent.Count > 0) await ReleaseAsync(unsent);
             signal.ExitRun();
             oneRunAtATime.Release();
         }
@@ -138,6 +144,7 @@ public sealed class DeliveryPump(
         // Sends the waiting deliveries that fit in the free slots, in claim order.
         void Start(WebhookOptions settings)
         {
+            if (ct.IsCancellationRequested) return; // stopping: what waits is released
             // An attempt started after this could still be under way, or unrecorded, when its lease runs out.
             var lastSafeLease = clock.GetUtcNow() + AttemptAndRecord(settings);
             for (var i = 0; i < waiting.Count && inFlight < settings.MaxConcurrency; i++)
@@ -234,6 +241,18 @@ public sealed class DeliveryPump(
         }
     }
 
+    private async Task ReleaseAsync(List<long> unsent)
+    {
+        try
+        {
+            await writer.ReleaseAsync(unsent, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "{Count} deliveries claimed and not sent could not be released; they will be sent when their leases expire", unsent.Count);
+        }
+    }
+
     /// <summary>Leases up to <paramref name="capacity"/> due deliveries, at most <paramref name="perEndpointLimit"/> held per endpoint.</summary>
     private async Task<Batch> ClaimAsync(int capacity, int perEndpointLimit, Dictionary<long, int> busy, CancellationToken ct)
     {
@@ -241,9 +260,10 @@ public sealed class DeliveryPump(
         // recording it; after a crash it is how long a claimed delivery waits.
         var settings = options.CurrentValue;
         var lease = clock.GetUtcNow() + TimeSpan.FromSeconds(settings.TimeoutSeconds * LeaseRounds) + AttemptAndRecord(settings);
-        var claimed = await writer.ClaimAsync(new ClaimRequest(capacity, perEndpointLimit, busy, lease), ct);
-        if (claimed.Count == 0) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>(), lease);
-        return new Batch(capacity, claimed, await targets.GetAsync(claimed.DistinctBy(c => c.EndpointId).ToDictionary(c => c.EndpointId, c => c.EndpointVersion), ct), lease);
+        // Not cut short by a stop: a round is short, and a stop releases what it leased.
+        var claimed = await writer.ClaimAsync(new ClaimRequest(capacity, perEndpointLimit, busy, lease), CancellationToken.None);
+        if (claimed.Count == 0 || ct.IsCancellationRequested) return new Batch(capacity, claimed, new Dictionary<long, EndpointTarget>(), lease);
+        return new Batch(capacity, claimed, await targets.GetAsync(claimed.DistinctBy(c => c.EndpointId).ToDictionary(c => c.EndpointId, c => c.EndpointVersion), CancellationToken.None), lease);
     }
 
     /// <summary>The most an attempt takes (its timeout), and 5 s to record it.</summary>

@@ -200,6 +200,16 @@ public abstract class DeliveryStore
             .SetProperty(d => d.LeaseOwner, (string?)null), ct);
 
     /// <summary>
+    /// Gives up this node's leases of the deliveries with these ids that it claimed and never sent: they are due again at
+    /// once instead of when the leases run out. A delivery another node leased since, or one recorded since, is left alone.
+    /// </summary>
+    internal Task<int> ReleaseUnsentAsync(AppDbContext db, List<long> ids, CancellationToken ct) =>
+        db.Deliveries.Where(d => ids.Contains(d.Id) && d.Status == DeliveryStatus.Pending && d.LeaseOwner == Node)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(d => d.LeaseOwner, (string?)null), ct);
+
+    /// <summary>
     /// Forgets finished deliveries (their attempts go with them), the events no delivery needs any more, and stats older
     /// than <paramref name="cutoff"/>. Pending and held deliveries stay whatever their age, and so do events not yet fanned out.
     /// </summary>

@@ -40,6 +40,8 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private sealed record Claim(ClaimRequest Request, TaskCompletionSource<List<ClaimedDelivery>> Done, long Queued) : Work;
 
+    private sealed record Release(List<long> DeliveryIds, TaskCompletionSource Done) : Work;
+
     public DeliveryWriter(IDbContextFactory<AppDbContext> dbFactory, DeliveryStore store, RetrySchedule schedule, TimeProvider clock, EngineTimes times, ILogger<DeliveryWriter> log)
     {
         this.times = times;
@@ -70,17 +72,26 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         return work.Done.Task.WaitAsync(ct);
     }
 
+    /// <summary>Gives up this node's leases of deliveries it claimed and never sent, so they are due at once (a stop).</summary>
+    public Task ReleaseAsync(List<long> deliveryIds, CancellationToken ct)
+    {
+        var work = new Release(deliveryIds, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(work)) throw new ObjectDisposedException(nameof(DeliveryWriter));
+        return work.Done.Task.WaitAsync(ct);
+    }
+
     private async Task WriteLoopAsync()
     {
         var records = new List<Record>(MaxRecords);
         var claims = new List<Claim>();
+        var releases = new List<Release>();
         while (await queue.Reader.WaitToReadAsync())
         {
-            Take(records, claims);
+            Take(records, claims, releases);
             if (!store.SeveralNodes && claims.Count == 0 && records.Count is > 0 and < GatherRecords && records[^1].MoreComing)
             {
                 var waited = Stopwatch.GetTimestamp();
-                await GatherAsync(records, claims);
+                await GatherAsync(records, claims, releases);
                 times.Gathering += Stopwatch.GetTimestamp() - waited;
             }
             // A claim goes first, in a round of its own: the pump's slots run dry while it waits, and recording the
@@ -105,28 +116,36 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
                 times.RecordRoundTicks += Stopwatch.GetTimestamp() - start;
                 times.RecordRoundCpuNs += times.ThreadCpuNs() - cpu;
             }
+            // Once a stop, after the records of the attempts that ended: a round of its own.
+            foreach (var r in releases) await AloneAsync(r.Done, () => ReleaseRoundAsync(r.DeliveryIds));
             records.Clear();
             claims.Clear();
+            releases.Clear();
         }
     }
 
-    private void Take(List<Record> records, List<Claim> claims)
+    private void Take(List<Record> records, List<Claim> claims, List<Release> releases)
     {
         while (records.Count < MaxRecords && queue.Reader.TryRead(out var next))
         {
-            if (next is Record r) records.Add(r); else claims.Add((Claim)next);
+            switch (next)
+            {
+                case Record r: records.Add(r); break;
+                case Claim c: claims.Add(c); break;
+                case Release r: releases.Add(r); break;
+            }
         }
     }
 
     // Until enough attempts wait, a claim comes (it goes first), the pump has none under way, or the time is up.
     // PostgreSQL records at once: there a node's claim counts its leases in the database, which recording clears.
-    private async Task GatherAsync(List<Record> records, List<Claim> claims)
+    private async Task GatherAsync(List<Record> records, List<Claim> claims, List<Release> releases)
     {
         using var timeUp = new CancellationTokenSource(GatherAtMost);
         try
         {
-            while (claims.Count == 0 && records.Count < GatherRecords && records[^1].MoreComing && await queue.Reader.WaitToReadAsync(timeUp.Token))
-                Take(records, claims);
+            while (claims.Count == 0 && releases.Count == 0 && records.Count < GatherRecords && records[^1].MoreComing && await queue.Reader.WaitToReadAsync(timeUp.Token))
+                Take(records, claims, releases);
         }
         catch (OperationCanceledException)
         {
@@ -201,6 +220,12 @@ public sealed class DeliveryWriter : IAsyncDisposable, IDisposable
         }
         await tx.CommitAsync();
         return claimed;
+    }
+
+    private async Task ReleaseRoundAsync(List<long> ids)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await store.ReleaseUnsentAsync(db, ids, CancellationToken.None);
     }
 
     private async Task RecordAsync(AppDbContext db, IReadOnlyList<Record> batch)

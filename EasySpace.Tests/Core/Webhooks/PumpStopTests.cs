@@ -9,6 +9,7 @@ namespace EasySpace.Tests.Core.Webhooks;
 [Trait("Store", "Named")]
 public abstract class PumpStopTests(Store store) : AppWithReceiverTest(new AppHost(store)
     .With("Webhooks:TimeoutSeconds", "60")
+    .With("Webhooks:MaxConcurrency", "1")
     .With("Webhooks:PumpIntervalSeconds", "3600"))
 {
     [Fact]
@@ -35,6 +36,35 @@ public abstract class PumpStopTests(Store store) : AppWithReceiverTest(new AppHo
         // A commit after the stop starts no run.
         await app.AddAdminAsync("second@example.com");
         Assert.True(signal.WhenIdle.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Stopping_releases_what_the_pump_claimed_and_never_sent()
+    {
+        // Tried: the stop while one attempt (of the one slot) waits a minute for the receiver, with more deliveries for
+        // two endpoints claimed behind it. Before, each claimed one stayed leased and waited that long after a restart
+        // (275 s by default); now only the attempt cut short keeps its lease, and nothing else was sent or recorded.
+        receiver.Respond = receiver.Hang;
+        var first = await app.CreateEndpointAsync(receiver.Url, ["created_admin"]);
+        var second = await app.CreateEndpointAsync(new Uri(receiver.Url, "?second"), ["created_admin"], name: "Door system");
+        await app.Get<DeliverySignal>().WhenIdle;
+        var scheduler = await app.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby(); // the six deliveries are made before any run, so its first claim takes them all
+        for (var i = 0; i < 3; i++) await app.AddAdminAsync();
+        Assert.Equal(6, await app.FanOutAsync());
+        var run = ActivatorUtilities.CreateInstance<DeliveryPumpJob>(app.Services).Execute(null!, CancellationToken.None).AsTask();
+        await receiver.NextAsync();
+
+        await app.Get<DeliveryRuns>().StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var deliveries = (await app.DeliveriesAsync(first.Endpoint.Id)).Concat(await app.DeliveriesAsync(second.Endpoint.Id)).ToList();
+        Assert.Equal(6, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Pending, 0), (d.Status, d.AttemptCount)));
+        var leased = Assert.Single(deliveries, d => d.LeaseUntil is not null);
+        Assert.True(leased.LeaseUntil > DateTimeOffset.UtcNow.AddMinutes(5), $"lease until {leased.LeaseUntil}");
+        Assert.All(deliveries.Where(d => d != leased), d => Assert.Null(d.LeaseOwner));
+        Assert.Single(receiver.Received);
     }
 
     [Fact]
