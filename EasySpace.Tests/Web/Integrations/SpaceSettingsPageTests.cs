@@ -31,6 +31,8 @@ public class SpaceSettingsPageTests : IntegrationsTest
         { "a negative day pass price",    "day-pass-price", "-5",                                   "Enter a price from 0 to 100000" },
         { "a price with three decimals",  "day-pass-price", "12.345",                               "with at most two decimals" },
         { "a price above the most",       "day-pass-price", "100000.01",                            "Enter a price from 0 to 100000" },
+        { "a price with a currency sign", "day-pass-price", "€12",                                  "Type a number such as 12.50, without a currency sign" },
+        { "a price with two marks",       "day-pass-price", "1.250,00",                             "Type a number such as 12.50, without a currency sign" },
     };
 
     [Theory]
@@ -68,6 +70,19 @@ public class SpaceSettingsPageTests : IntegrationsTest
         var entry = await db.ActivityLog.SingleAsync(e => e.Action == "space.settings-changed");
         Assert.Equal("country: DE → AT; time zone: UTC → Europe/Vienna; public address: https://space.example.com → https://desk.example.org", entry.Details);
         Assert.Equal(OwnerEmail, entry.Actor);
+    }
+
+    [Fact]
+    public async Task A_day_pass_price_typed_with_a_decimal_comma_is_saved_as_typed()
+    {
+        // Before, "12,50" was saved as 1250.00.
+        var page = RenderPage();
+        Type(page, "settings-day-pass-price", "12,50");
+
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("Space settings saved.", Get<MudBlazor.ISnackbar>().ShownSnackbars.Select(s => s.Message)));
+        Assert.Equal(12.50m, (await Get<SpaceSettingsService>().GetAsync())!.DropInPrice);
     }
 
     [Fact]

@@ -149,6 +149,12 @@ public class PlansTabTests : MembersComponentTest
     [InlineData("plan-price", "-5", "The price cannot be negative.")]
     [InlineData("plan-price", "99999999", "The price is at most 1,000,000.")]
     [InlineData("plan-currency", "EURO", "three-letter ISO currency code")]
+    // Tried: what MudBlazor's numeric field read as another number, or as the one it had before, which was then saved.
+    [InlineData("plan-price", "€50", "Type a number such as 12.50, without a currency sign or thousands separators.")]
+    [InlineData("plan-price", "1e308", "Type a number such as 12.50, without a currency sign or thousands separators.")]
+    [InlineData("plan-price", "1.234,50", "Type a number such as 12.50, without a currency sign or thousands separators.")]
+    [InlineData("plan-price", "1,234", "Did you mean 1234 or 1.234?")]
+    [InlineData("plan-price", "", "Type a number.")]
     public async Task A_bad_plan_is_refused_at_the_field(string testId, string value, string message)
     {
         LogInAsOwner();
@@ -162,6 +168,24 @@ public class PlansTabTests : MembersComponentTest
 
         DialogHost.WaitForAssertion(() => Assert.Contains(message, DialogText));
         Assert.Empty(await S.GetRequiredService<PlanService>().ListAsync());
+    }
+
+    [Theory]
+    [InlineData("199,99")]
+    [InlineData("199.99")]
+    [InlineData(" 199,99 ")]
+    public async Task A_price_typed_with_a_decimal_comma_or_point_is_saved_as_typed(string typed)
+    {
+        // Before, "199,99" was saved as 19999.00 EUR: the comma was read as a thousands separator.
+        LogInAsOwner();
+        var tab = RenderPage<PlansTab>(p => p.Add(t => t.Actor, "owner@example.com"));
+        Click(tab, "add-plan");
+        FillDialog("plan-name", "Flex desk");
+        FillDialog("plan-price", typed);
+        ClickDialog("plan-submit");
+
+        tab.WaitForAssertion(() => Assert.Contains("199.99 EUR per month", tab.Markup));
+        Assert.Equal(199.99m, Assert.Single(await S.GetRequiredService<PlanService>().ListAsync()).Plan.Price);
     }
 
     [Fact]
