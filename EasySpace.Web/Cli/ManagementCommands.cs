@@ -83,12 +83,29 @@ public static class ManagementCommands
             Country = o.GetValueOrDefault("country", "DE"),
             Currency = o.GetValueOrDefault("currency", "EUR"),
             TimeZone = o.GetValueOrDefault("time-zone", "Europe/Berlin"),
-            PublicBaseUrl = o.GetValueOrDefault("base-url", "http://localhost:5080"),
+            PublicBaseUrl = o.GetValueOrDefault("base-url") ?? ListeningAddress(services.GetRequiredService<IConfiguration>()["Urls"]),
         };
         var result = await services.GetRequiredService<SetupService>().CompleteAsync(request, "cli", ct);
         if (!result.Succeeded) return Fail(OneLine(result.Errors));
         Console.WriteLine($"EasySpace is set up for {result.Value!.Name}; log in as {request.Email.Trim()}.");
+        if (!o.ContainsKey("base-url"))
+            Console.WriteLine($"Links in invitations, webhooks and payments use {request.PublicBaseUrl}; change it on Space Settings > Space, or pass --base-url.");
         return Ok;
+    }
+
+    /// <summary>
+    /// Without --base-url: the first address the server is told to listen on (Urls), as a browser on this box reaches it.
+    /// A fixed http://localhost:5080 gave every invitation link a dead address on a server set to listen elsewhere.
+    /// </summary>
+    internal static string ListeningAddress(string? urls)
+    {
+        var first = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        // Kestrel's wildcards mean every interface: this box's own name for them is localhost.
+        foreach (var wildcard in (string[])["://0.0.0.0", "://+", "://*", "://[::]"])
+            if (first.Contains(wildcard, StringComparison.Ordinal)) first = first.Replace(wildcard, "://localhost", StringComparison.Ordinal);
+        return Uri.TryCreate(first, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : "http://localhost:5080";
     }
 
     private static async Task<int> AddAdminAsync(IServiceProvider services, IReadOnlyDictionary<string, string> o, CancellationToken ct)

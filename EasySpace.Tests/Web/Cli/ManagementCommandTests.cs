@@ -67,6 +67,29 @@ public class ManagementCommandTests : IDisposable, IClassFixture<ManagementComma
     }
 
     [Fact]
+    public async Task Setup_without_a_public_address_takes_the_one_the_server_is_set_to_listen_on_and_says_so()
+    {
+        // Tried: a server set to listen on 127.0.0.1:5491 (Urls) set up without --base-url. Before, the space's public
+        // address became http://localhost:5080 whatever Urls said, so every invitation link pointed nowhere.
+        var result = await new VerbRunner(data.Path, new Dictionary<string, string?> { ["Urls"] = "http://127.0.0.1:5491;http://127.0.0.1:5492" })
+            .RunAsync("setup", "--email", Owner, "--password", Password, "--space-name", "Co-Up");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Links in invitations, webhooks and payments use http://127.0.0.1:5491; change it on Space Settings > Space, or pass --base-url.", result.Stdout);
+        Assert.Equal("http://127.0.0.1:5491", Scalar("SELECT PublicBaseUrl FROM SpaceProfiles"));
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080", "http://localhost:8080")]
+    [InlineData("http://+:80;https://+:443", "http://localhost")]
+    [InlineData("https://[::]:5001/", "https://localhost:5001")]
+    [InlineData("http://space.example.com:5080", "http://space.example.com:5080")]
+    [InlineData("", "http://localhost:5080")]
+    [InlineData("not a url", "http://localhost:5080")]
+    public void The_address_setup_takes_from_Urls_is_one_a_browser_on_the_box_reaches(string urls, string expected) =>
+        Assert.Equal(expected, EasySpace.Web.Cli.ManagementCommands.ListeningAddress(urls));
+
+    [Fact]
     public async Task Setup_creates_the_owner_and_the_space_and_exits_0()
     {
         var result = await SetupAsync();
