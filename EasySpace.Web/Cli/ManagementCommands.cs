@@ -102,7 +102,7 @@ public static class ManagementCommands
         var first = (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         // Kestrel's wildcards mean every interface: this box's own name for them is localhost.
         foreach (var wildcard in (string[])["://0.0.0.0", "://+", "://*", "://[::]"])
-            if (first.Contains(wildcard, StringComparison.Ordinal)) first = first.Replace(wildcard, "://localhost", StringComparison.Ordinal);
+            first = first.Replace(wildcard, "://localhost", StringComparison.Ordinal);
         return Uri.TryCreate(first, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri.GetLeftPart(UriPartial.Authority)
             : "http://localhost:5080";
