@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using System.Text;
 
 namespace EasySpace.Core;
 
@@ -35,20 +36,51 @@ public static partial class InputRules
     /// <summary>
     /// Names and webhook addresses refuse characters that are invisible or turn the text around (after U+202E
     /// "gpj.exe" reads "exe.jpg"): with them a name can look like another one. Every name field uses this rule.
+    /// The joiner and the variation selectors that build one emoji out of several (👩‍💻, 🏳️‍🌈) pass where they sit inside
+    /// an emoji sequence; the same characters anywhere else (Ac\u200Dme) are refused.
     /// </summary>
     public static string? HiddenCharacterProblem(string? value, string what)
     {
-        foreach (var c in value ?? "")
-            if (IsHidden(c))
-                return $"{Capitalise(what)} contains an invisible character or one that changes the direction of the text (U+{(int)c:X4}). "
-                    + "Type it again instead of pasting it.";
+        var runes = (value ?? "").EnumerateRunes().ToArray();
+        for (var i = 0; i < runes.Length; i++)
+            if (IsHidden(runes[i]) && !BuildsEmoji(runes, i))
+                return $"{Capitalise(what)} contains an invisible character or one that changes the direction of the text (U+{runes[i].Value:X4}). "
+                    + "Such characters usually come with pasted text: delete that part and type it.";
         return null;
     }
 
-    /// <summary>Bidirectional overrides, embeddings and isolates, and the characters that take no width.</summary>
-    private static bool IsHidden(char c) => c is
+    private const int ZeroWidthJoiner = 0x200D, CombiningKeycap = 0x20E3;
+
+    /// <summary>Bidirectional overrides, embeddings and isolates, the characters that take no width, and the variation selectors.</summary>
+    private static bool IsHidden(Rune r) => r.IsBmp && (char)r.Value is
         '\u00AD' or '\u034F' or '\u061C' or '\u115F' or '\u1160' or '\u180E' or '\u3164' or '\uFEFF' or '\uFFA0'
-        or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u206F');
+        or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u206F') or (>= '\uFE00' and <= '\uFE0F');
+
+    /// <summary>
+    /// A joiner between two emoji, the first perhaps ending in a variation selector or a skin tone (🏳️‍🌈, 👩🏽‍💻); a
+    /// variation selector after a symbol (☕️, ‼️) or in a keycap (1️⃣). After a letter or a space, or at the start, either hides.
+    /// </summary>
+    private static bool BuildsEmoji(Rune[] runes, int i)
+    {
+        Rune? before = i > 0 ? runes[i - 1] : null, after = i + 1 < runes.Length ? runes[i + 1] : null;
+        if (IsVariationSelector(runes[i]))
+            return after?.Value == CombiningKeycap
+                || before is { } b && !Rune.IsLetterOrDigit(b) && !Rune.IsWhiteSpace(b) && !IsHidden(b) && Rune.GetUnicodeCategory(b) != UnicodeCategory.NonSpacingMark;
+        if (runes[i].Value != ZeroWidthJoiner) return false;
+        var start = i - 1;
+        while (start >= 0 && IsVariationSelector(runes[start])) start--;
+        return start >= 0 && (IsPictograph(runes[start]) || IsSkinTone(runes[start])) && after is { } a && IsPictograph(a);
+    }
+
+    private static bool IsVariationSelector(Rune r) => r.Value is >= 0xFE00 and <= 0xFE0F;
+
+    private static bool IsSkinTone(Rune r) => r.Value is >= 0x1F3FB and <= 0x1F3FF;
+
+    /// <summary>
+    /// 👩, 💻, ♀, 🌈: .NET does not expose Unicode's Extended_Pictographic, but every emoji a joiner joins is an "other
+    /// symbol" (So), never a letter, so a joiner between letters still counts as hidden.
+    /// </summary>
+    private static bool IsPictograph(Rune r) => Rune.GetUnicodeCategory(r) == UnicodeCategory.OtherSymbol;
 
     public static string? CountryProblem(string? country)
     {

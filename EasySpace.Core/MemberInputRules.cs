@@ -15,7 +15,10 @@ public static class MemberInputRules
     public const decimal PriceMax = 1_000_000m;
     public const int TimePassesPerChangeMax = 1000;
 
-    /// <summary>A one-line name: required, no control characters and no angle brackets (a person's name never has them).</summary>
+    /// <summary>
+    /// A one-line name: required, no control characters. &lt; and &gt; pass, as in every other name field: every page and
+    /// e-mail shows a name as text, never as markup.
+    /// </summary>
     public static string? Name(string? value, string what, int max) =>
         string.IsNullOrWhiteSpace(value) ? $"Enter {what}." : OneLine(value, what, max);
 
@@ -73,7 +76,6 @@ public static class MemberInputRules
         var trimmed = value.Trim();
         if (trimmed.Length > max) return $"{Capitalise(what)} has at most {max:N0} characters.";
         if (trimmed.Any(char.IsControl)) return $"{Capitalise(what)} cannot contain control characters or line breaks.";
-        if (trimmed.IndexOfAny(['<', '>']) >= 0) return $"{Capitalise(what)} cannot contain < or >.";
         return InputRules.HiddenCharacterProblem(trimmed, what);
     }
 

@@ -35,14 +35,12 @@ public class MembersValidationTests : IAsyncLifetime
         { "Name", new string('a', 201), "at most 200 characters" },
         { "Name", "Mia\u0007Member", "cannot contain control characters" },
         { "Name", "Mia\nMember", "cannot contain control characters or line breaks" },
-        { "Name", "<script>alert(1)</script>", "cannot contain < or >" },
         { "Email", "", "Enter an e-mail address." },
         { "Email", "not-an-address", "Enter an e-mail address like name@example.com." },
         { "Email", new string('a', 250) + "@example.com", "at most 256 characters" },
         { "Email", "owner@example.com", "An account with this e-mail address already exists." },
         { "Email", "mia@example.com", "An account with this e-mail address already exists." },
         { "Company", new string('c', 201), "at most 200 characters" },
-        { "Company", "<b>Bold</b>", "cannot contain < or >" },
         { "Address", new string('x', 1001), "at most 1,000 characters" },
         { "Address", "Main St\u0000 1", "cannot contain control characters" },
         { "Phone", "call me maybe", "digits, spaces and + ( ) - . / only" },
@@ -87,7 +85,7 @@ public class MembersValidationTests : IAsyncLifetime
     public static TheoryData<string, string, string> ActionRows => new()
     {
         { "details: empty name", "Name", "Enter the member's name." },
-        { "details: script in phone", "Phone", "The phone number cannot contain < or >." },
+        { "details: script in phone", "Phone", "A phone number has digits, spaces and + ( ) - . / only" },
         { "details: letters in phone", "Phone", "digits, spaces" },
         { "email: not an address", "Email", "like name@example.com" },
         { "email: taken by the owner", "Email", "already exists" },
@@ -109,7 +107,6 @@ public class MembersValidationTests : IAsyncLifetime
         { "add passes: negative", "Count", "from 1 up" },
         { "add passes: huge", "Count", "At most 1,000" },
         { "add passes: no reason", "Reason", "Enter a reason." },
-        { "add passes: script reason", "Reason", "cannot contain < or >" },
         { "remove passes: none there", "Count", "no time passes to remove" },
         { "remove passes: zero", "Count", "from 1 up" },
         { "custom field: unknown name", "CustomFields[Shoe size]", "is not one of the space's custom fields" },
@@ -159,7 +156,6 @@ public class MembersValidationTests : IAsyncLifetime
             "add passes: negative" => await service.AddTimePassesAsync(id, -5, "gift", "test"),
             "add passes: huge" => await service.AddTimePassesAsync(id, 1_000_000, "gift", "test"),
             "add passes: no reason" => await service.AddTimePassesAsync(id, 2, " ", "test"),
-            "add passes: script reason" => await service.AddTimePassesAsync(id, 2, "<script>alert(1)</script>", "test"),
             "remove passes: none there" => await service.RemoveTimePassesAsync(id, 1, null, "test"),
             "remove passes: zero" => await service.RemoveTimePassesAsync(id, 0, null, "test"),
             "custom field: unknown name" => await service.UpdateCustomFieldsAsync(id, new Dictionary<string, string?> { ["Shoe size"] = "42" }, "test"),
@@ -213,7 +209,6 @@ public class MembersValidationTests : IAsyncLifetime
     {
         { "Name", "", 10m, "", "Enter the plan's name." },
         { "Name", new string('p', 101), 10m, "", "at most 100 characters" },
-        { "Name", "Flex <b>desk</b>", 10m, "", "cannot contain < or >" },
         { "Name", "flex DESK", 10m, "", "There is already a plan called \"flex DESK\"." },
         { "Price", "Cheap", -1m, "", "The price cannot be negative." },
         { "Price", "Dear", 1_000_001m, "", "The price is at most 1,000,000." },
@@ -231,6 +226,20 @@ public class MembersValidationTests : IAsyncLifetime
         Assert.False(result.Succeeded);
         Assert.Contains(message, result.Errors.For(field));
         Assert.Equal(2, (await S.GetRequiredService<PlanService>().ListAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("a woman technologist: woman, zero-width joiner, laptop", "Hot desk 👩\u200D💻")]
+    [InlineData("a rainbow flag: flag, variation selector, joiner, rainbow", "Pride desk 🏳\uFE0F\u200D🌈")]
+    [InlineData("a skin tone before the joiner", "Dev desk 👩🏽\u200D💻")]
+    [InlineData("angle brackets, shown as text like every name", "R&D <lab> desk")]
+    public async Task A_plan_name_with_a_compound_emoji_or_angle_brackets_is_saved_as_typed(string tried, string name)
+    {
+        // Tried before the fix: the joiner was refused as "an invisible character" and < > as "cannot contain < or >".
+        var result = await S.GetRequiredService<PlanService>().CreateAsync(new PlanDraft { Name = name, Price = 10m }, "test");
+
+        Assert.True(result.Succeeded, $"{tried}: {result.Errors}");
+        Assert.Equal(name, result.Value!.Name);
     }
 
     [Fact]
@@ -251,7 +260,6 @@ public class MembersValidationTests : IAsyncLifetime
         { "", "Enter the field's name." },
         { new string('f', 51), "at most 50 characters" },
         { "t-shirt SIZE", "There is already a field called" },
-        { "<script>", "cannot contain < or >" },
         { "Size\tXL", "cannot contain control characters" },
     };
 
