@@ -38,4 +38,22 @@ public class BookingFormTimesTests : BookingsPageTest
         var booking = Assert.Single((await Services.GetRequiredService<BookingDirectory>().PageAsync(null, null, null, 0, 10)).Items).Booking;
         Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), booking.From);
     }
+
+    [Fact]
+    public async Task A_start_day_typed_the_ISO_way_is_refused_at_its_field_naming_the_spaces_format()
+    {
+        await Services.AddResourceAsync();
+        var page = RenderWithDialogs<BookingsPage>();
+        page.WaitForAssertion(() => Assert.False(page.Find("button[data-testid=booking-new]").HasAttribute("disabled")), Patience);
+        await page.InvokeAsync(() => page.Find("button[data-testid=booking-new]").Click());
+        Dialogs.WaitForElement("[data-testid=booking-title-input]", Patience);
+
+        await Dialogs.InvokeAsync(() => Dialogs.Find("input[data-testid=booking-start-date]").Change("2026-12-10"));   // tried: the ISO way
+        Fill(Dialogs, "booking-title-input", "Typed the ISO way");
+        await Dialogs.InvokeAsync(() => Dialogs.Find("button[data-testid=booking-save]").Click());
+
+        // Before, the picker kept no day and the form asked for a start as if none had been typed.
+        Dialogs.WaitForAssertion(() => Assert.Contains($"Enter a date like 31/03/2026, as {Berlin.DateInputFormat.ToUpperInvariant()}.", Text(Dialogs)), Patience);
+        Assert.Equal(0, (await Services.GetRequiredService<BookingDirectory>().PageAsync(null, null, null, 0, 10)).Total);
+    }
 }

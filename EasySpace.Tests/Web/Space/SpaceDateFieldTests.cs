@@ -32,6 +32,16 @@ public class SpaceDateFieldTests : ComponentTest
 
         await field.InvokeAsync(() => field.Find("input").Change("3/29/2026"));   // tried: the US browser's way
 
-        field.WaitForAssertion(() => Assert.Equal("Enter a date like 31.03.2026.", field.Instance.Problem), TimeSpan.FromSeconds(5));
+        field.WaitForAssertion(() => Assert.Equal("Enter a date like 31.03.2026, as DD.MM.YYYY.", field.Instance.Problem), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void The_hint_under_the_field_names_the_spaces_format_before_anything_is_typed()
+    {
+        // Tried before: no hint at all, so "2026-12-10" typed in a Swiss space met only "Choose when the event starts."
+        RenderPopoverProvider();
+        var field = Render<SpaceDateField>(p => p.Add(f => f.Space, Zurich).Add(f => f.HelperText, "The last day."));
+
+        Assert.Equal("The last day. Type it as DD.MM.YYYY, e.g. 31.03.2026.", field.Find(".mud-input-helper-text").TextContent.Trim());
     }
 }
