@@ -170,7 +170,7 @@ public class WebhookPageTests : IntegrationsWithReceiverTest
 
         OpenTab(page, "Log");
         var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
-        Assert.Contains("created_admin", row.TextContent);
+        Assert.Contains("Admin added", row.TextContent);
         Assert.Contains("Delivered", row.TextContent);
         Assert.Contains("HTTP 200", row.TextContent);
 
@@ -205,10 +205,28 @@ public class WebhookPageTests : IntegrationsWithReceiverTest
         var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
         Assert.Equal("Admin added", row.QuerySelector("[data-testid=log-event-title]")!.TextContent.Trim());
         Assert.Matches(@"^admin\d+@example\.com became an admin$", row.QuerySelector("[data-testid=log-about]")!.TextContent.Trim());
-        Assert.Equal("created_admin", row.QuerySelector("[data-testid=log-event-code]")!.TextContent.Trim());
+        // Tried before: the raw code stood as a line of its own under the title. Now a developer finds it on hover and in the opened delivery.
+        Assert.DoesNotContain("created_admin", row.TextContent);
+        Assert.Equal("created_admin", row.QuerySelector("[data-testid=log-event-title]")!.GetAttribute("title"));
         Assert.Contains("HTTP 500", row.TextContent);
         await page.InvokeAsync(() => page.Find("[data-testid=delivery-log] tbody tr").Click());
         page.WaitForAssertion(() => Assert.Matches(@"became an admin", page.Find("[data-testid=delivery-details] [data-testid=delivery-about]").TextContent));
+        Assert.Contains("event code created_admin", page.Find("[data-testid=delivery-ids]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_test_of_a_real_event_is_logged_as_a_test_with_example_data_not_as_the_webhook_signing_up()
+    {
+        var endpoint = await CreateEndpointAsync("Event Trigger", receiver.Url.ToString(), events: ["created_membership"]);
+        Assert.True((await Get<EndpointService>().SendTestAsync(endpoint.Id, "created_membership", Owner)).Succeeded);
+
+        var page = RenderPage(endpoint.Id);
+        OpenTab(page, "Log");
+
+        // Tried before the fix: the catalogue's sentence was filled with the webhook's name, "Event Trigger signed up".
+        var row = page.WaitForElement("[data-testid=delivery-log] tbody tr");
+        Assert.Equal("New membership", row.QuerySelector("[data-testid=log-event-title]")!.TextContent.Replace("Test", "").Trim());
+        Assert.Equal("A test with example data, sent to Event Trigger by “Test”", row.QuerySelector("[data-testid=log-about]")!.TextContent.Trim());
     }
 
     [Fact]
@@ -222,6 +240,10 @@ public class WebhookPageTests : IntegrationsWithReceiverTest
         var page = RenderPage(endpoint.Id);
         OpenTab(page, "Log");
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=delivery-log] tbody tr").Count));
+        // Tried before: the box was labelled "webhook-id", a header's name; a manager reads "Message ID" and what to paste.
+        var box = page.Find("input[data-testid=log-message-id]").Closest(".mud-input-control")!;
+        Assert.Equal("Message ID", box.QuerySelector("label")!.TextContent.Trim());
+        Assert.Contains("a receiver reports (its webhook-id header)", box.QuerySelector(".mud-input-helper-text")!.TextContent);
 
         page.Find("input[data-testid=log-message-id]").Change($"  {reported} "); // pasted with the spaces around it
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=delivery-log] tbody tr")));
