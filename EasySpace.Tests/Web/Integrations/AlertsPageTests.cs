@@ -22,6 +22,19 @@ public class AlertsPageTests : IntegrationsTest
     }
 
     [Fact]
+    public void The_limits_say_what_a_manager_can_do_and_what_to_ask_of_whoever_runs_the_server()
+    {
+        var page = Render<AlertsPage>();
+
+        // Tried before: "The numbers are set in appsettings.json, section Alerts", a file no manager can reach from here.
+        var limits = page.WaitForElement("[data-testid=alerts-limits-hint]").TextContent;
+        Assert.Contains("Whoever runs your EasySpace server can change them", limits);
+        Assert.Contains("FailingBelowPercent", limits);
+        Assert.DoesNotContain("appsettings", page.Markup);
+        Assert.Contains("switch on “Critical” in that webhook's settings", page.Find("[data-testid=alerts-critical-hint]").TextContent);
+    }
+
+    [Fact]
     public async Task An_admin_switches_alert_emails_on_for_themselves_and_the_owner_is_told_they_always_get_them()
     {
         var admin = (await Get<UserAdministration>().AddAdminAsync(new NewAccount("ines@example.com", AppHost.Password), manageIntegrations: true, "test")).Value!;
