@@ -39,7 +39,7 @@ public sealed class SetupService(IServiceScopeFactory scopes, UserAdministration
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.SpaceProfiles.AsNoTracking().FirstOrDefaultAsync(ct);
+        return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).FirstOrDefaultAsync(ct);
     }
 
     public async Task<ValidationErrors> ValidateAsync(SetupRequest request)

@@ -13,7 +13,7 @@ public sealed class SpaceSettingsService(IDbContextFactory<AppDbContext> dbFacto
     public async Task<SpaceSettings?> GetAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.SpaceProfiles.AsNoTracking().FirstOrDefaultAsync(ct))?.Settings;
+        return (await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).FirstOrDefaultAsync(ct))?.Settings;
     }
 
     /// <summary>Saves the settings and logs each change as before → after; refused with field errors, nothing saved.</summary>
@@ -21,7 +21,7 @@ public sealed class SpaceSettingsService(IDbContextFactory<AppDbContext> dbFacto
     {
         if (SpaceSettings.Problems(settings) is { IsEmpty: false } errors) return errors;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.SpaceProfiles.FirstOrDefaultAsync(ct) is not { } profile)
+        if (await db.SpaceProfiles.OrderBy(p => p.Id).FirstOrDefaultAsync(ct) is not { } profile)
             return new ValidationErrors().Add("", "This EasySpace is not set up yet.");
 
         var changes = profile.ChangeSettings(settings);

@@ -115,9 +115,11 @@ public sealed class WebhookQueries(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (filter.ExcludeTests) q = q.Where(d => !d.IsTest);
         if (!string.IsNullOrWhiteSpace(filter.MessageId))
             q = InputRules.CanMatchStoredText(filter.MessageId) ? q.Where(d => d.Event!.MessageId == filter.MessageId.Trim()) : q.Where(_ => false);
+        // Newest first along the CreatedAt indexes; the count takes the same order, so its cap cuts the rows the pages show.
+        var ordered = q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id);
         // Counting is capped: "10,000+" is as useful to a manager as the exact figure, and stays fast.
-        var total = await q.Take(10_001).CountAsync(ct);
-        var rows = await q.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
+        var total = await ordered.Take(10_001).CountAsync(ct);
+        var rows = await ordered.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
             .Include(d => d.Event).ToListAsync(ct);
         var endpointIds = rows.Select(d => d.EndpointId).Distinct().ToList();
         var names = await db.Endpoints.Where(e => endpointIds.Contains(e.Id)).Select(e => new { e.Id, e.Name }).ToDictionaryAsync(e => e.Id, e => e.Name, ct);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EasySpace.Tests.Harness;
@@ -34,7 +35,8 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         var collection = new ServiceCollection();
-        collection.AddLogging();
+        // Warnings and worse, kept for tests about what the app logs (EF's query warnings among them).
+        collection.AddLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Warning));
         collection.AddEasySpaceCore(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         collection.AddSingleton<TimeProvider>(Clock);
         collection.UseFastPasswordHashing();
@@ -42,6 +44,7 @@ public sealed class CoreHost : IAsyncLifetime, IAsyncDisposable
     }
 
     public Store Store { get; }
+    public LogCapture Logs { get; } = new();
     /// <summary>The host's own database on the test server, when <see cref="Store"/> is PostgreSQL.</summary>
     public string? PostgresConnectionString { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));

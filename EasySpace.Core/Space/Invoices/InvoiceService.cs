@@ -181,7 +181,7 @@ public sealed class InvoiceService(IDbContextFactory<AppDbContext> dbFactory, Ev
         var errors = draft.Validate();
         if (!errors.IsEmpty) return errors;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var settings = await db.InvoiceSettings.FirstOrDefaultAsync(ct);
+        var settings = await db.InvoiceSettings.OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
         if (settings is null) db.InvoiceSettings.Add(settings = InvoiceSettings.Defaults());
         var now = clock.GetUtcNow();
         var wasOn = settings.EInvoicingEnabled;

@@ -27,7 +27,7 @@ public sealed class InvoiceSettings
     public static InvoiceSettings Defaults() => new() { Id = 1 };
 
     internal static async Task<InvoiceSettings> LoadAsync(AppDbContext db, CancellationToken ct) =>
-        await db.InvoiceSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? Defaults();
+        await db.InvoiceSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct) ?? Defaults();
 
     internal void Change(InvoiceSettingsDraft draft, DateTimeOffset at)
     {
