@@ -16,7 +16,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     private readonly TempDirectory data = new();
 
     /// <param name="clock">A fake clock for a test about times; the real one otherwise.</param>
-    protected ComponentTest(TimeProvider? clock = null)
+    /// <param name="settings">Settings-file values a test needs (as in appsettings.json, "Mail:Host").</param>
+    protected ComponentTest(TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
@@ -26,6 +27,7 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
                 ["EasySpace:DataDirectory"] = data.Path,
                 ["Webhooks:AllowPrivateNetworks"] = "true",   // test sends go to receivers on loopback
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         Services.AddEasySpaceCore(configuration);
         Services.UseFastPasswordHashing();

@@ -13,7 +13,7 @@ using MudBlazor;
 namespace EasySpace.Tests.Web.Integrations;
 
 /// <summary>A set-up space and its owner looking at the integrations pages, over the real Core.</summary>
-public abstract class IntegrationsTest(TimeProvider? clock = null) : ComponentTest(clock)
+public abstract class IntegrationsTest(TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null) : ComponentTest(clock, settings)
 {
     protected const string OwnerEmail = "owner@example.com";
 
