@@ -256,7 +256,7 @@ public sealed class EndpointService(
             ev = EventRecord.Raise(type, new EventSubject(endpoint.Id.ToString(), "Test", data), url, now, fannedOut: true);
             delivery = Delivery.CreateTest(endpoint.Id, ev, endpoint.Format, now);
             db.Deliveries.Add(delivery);
-            db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookTested, endpoint.Name, now, type.Name));
+            db.ActivityLog.Add(ActivityEntry.Record(by.Email, ActivityKinds.WebhookTested, endpoint.Name, now, type.Title)); // the log is read by managers: the title, not the code
             await db.SaveChangesAsync(ct);
             deliveryId = delivery.Id;
             target = targets.Load(endpoint, now);

@@ -98,6 +98,8 @@ public class EndpointServiceTests() : AppWithReceiverTest(new AppHost())
         Assert.StartsWith($"{app.BaseAddress.ToString().TrimEnd('/')}/api/bookings/", request.Json.GetProperty("url").GetString());
         // The catalogue's example, so it meets the event's published schema like a real booking's body.
         Assert.Contains("created_booking", await PayloadSchemas.AssertSentBodiesMatchAsync(app.Services));
+        // The activity log names the event as the manager reads it in the picker, not by its code (it said "created_booking").
+        Assert.Equal(EventCatalogue.Find("created_booking")!.Title, Assert.Single(Column("SELECT Details FROM ActivityLog WHERE Action = 'webhook.tested'")));
         Assert.False((await Endpoints.SendTestAsync(endpoint.Id, "no_such_event", WebhookHostExtensions.Owner)).Succeeded);
     }
 
