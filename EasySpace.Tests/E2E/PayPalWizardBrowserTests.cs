@@ -39,6 +39,7 @@ public class PayPalWizardBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.LogInAsync(AppHost.OwnerEmail, AppHost.Password);
         await page.WaitForInteractiveAsync();
 
+        await page.AssertStepTitlesReadableAsync(width);
         await page.ByTestId("wizard-next").ClickAsync();   // the sandbox is chosen already
         await Expect(page.Locator("[data-testid=where-credentials]")).ToContainTextAsync("Apps & Credentials");
         await page.ByTestId("client-id").FillAsync(paypal.ClientId);
@@ -47,6 +48,10 @@ public class PayPalWizardBrowserTests(BrowserFixture browser) : IAsyncLifetime
         await page.ByTestId("wizard-next").ClickAsync();
 
         await Expect(page.Locator("[data-testid=local-mode]")).ToContainTextAsync("local mode");
+        // The third step, reached: its name is on screen with the other two.
+        await Expect(page.Locator(".mud-step.active")).ToContainTextAsync("Notifications");
+        await page.AssertStepTitlesReadableAsync(width);
+        await page.ScreenshotAsync($"paypal-wizard-notifications-{width}");
         await page.ByTestId("wizard-next").ClickAsync();   // Connect
         await Expect(page.Locator("[data-testid=wizard-done]")).ToContainTextAsync("PayPal is active in the sandbox, in local mode");
 

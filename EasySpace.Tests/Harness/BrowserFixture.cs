@@ -73,6 +73,24 @@ public static class PageExtensions
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
 
+    /// <summary>
+    /// Fails unless every step of the page's wizard (MudStepper) shows its whole title inside the window: not cut off by
+    /// its own box, nor scrolled out of sight in the steps' row.
+    /// </summary>
+    public static async Task AssertStepTitlesReadableAsync(this IPage page, int width)
+    {
+        var titles = page.Locator(".mud-stepper-nav .mud-step-label-content-title");
+        await Assertions.Expect(titles.First).ToBeVisibleAsync();
+        foreach (var title in await titles.AllAsync())
+        {
+            var text = (await title.TextContentAsync())?.Trim();
+            var box = await title.BoundingBoxAsync() ?? throw new InvalidOperationException($"The step \"{text}\" has no box.");
+            var cut = await title.EvaluateAsync<bool>("t => t.scrollWidth > t.clientWidth || t.scrollHeight > t.clientHeight");
+            Assert.True(!cut && box.X >= 0 && box.X + box.Width <= width,
+                $"At {width} px the step \"{text}\" is {(cut ? "cut off" : "out of sight")}: it spans {box.X:0}–{box.X + box.Width:0} px.");
+        }
+    }
+
     /// <summary>Takes the screenshot <paramref name="name"/>, then fails when the page is wider than the window.</summary>
     public static async Task AssertNoSidewaysScrollAsync(this IPage page, string name, int width)
     {
