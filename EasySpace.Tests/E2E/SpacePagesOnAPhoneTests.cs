@@ -9,7 +9,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace EasySpace.Tests.E2E;
 
-/// <summary>The space's own pages with the demo data on a 390 px phone: nothing scrolls sideways and nothing is cut off.</summary>
+/// <summary>The space's own pages with the demo data on a 390 px phone: nothing scrolls sideways and nothing is cut off
+/// (the members' search box shows its whole placeholder; the space's name keeps to one line of the app bar).</summary>
 [Collection(BrowserCollection.Name)]
 public class SpacePagesOnAPhoneTests(BrowserFixture browser) : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public class SpacePagesOnAPhoneTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Every_space_page_fits_a_phone_and_shows_the_invoice_net_column_the_filters_and_Add_admin()
+    public async Task Every_space_page_fits_a_phone_and_shows_the_invoice_net_column_the_filters_Add_admin_and_the_search_hint()
     {
         var invoice = (await app.Get<InvoiceReader>().PageAsync(null, 0, 1)).Items[0];
         var member = (await app.Get<MembershipDirectory>().PageAsync(null, 0, 1)).Items[0];
@@ -59,7 +60,23 @@ public class SpacePagesOnAPhoneTests(BrowserFixture browser) : IAsyncLifetime
                 await AssertOnScreenAsync(page.Locator("[data-testid=invoice-item-net]").First, "a line item's Net amount");
             if (path == "/settings/admins")
                 await AssertOnScreenAsync(page.Locator("button[data-testid=add-admin]"), "Add admin");
+            if (path == "/members")
+            {
+                var search = page.Locator("[data-testid=members-search] input, input[data-testid=members-search]").First;
+                // The placeholder is drawn, not laid out: measure its text in the box's own font against the room inside the box.
+                var room = await search.EvaluateAsync<double>("""
+                    i => { const s = getComputedStyle(i), c = document.createElement('canvas').getContext('2d'); c.font = s.font;
+                           return i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - c.measureText(i.placeholder).width; }
+                    """);
+                Assert.True(room >= 0, $"The members' search box cuts its placeholder off by {-room:0} px.");
+            }
         }
+
+        // The space's name in the app bar: one line, cut short if it must be, and whole in its title.
+        var spaceName = page.Locator("[data-testid=space-name]");
+        await Expect(spaceName).ToHaveAttributeAsync("title", "Co-Up Berlin");
+        var lines = await spaceName.EvaluateAsync<double>("n => n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)");
+        Assert.True(lines < 1.5, $"The space's name takes {lines:0.#} lines of the app bar.");
     }
 
     /// <summary>The element is shown whole inside the 390 px window: not clipped by a table that scrolls inside itself.</summary>
