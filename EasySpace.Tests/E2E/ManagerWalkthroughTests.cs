@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EasySpace.Core.Events;
 using EasySpace.Tests.Fakes;
 using EasySpace.Tests.Harness;
 using Microsoft.Playwright;
@@ -106,7 +107,8 @@ public class ManagerWalkthroughTests(BrowserFixture browser) : IAsyncLifetime
 
         // The log: open the delivery, redeliver it; the receiver sees the same webhook-id again.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Log" }).ClickAsync();
-        var row = page.Locator("[data-testid=delivery-log] tbody tr").Filter(new() { HasText = "created_admin" });
+        // The log names the event by its title ("Admin added"); its code is in the opened delivery.
+        var row = page.Locator("[data-testid=delivery-log] tbody tr").Filter(new() { HasText = EventCatalogue.Find("created_admin")!.Title });
         await Expect(row).ToHaveCountAsync(1);
         await row.ClickAsync();
         await Expect(page.Locator("[data-testid=delivery-details] [data-testid=request-body]")).ToContainTextAsync("\"type\": \"created_admin\"");

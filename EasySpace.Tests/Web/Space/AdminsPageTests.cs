@@ -53,7 +53,8 @@ public class AdminsPageTests : MembersComponentTest
     [InlineData("admin-email", "not-an-address", "Enter an e-mail address like name@example.com.")]
     [InlineData("admin-email", "owner@example.com", "An account with this e-mail address already exists.")]
     [InlineData("admin-name", "", "Enter the admin's name.")]
-    [InlineData("admin-name", "<script>alert(1)</script>", "cannot contain &lt; or &gt;")]
+    // "<script>" passes since session 26, as in every name field (shown as text); a right-to-left override still does not.
+    [InlineData("admin-name", "Nora\u202EnimdA", "changes the direction of the text")]
     public async Task A_bad_field_in_the_add_admin_dialog_is_refused_at_that_field(string testId, string value, string message)
     {
         LogInAsOwner();

@@ -40,7 +40,7 @@ public class MePageTests : MembersComponentTest
     [Theory]
     [InlineData("me-name", "", "Enter the member's name.")]
     [InlineData("me-phone", "ring ring", "digits, spaces")]
-    [InlineData("me-company", "<script>", "cannot contain &lt; or &gt;")]
+    [InlineData("me-company", "Acme\u202Egpj.exe", "changes the direction of the text")]   // "<script>" passes since session 26: shown as text
     public async Task Bad_contact_details_are_refused_at_the_field(string testId, string value, string message)
     {
         var page = RenderPage<MePage>();
