@@ -156,7 +156,7 @@ public sealed class BookingDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task<string> SpaceCurrencyAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Currency).FirstOrDefaultAsync(ct) ?? "EUR";
+        return await db.SpaceCurrencyAsync(ct);
     }
 
     /// <summary>Bookings that were not canceled.</summary>

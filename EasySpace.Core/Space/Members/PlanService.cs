@@ -45,7 +45,7 @@ public sealed class PlanService(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<string> SpaceCurrencyAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Currency).FirstOrDefaultAsync(ct) ?? "EUR";
+        return await db.SpaceCurrencyAsync(ct);
     }
 
     public async Task<ValidationErrors> ValidateAsync(AppDbContext db, PlanDraft draft, long? id, CancellationToken ct)
@@ -110,6 +110,6 @@ public sealed class PlanService(IDbContextFactory<AppDbContext> dbFactory, TimeP
     private static async Task DefaultCurrencyAsync(AppDbContext db, PlanDraft draft, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(draft.Currency))
-            draft.Currency = await db.SpaceProfiles.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Currency).FirstOrDefaultAsync(ct) ?? "EUR";
+            draft.Currency = await db.SpaceCurrencyAsync(ct);
     }
 }
